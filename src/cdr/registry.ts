@@ -148,6 +148,30 @@ export class InterfaceRegistry {
     return [...out.values()];
   }
 
+  /**
+   * The full names of every type an interface file defines: a message itself; for a service its
+   * request, response, event and the service type; for an action its goal, result, feedback and
+   * what ROS 2 derives from them.
+   */
+  partsOf(interfaceName: string): string[] {
+    const iface = parseInterfaceName(interfaceName);
+    if (!iface)
+      throw new InterfaceDefinitionError(interfaceName, 'not a valid interface name (pkg/msg/Name)');
+    const base = `${iface.pkg}/${iface.kind}/${iface.name}`;
+    return [...PART_SUFFIXES[iface.kind].map((s) => base + s), base].filter((n) => this.has(n));
+  }
+
+  /** Whether a type can be resolved (loading its file if needed). */
+  has(typeName: string): boolean {
+    try {
+      this.get(typeName);
+      return true;
+    } catch (err) {
+      if (err instanceof InterfaceNotFoundError) return false;
+      throw err;
+    }
+  }
+
   /** Every interface (`pkg/kind/Name`) found in the sources, sorted; for listing, not for lookups. */
   list(): string[] {
     const names = new Set<string>();

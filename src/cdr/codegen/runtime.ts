@@ -1,0 +1,172 @@
+/**
+ * Helpers the generated serializers call: string transcoding, typed-array views and copies, and
+ * the throwers that turn every failure into a typed error. Kept small and monomorphic so the JIT
+ * inlines them into the generated code.
+ */
+
+const textDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+const textEncoder = new TextEncoder();
+
+/** Short strings are cheaper to build by hand than through TextDecoder's native call. */
+const SHORT_STRING = 32;
+
+/**
+ * Reads a CDR string of `len` bytes at `at` (the length field's value: the bytes and their NUL).
+ * Invalid UTF-8 becomes U+FFFD rather than failing the whole sample.
+ */
+export function readString(u8: Uint8Array, at: number, len: number): string {
+  // The terminating NUL is not part of the value; length 0 (no NUL at all) is read as ''.
+  const n = len > 0 && u8[at + len - 1] === 0 ? len - 1 : len;
+  if (n <= SHORT_STRING) {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const c = u8[at + i]!;
+      if (c >= 0x80) return textDecoder.decode(u8.subarray(at, at + n));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return textDecoder.decode(u8.subarray(at, at + n));
+}
+
+/** UTF-8 byte length of `s` (without the NUL). */
+export function utf8Length(s: string): number {
+  const n = s.length;
+  let bytes = n;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2; // 4 bytes for the pair's 2 units
+        i++;
+      } else bytes += 2; // lone surrogate: U+FFFD, 3 bytes
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/** Writes `s` as UTF-8 at `at` (room for `utf8Length(s)` bytes is there); returns the byte count. */
+export function writeString(u8: Uint8Array, at: number, s: string): number {
+  const n = s.length;
+  if (n <= SHORT_STRING) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return textEncoder.encodeInto(s, u8.subarray(at)).written;
+}
+
+/**
+ * wstrings as both ROS 2 Jazzy middlewares write them (rosidl_typesupport_fastrtps
+ * `serialization_helpers.hpp`, rmw_cyclonedds `Serialization.cpp`): a uint32 count of UTF-16 code
+ * units, no terminator, then each code unit as a 4-byte integer. Not XTypes' wstring, but the
+ * format every ROS 2 peer agrees on.
+ */
+export const WCHAR_SIZE = 4;
+
+/** Reads `units` wstring code units at `at`; undefined when one is not a UTF-16 unit (Fast DDS rejects those too). */
+export function readWString(dv: DataView, at: number, units: number, le: boolean): string | undefined {
+  let s = '';
+  for (let i = 0; i < units; i++) {
+    const u = dv.getUint32(at + WCHAR_SIZE * i, le);
+    if (u > 0xffff) return undefined;
+    s += String.fromCharCode(u);
+  }
+  return s;
+}
+
+export function writeWString(dv: DataView, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) dv.setUint32(at + WCHAR_SIZE * i, s.charCodeAt(i), true);
+}
+
+export type NumericArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+type TypedArrayCtor<T extends NumericArray> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  new (length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * `count` elements at offset `at` of `dv`: a view of the received bytes when they are aligned
+ * in the underlying buffer and in the host's byte order, a copy otherwise.
+ */
+export function numericArray<T extends NumericArray>(
+  ctor: TypedArrayCtor<T>,
+  dv: DataView,
+  at: number,
+  count: number,
+  le: boolean,
+  get: (dv: DataView, at: number, le: boolean) => number | bigint,
+): T {
+  const size = ctor.BYTES_PER_ELEMENT;
+  const abs = dv.byteOffset + at;
+  if (size === 1 || (le === HOST_LE && abs % size === 0)) return new ctor(dv.buffer, abs, count);
+  const out = new ctor(count);
+  const w = out as unknown as { [i: number]: number | bigint };
+  for (let i = 0; i < count; i++) w[i] = get(dv, at + i * size, le);
+  return out;
+}
+
+/** Accessors for `numericArray`'s copy path, by DataView accessor suffix. */
+export const GETTERS: Readonly<Record<string, (dv: DataView, at: number, le: boolean) => number | bigint>> = {
+  Int8: (dv, at) => dv.getInt8(at),
+  Uint8: (dv, at) => dv.getUint8(at),
+  Int16: (dv, at, le) => dv.getInt16(at, le),
+  Uint16: (dv, at, le) => dv.getUint16(at, le),
+  Int32: (dv, at, le) => dv.getInt32(at, le),
+  Uint32: (dv, at, le) => dv.getUint32(at, le),
+  Float32: (dv, at, le) => dv.getFloat32(at, le),
+  Float64: (dv, at, le) => dv.getFloat64(at, le),
+  BigInt64: (dv, at, le) => dv.getBigInt64(at, le),
+  BigUint64: (dv, at, le) => dv.getBigUint64(at, le),
+};
+
+/** Copies a typed array of the host's byte order into the output as little-endian bytes. */
+export function copyTypedLE(u8: Uint8Array, abs: number, src: NumericArray): boolean {
+  if (!HOST_LE) return false;
+  u8.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), abs);
+  return true;
+}
+
+/** What a missing nested struct is encoded from: every field takes its default. */
+export const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+/** What a missing sequence is encoded from. */
+export const NONE: readonly unknown[] = Object.freeze([]);
+
+export function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/** The reporting half of the encoder's checks; `path` names the field. */
+export interface EncodeFailures {
+  type(path: string, expected: string, value: unknown): never;
+  range(path: string, type: string, value: unknown): never;
+  bound(path: string, kind: string, bound: number, actual: number): never;
+  length(path: string, expected: number, actual: number): never;
+}
+
+/** A 64-bit field given as a number: accepted when it is an integer. */
+export function toBigInt(v: unknown, path: string, fail: EncodeFailures): bigint {
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  return fail.type(path, 'a bigint (or an integer number)', v);
+}
