@@ -18,10 +18,19 @@ type Mode = 'size' | 'write';
 
 /** A JavaScript literal for a validated scalar. */
 function literal(v: Scalar): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' && Object.is(v, -0)) return '-0';
-  return String(v);
+  switch (typeof v) {
+    case 'bigint':
+      return `${v}n`;
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v); // also NaN, Infinity, -Infinity
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      // Anything else would put unchecked text into generated source.
+      throw new TypeError(`not a scalar literal: ${typeof v}`);
+  }
 }
 
 function zeroOf(type: PrimitiveType): Scalar {
@@ -320,7 +329,9 @@ class EncoderGen {
 
   /** Elements of a nested or string type. */
   private loop(f: FieldDef, v: string, path: string, count: string): void {
-    const elem: FieldDef = { ...f, array: { kind: 'none' } };
+    // An element of a user's array that is left undefined takes the element type's zero, not the array's default.
+    const { defaultValue: _arrayDefault, ...rest } = f;
+    const elem: FieldDef = { ...rest, array: { kind: 'none' } };
     const layout = this.layouts.field(elem);
     const fixedElem = layout.fixedSize !== undefined && layout.uniformAlign !== undefined;
     if (fixedElem) this.alignTo(layout.uniformAlign!);
@@ -328,6 +339,8 @@ class EncoderGen {
       // Sizing a run of fixed-size elements needs no walk over them.
       this.materialize();
       this.w.line(`o += ${count} * ${layout.fixedSize};`);
+      this.cur.becameDynamic();
+      this.cur.align = layout.uniformAlign!;
       return;
     }
     this.materialize();
