@@ -36,9 +36,14 @@ export interface TypeCodec<Decoded = unknown, Input = unknown> {
    * alignment and byte order allow, so they stay valid only as long as `bytes` is not reused.
    */
   decode(bytes: Uint8Array): Decoded;
+  /**
+   * Decodes the payload at `bytes[offset, offset + length)` (header included) without making a
+   * view of it first: what a receive path uses on a datagram.
+   */
+  decodeFrom(bytes: Uint8Array, offset: number, length: number): Decoded;
 }
 
-type DecodeFn = (u8: Uint8Array, dv: DataView, B: number, n: number) => unknown;
+type DecodeFn = (u8: Uint8Array, B: number, n: number) => unknown;
 type SizeFn = (m: unknown) => number;
 type WriteFn = (m: unknown, u8: Uint8Array, dv: DataView, B: number) => number;
 
@@ -195,10 +200,20 @@ class CompiledCodec implements TypeCodec {
 
   decode(bytes: Uint8Array): unknown {
     if (!(bytes instanceof Uint8Array)) throw new CdrDecodeError(this.typeName, 'expected a Uint8Array');
-    if (bytes.byteLength < ENCAPSULATION_HEADER_SIZE) {
+    return this.decodeFrom(bytes, 0, bytes.length);
+  }
+
+  decodeFrom(bytes: Uint8Array, offset: number, length: number): unknown {
+    if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) {
+      throw new CdrDecodeError(
+        this.typeName,
+        `range ${offset}+${length} is outside the ${bytes.length} bytes given`,
+      );
+    }
+    if (length < ENCAPSULATION_HEADER_SIZE) {
       throw new CdrDecodeError(this.typeName, 'shorter than the 4-byte encapsulation header', 0);
     }
-    const kind = (bytes[0]! << 8) | bytes[1]!;
+    const kind = (bytes[offset]! << 8) | bytes[offset + 1]!;
     let fn: DecodeFn;
     if (kind === CDR_LE) fn = this.decodeLE;
     else if (kind === CDR_BE) fn = this.decodeBE ??= this.compileBE();
@@ -209,9 +224,8 @@ class CompiledCodec implements TypeCodec {
         0,
       );
     }
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
-      return fn(bytes, dv, ENCAPSULATION_HEADER_SIZE, bytes.byteLength - ENCAPSULATION_HEADER_SIZE);
+      return fn(bytes, offset + ENCAPSULATION_HEADER_SIZE, length - ENCAPSULATION_HEADER_SIZE);
     } catch (err) {
       if (err instanceof CdrDecodeError) throw err;
       // Defence in depth: the generated checks should make this unreachable.

@@ -3,8 +3,9 @@
  * offset resolved at generation time where the layout allows, checks the remaining length once
  * per run of fixed-size fields, and checks every length read from the bytes before it is used.
  *
- * The generated function gets `(u8, dv, B, n)`: the input, a DataView of its whole ArrayBuffer,
- * the absolute offset of the payload (after the encapsulation header) and the payload length.
+ * The generated function gets `(u8, B, n)`: the input, the index in it of the payload (after the
+ * encapsulation header) and the payload length. It reads bytes straight from `u8`: creating a
+ * DataView per message costs more than decoding a small message does.
  * Nothing from a definition reaches the source except validated names, quoted with
  * JSON.stringify, and numbers.
  */
@@ -18,6 +19,43 @@ export interface GeneratedSource {
   /** Values the body refers to as `K[i]`. */
   readonly constants: readonly unknown[];
 }
+
+/**
+ * A JavaScript expression reading one `type` at index expression `at` of `u8`. Integers up to 32
+ * bits are assembled from bytes inline; wider ones go through the runtime's scratch readers.
+ */
+export function readExpression(type: PrimitiveType, at: string, le: boolean): string {
+  const b = (k: number) => `u8[${at}${k === 0 ? '' : ` + ${k}`}]`;
+  const bytes = (n: number) => Array.from({ length: n }, (_, k) => b(le ? k : n - 1 - k));
+  const int = (n: number) =>
+    bytes(n)
+      .map((e, k) => (k === 0 ? e : `${e} << ${8 * k}`))
+      .join(' | ');
+  switch (type) {
+    case 'bool':
+      return `${b(0)} !== 0`;
+    case 'byte':
+    case 'uint8':
+      return b(0);
+    case 'int8':
+      return `${b(0)} << 24 >> 24`;
+    case 'uint16':
+      return `(${int(2)})`;
+    case 'int16':
+      return `(${int(2)}) << 16 >> 16`;
+    case 'int32':
+      return `(${int(4)})`;
+    case 'uint32':
+      return `(${int(4)}) >>> 0`;
+    default:
+      // Hoisted by the factory (see HOISTED_READERS): a closure constant, not a property load per read.
+      return `READ_${type}(u8, ${at}, ${le})`;
+  }
+}
+
+const HOISTED_READERS = ['float32', 'float64', 'int64', 'uint64']
+  .map((t) => `const READ_${t} = R.READERS.${t};`)
+  .join('\n');
 
 class DecoderGen {
   private readonly w = new CodeWriter();
@@ -39,7 +77,7 @@ class DecoderGen {
     const v = this.struct(root);
     this.flush();
     this.w.line(`return ${v};`);
-    const body = `return function decode(u8, dv, B, n) {\n${this.w.toString()}\n};`;
+    const body = `${HOISTED_READERS}\nreturn function decode(u8, B, n) {\n${this.w.toString()}\n};`;
     return { body, constants: [] };
   }
 
@@ -125,8 +163,7 @@ class DecoderGen {
     this.need(p.size);
     const v = this.w.local('v');
     const at = `B + ${this.cur.at()}`;
-    const read = p.size === 1 ? `dv.get${p.accessor}(${at})` : `dv.get${p.accessor}(${at}, ${this.LE})`;
-    this.emit(`const ${v} = ${type === 'bool' ? `${read} !== 0` : read};`);
+    this.emit(`const ${v} = ${readExpression(type, at, this.le)};`);
     this.cur.d += p.size;
     return v;
   }
@@ -136,7 +173,7 @@ class DecoderGen {
     this.alignTo(4);
     this.need(4);
     const len = this.w.local('l');
-    this.emit(`const ${len} = dv.getUint32(B + ${this.cur.at()}, ${this.LE});`);
+    this.emit(`const ${len} = ${readExpression('uint32', `B + ${this.cur.at()}`, this.le)};`);
     this.cur.d += 4;
     this.flush();
     return len;
@@ -163,7 +200,7 @@ class DecoderGen {
     if (bound !== undefined)
       this.w.line(`if (${len} > ${bound}) E.bound(${at}, 'wstring', ${bound}, ${len});`);
     const v = this.w.local('v');
-    this.w.line(`const ${v} = R.readWString(dv, B + ${at}, ${len}, ${this.LE});`);
+    this.w.line(`const ${v} = R.readWString(u8, B + ${at}, ${len}, ${this.LE});`);
     this.w.line(`if (${v} === undefined) E.bad(${at}, 'a wstring character is not a UTF-16 code unit');`);
     this.w.line(`o = ${at} + ${len} * R.WCHAR_SIZE;`);
     this.cur.becameDynamic();
@@ -183,7 +220,7 @@ class DecoderGen {
       this.need(count * p.size);
       const v = this.w.local('v');
       this.emit(
-        `const ${v} = R.numericArray(${p.typedArray}, dv, B + ${this.cur.at()}, ${count}, ${this.LE}, R.GETTERS.${p.accessor});`,
+        `const ${v} = R.numericArray(${p.typedArray}, u8, B + ${this.cur.at()}, ${count}, ${this.LE}, R.READERS.${numeric});`,
       );
       this.cur.d += count * p.size;
       return v;
@@ -193,7 +230,7 @@ class DecoderGen {
       const v = this.w.local('v');
       const at = this.cur.at();
       this.emit(`const ${v} = new Array(${count});`);
-      this.emit(`for (let i = 0; i < ${count}; i++) ${v}[i] = dv.getUint8(B + ${at} + i) !== 0;`);
+      this.emit(`for (let i = 0; i < ${count}; i++) ${v}[i] = u8[B + ${at} + i] !== 0;`);
       this.cur.d += count;
       return v;
     }
@@ -215,11 +252,11 @@ class DecoderGen {
       const v = this.w.local('v');
       if (numeric) {
         this.w.line(
-          `const ${v} = R.numericArray(${p.typedArray}, dv, B + ${at}, ${count}, ${this.LE}, R.GETTERS.${p.accessor});`,
+          `const ${v} = R.numericArray(${p.typedArray}, u8, B + ${at}, ${count}, ${this.LE}, R.READERS.${numeric});`,
         );
       } else {
         this.w.line(`const ${v} = new Array(${count});`);
-        this.w.line(`for (let i = 0; i < ${count}; i++) ${v}[i] = dv.getUint8(B + ${at} + i) !== 0;`);
+        this.w.line(`for (let i = 0; i < ${count}; i++) ${v}[i] = u8[B + ${at} + i] !== 0;`);
       }
       this.w.line(`o = ${at} + ${count} * ${p.size};`);
       this.cur.becameDynamic();

@@ -72,11 +72,12 @@ export function writeString(u8: Uint8Array, at: number, s: string): number {
 export const WCHAR_SIZE = 4;
 
 /** Reads `units` wstring code units at `at`; undefined when one is not a UTF-16 unit (Fast DDS rejects those too). */
-export function readWString(dv: DataView, at: number, units: number, le: boolean): string | undefined {
+export function readWString(u8: Uint8Array, at: number, units: number, le: boolean): string | undefined {
   let s = '';
   for (let i = 0; i < units; i++) {
-    const u = dv.getUint32(at + WCHAR_SIZE * i, le);
-    if (u > 0xffff) return undefined;
+    const p = at + WCHAR_SIZE * i;
+    const u = le ? u8[p]! | (u8[p + 1]! << 8) : u8[p + 3]! | (u8[p + 2]! << 8);
+    if ((le ? u8[p + 2]! | u8[p + 3]! : u8[p]! | u8[p + 1]!) !== 0) return undefined;
     s += String.fromCharCode(u);
   }
   return s;
@@ -106,40 +107,80 @@ type TypedArrayCtor<T extends NumericArray> = {
 
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Scratch space that turns 2, 4 or 8 bytes into a number or bigint without a per-call view. */
+const scratch = new Uint8Array(8);
+const scratchF32 = new Float32Array(scratch.buffer);
+const scratchF64 = new Float64Array(scratch.buffer);
+const scratchI64 = new BigInt64Array(scratch.buffer);
+const scratchU64 = new BigUint64Array(scratch.buffer);
+
+/** Copies `n` bytes at `at` into the scratch in host order, from data in order `le`. */
+function load(u8: Uint8Array, at: number, n: number, le: boolean): void {
+  if (le === HOST_LE) for (let k = 0; k < n; k++) scratch[k] = u8[at + k]!;
+  else for (let k = 0; k < n; k++) scratch[k] = u8[at + n - 1 - k]!;
+}
+
+export type Reader = (u8: Uint8Array, at: number, le: boolean) => number | bigint;
+
+/** Readers of one value by type, for the wide types and for copying arrays element by element. */
+export const READERS: Readonly<Record<string, Reader>> = {
+  byte: (u8, at) => u8[at]!,
+  uint8: (u8, at) => u8[at]!,
+  int8: (u8, at) => (u8[at]! << 24) >> 24,
+  uint16: (u8, at, le) => (le ? u8[at]! | (u8[at + 1]! << 8) : (u8[at]! << 8) | u8[at + 1]!),
+  int16: (u8, at, le) => ((le ? u8[at]! | (u8[at + 1]! << 8) : (u8[at]! << 8) | u8[at + 1]!) << 16) >> 16,
+  int32: (u8, at, le) =>
+    le
+      ? u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24)
+      : (u8[at]! << 24) | (u8[at + 1]! << 16) | (u8[at + 2]! << 8) | u8[at + 3]!,
+  uint32: (u8, at, le) => (READERS['int32']!(u8, at, le) as number) >>> 0,
+  float32: (u8, at, le) => {
+    load(u8, at, 4, le);
+    return scratchF32[0]!;
+  },
+  float64: (u8, at, le) => {
+    if (le === HOST_LE) {
+      scratch[0] = u8[at]!;
+      scratch[1] = u8[at + 1]!;
+      scratch[2] = u8[at + 2]!;
+      scratch[3] = u8[at + 3]!;
+      scratch[4] = u8[at + 4]!;
+      scratch[5] = u8[at + 5]!;
+      scratch[6] = u8[at + 6]!;
+      scratch[7] = u8[at + 7]!;
+    } else load(u8, at, 8, le);
+    return scratchF64[0]!;
+  },
+  int64: (u8, at, le) => {
+    load(u8, at, 8, le);
+    return scratchI64[0]!;
+  },
+  uint64: (u8, at, le) => {
+    load(u8, at, 8, le);
+    return scratchU64[0]!;
+  },
+};
+
 /**
- * `count` elements at offset `at` of `dv`: a view of the received bytes when they are aligned
- * in the underlying buffer and in the host's byte order, a copy otherwise.
+ * `count` elements at index `at` of `u8`: a view of the received bytes when they are aligned in
+ * the underlying buffer and in the host's byte order, a copy otherwise.
  */
 export function numericArray<T extends NumericArray>(
   ctor: TypedArrayCtor<T>,
-  dv: DataView,
+  u8: Uint8Array,
   at: number,
   count: number,
   le: boolean,
-  get: (dv: DataView, at: number, le: boolean) => number | bigint,
+  read: Reader,
 ): T {
   const size = ctor.BYTES_PER_ELEMENT;
-  const abs = dv.byteOffset + at;
-  if (size === 1 || (le === HOST_LE && abs % size === 0)) return new ctor(dv.buffer, abs, count);
+  const abs = u8.byteOffset + at;
+  if (size === 1 || (le === HOST_LE && abs % size === 0)) return new ctor(u8.buffer, abs, count);
   const out = new ctor(count);
   const w = out as unknown as { [i: number]: number | bigint };
-  for (let i = 0; i < count; i++) w[i] = get(dv, at + i * size, le);
+  for (let i = 0; i < count; i++) w[i] = read(u8, at + i * size, le);
   return out;
 }
-
-/** Accessors for `numericArray`'s copy path, by DataView accessor suffix. */
-export const GETTERS: Readonly<Record<string, (dv: DataView, at: number, le: boolean) => number | bigint>> = {
-  Int8: (dv, at) => dv.getInt8(at),
-  Uint8: (dv, at) => dv.getUint8(at),
-  Int16: (dv, at, le) => dv.getInt16(at, le),
-  Uint16: (dv, at, le) => dv.getUint16(at, le),
-  Int32: (dv, at, le) => dv.getInt32(at, le),
-  Uint32: (dv, at, le) => dv.getUint32(at, le),
-  Float32: (dv, at, le) => dv.getFloat32(at, le),
-  Float64: (dv, at, le) => dv.getFloat64(at, le),
-  BigInt64: (dv, at, le) => dv.getBigInt64(at, le),
-  BigUint64: (dv, at, le) => dv.getBigUint64(at, le),
-};
 
 /** Copies a typed array of the host's byte order into the output as little-endian bytes. */
 export function copyTypedLE(u8: Uint8Array, abs: number, src: NumericArray): boolean {
