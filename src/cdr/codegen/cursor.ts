@@ -38,6 +38,12 @@ export class Cursor {
     return stmt;
   }
 
+  /** The largest power of two (up to 8) the current offset is known to be a multiple of. */
+  knownAlign(): number {
+    const fromD = this.d === 0 ? 8 : Math.min(8, this.d & -this.d);
+    return this.dynamic ? Math.min(this.align, fromD) : fromD;
+  }
+
   /** After a variable-size item: the offset is now whatever `o` was set to. */
   becameDynamic(): void {
     this.dynamic = true;

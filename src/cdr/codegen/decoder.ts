@@ -116,13 +116,22 @@ class DecoderGen {
   private materialize(): void {
     this.flush();
     if (!this.cur.dynamic || this.cur.d !== 0) {
-      const at = this.cur.at();
-      const known = this.cur.dynamic ? this.cur.align : 8;
-      const d = this.cur.d;
-      this.w.line(`o = ${at};`);
+      const known = this.cur.knownAlign();
+      this.w.line(`o = ${this.cur.at()};`);
       this.cur.becameDynamic();
-      this.cur.align = Math.min(known, d === 0 ? 8 : d & -d);
+      this.cur.align = known;
     }
+  }
+
+  /**
+   * Aligns to the elements of a sequence of `count` elements. An empty sequence has no padding
+   * after its length: both vendors skip the alignment when there is nothing to align
+   * (Fast-CDR `serialize_array`, rmw_cyclonedds `serialize_many`), so it is conditional.
+   */
+  private alignElements(size: number, count: string): void {
+    if (size <= this.cur.knownAlign()) return;
+    this.materialize();
+    this.w.line(`if (${count} > 0) o = (o + ${size - 1}) & ${-size};`);
   }
 
   /** Decodes a struct inline; returns the local holding the object. */
@@ -243,9 +252,10 @@ class DecoderGen {
       this.w.line(`if (${count} > ${bound}) E.bound(${this.cur.at(-4)}, 'sequence', ${bound}, ${count});`);
     }
     const numeric = this.numericType(f);
+    const afterCount = this.cur.knownAlign();
     if (numeric || f.type === 'bool') {
       const p = PRIMITIVES[numeric ?? 'bool'];
-      this.alignTo(p.align);
+      this.alignElements(p.align, count);
       const at = this.cur.at();
       // Checked before anything is allocated: a lying count cannot make us allocate more than the input.
       this.w.line(`if (${count} * ${p.size} > n - (${at})) E.short(${at});`);
@@ -260,17 +270,21 @@ class DecoderGen {
       }
       this.w.line(`o = ${at} + ${count} * ${p.size};`);
       this.cur.becameDynamic();
-      this.cur.align = p.align;
+      this.cur.align = Math.min(p.align, afterCount);
       return v;
     }
-    return this.loop(f, count);
+    return this.loop(f, count, afterCount);
   }
 
-  /** Elements of a nested or string type, `count` times (a literal or a checked local). */
-  private loop(f: FieldDef, count: string): string {
+  /**
+   * Elements of a nested or string type, `count` times (a literal or a checked local).
+   * `sequenceAlign` is given for sequences: the alignment known after their length.
+   */
+  private loop(f: FieldDef, count: string, sequenceAlign?: number): string {
     const layout = this.layouts.field({ ...f, array: { kind: 'none' } });
     const fixed = layout.fixedSize !== undefined && layout.uniformAlign !== undefined;
-    if (fixed) this.alignTo(layout.uniformAlign!);
+    if (fixed && sequenceAlign !== undefined) this.alignElements(layout.uniformAlign!, count);
+    else if (fixed) this.alignTo(layout.uniformAlign!);
     this.materialize();
     const perElement = fixed ? layout.fixedSize! : layout.minSize;
     this.w.line(`if (${count} * ${perElement} > n - o) E.short(o);`);
@@ -292,7 +306,7 @@ class DecoderGen {
     this.prechecked = outerPrechecked;
     this.cur = outer;
     this.cur.becameDynamic();
-    if (fixed) this.cur.align = layout.uniformAlign!;
+    if (fixed) this.cur.align = Math.min(layout.uniformAlign!, sequenceAlign ?? 8);
     return v;
   }
 }

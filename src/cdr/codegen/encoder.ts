@@ -93,11 +93,23 @@ class EncoderGen {
 
   private materialize(): void {
     if (!this.cur.dynamic || this.cur.d !== 0) {
-      const known = this.cur.dynamic ? this.cur.align : 8;
-      const d = this.cur.d;
+      const known = this.cur.knownAlign();
       this.w.line(`o = ${this.cur.at()};`);
       this.cur.becameDynamic();
-      this.cur.align = Math.min(known, d === 0 ? 8 : d & -d);
+      this.cur.align = known;
+    }
+  }
+
+  /** Aligns to a sequence's elements, only when there are any (see the decoder's alignElements). */
+  private alignElements(size: number, count: string): void {
+    if (size <= this.cur.knownAlign()) return;
+    this.materialize();
+    if (this.writing) {
+      this.w.line(
+        `if (${count} > 0) { const p = o; o = (o + ${size - 1}) & ${-size}; for (let z = p; z < o; z++) u8[B + z] = 0; }`,
+      );
+    } else {
+      this.w.line(`if (${count} > 0) o = (o + ${size - 1}) & ${-size};`);
     }
   }
 
@@ -276,11 +288,12 @@ class EncoderGen {
       this.scalarWrite('uint32', count);
     }
     const elemType = f.type;
+    const afterCount = fixed === undefined ? this.cur.knownAlign() : undefined;
     if (typeof elemType === 'string' && PRIMITIVES[elemType].size > 0) {
-      this.primitiveArray(elemType, v, path, count, fixed);
+      this.primitiveArray(elemType, v, path, count, fixed, afterCount);
       return;
     }
-    this.loop(f, v, path, count);
+    this.loop(f, v, path, count, afterCount);
   }
 
   private primitiveArray(
@@ -289,9 +302,11 @@ class EncoderGen {
     path: string,
     count: string,
     fixed: number | undefined,
+    sequenceAlign: number | undefined,
   ): void {
     const p = PRIMITIVES[type];
-    this.alignTo(p.align);
+    if (sequenceAlign === undefined) this.alignTo(p.align);
+    else this.alignElements(p.align, count);
     const at = this.cur.at();
     if (this.writing) {
       const x = this.w.local('x');
@@ -323,24 +338,26 @@ class EncoderGen {
     } else {
       this.w.line(`o = ${at} + ${count} * ${p.size};`);
       this.cur.becameDynamic();
-      this.cur.align = p.align;
+      this.cur.align = Math.min(p.align, sequenceAlign ?? 8);
     }
   }
 
-  /** Elements of a nested or string type. */
-  private loop(f: FieldDef, v: string, path: string, count: string): void {
+  /** Elements of a nested or string type; `sequenceAlign` as for the decoder's loop. */
+  private loop(f: FieldDef, v: string, path: string, count: string, sequenceAlign: number | undefined): void {
     // An element of a user's array that is left undefined takes the element type's zero, not the array's default.
     const { defaultValue: _arrayDefault, ...rest } = f;
     const elem: FieldDef = { ...rest, array: { kind: 'none' } };
     const layout = this.layouts.field(elem);
     const fixedElem = layout.fixedSize !== undefined && layout.uniformAlign !== undefined;
-    if (fixedElem) this.alignTo(layout.uniformAlign!);
+    const alignAfter = Math.min(layout.uniformAlign ?? 1, sequenceAlign ?? 8);
+    if (fixedElem && sequenceAlign !== undefined) this.alignElements(layout.uniformAlign!, count);
+    else if (fixedElem) this.alignTo(layout.uniformAlign!);
     if (!this.writing && fixedElem) {
       // Sizing a run of fixed-size elements needs no walk over them.
       this.materialize();
       this.w.line(`o += ${count} * ${layout.fixedSize};`);
       this.cur.becameDynamic();
-      this.cur.align = layout.uniformAlign!;
+      this.cur.align = alignAfter;
       return;
     }
     this.materialize();
@@ -358,7 +375,7 @@ class EncoderGen {
     this.w.close();
     this.cur = outer;
     this.cur.becameDynamic();
-    if (fixedElem) this.cur.align = layout.uniformAlign!;
+    if (fixedElem) this.cur.align = alignAfter;
   }
 }
 
