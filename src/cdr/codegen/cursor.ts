@@ -44,6 +44,19 @@ export class Cursor {
     return this.dynamic ? Math.min(this.align, fromD) : fromD;
   }
 
+  /**
+   * Makes `o` hold the exact current offset (before a loop, or to let the offset vary at run
+   * time). Returns the statement that does it, or undefined when `o` already does.
+   */
+  materialize(): string | undefined {
+    if (this.dynamic && this.d === 0) return undefined;
+    const known = this.knownAlign();
+    const stmt = `o = ${this.at()};`;
+    this.becameDynamic();
+    this.align = known;
+    return stmt;
+  }
+
   /** After a variable-size item: the offset is now whatever `o` was set to. */
   becameDynamic(): void {
     this.dynamic = true;

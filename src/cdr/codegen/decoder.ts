@@ -115,12 +115,8 @@ class DecoderGen {
   /** Makes `o` the exact current offset (before a loop or after variable-size data). */
   private materialize(): void {
     this.flush();
-    if (!this.cur.dynamic || this.cur.d !== 0) {
-      const known = this.cur.knownAlign();
-      this.w.line(`o = ${this.cur.at()};`);
-      this.cur.becameDynamic();
-      this.cur.align = known;
-    }
+    const stmt = this.cur.materialize();
+    if (stmt) this.w.line(stmt);
   }
 
   /**

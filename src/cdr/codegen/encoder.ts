@@ -92,12 +92,8 @@ class EncoderGen {
   }
 
   private materialize(): void {
-    if (!this.cur.dynamic || this.cur.d !== 0) {
-      const known = this.cur.knownAlign();
-      this.w.line(`o = ${this.cur.at()};`);
-      this.cur.becameDynamic();
-      this.cur.align = known;
-    }
+    const stmt = this.cur.materialize();
+    if (stmt) this.w.line(stmt);
   }
 
   /** Aligns to a sequence's elements, only when there are any (see the decoder's alignElements). */
