@@ -45,7 +45,7 @@ export interface TypeCodec<Decoded = unknown, Input = unknown> {
 
 type DecodeFn = (u8: Uint8Array, B: number, n: number) => unknown;
 type SizeFn = (m: unknown) => number;
-type WriteFn = (m: unknown, u8: Uint8Array, dv: DataView, B: number) => number;
+type WriteFn = (m: unknown, u8: Uint8Array, B: number) => number;
 
 function compile<F>(src: GeneratedSource, failures: object): F {
   // Generated from validated definitions only: names are checked identifiers and are quoted with
@@ -104,12 +104,6 @@ function decodeFailures(typeName: string) {
   };
 }
 
-/** The slab behind the last small output buffer, with views of all of it (see `encode`). */
-let slab: ArrayBufferLike | undefined;
-let slabU8: Uint8Array = new Uint8Array(0);
-let slabDV: DataView = new DataView(new ArrayBuffer(0));
-const SLAB_LIMIT = Buffer.poolSize >>> 1;
-
 class CompiledCodec implements TypeCodec {
   readonly fixedSize: number | undefined;
   private readonly sizeFn: SizeFn | undefined;
@@ -148,28 +142,10 @@ class CompiledCodec implements TypeCodec {
 
   encode(value: unknown): Uint8Array {
     const n = this.size(value);
+    // Node carves small buffers out of a shared slab, which makes a fresh buffer per message
+    // nearly free. Every byte is written below (padding included), so no old memory shows.
     const out = Buffer.allocUnsafe(n);
-    let u8: Uint8Array;
-    let dv: DataView;
-    let base: number;
-    if (out.buffer === slab) {
-      u8 = slabU8;
-      dv = slabDV;
-      base = out.byteOffset;
-    } else if (n < SLAB_LIMIT) {
-      // Node's pool moved on to a new slab: view all of it once, for every buffer carved from it.
-      slab = out.buffer;
-      slabU8 = new Uint8Array(slab);
-      slabDV = new DataView(slab);
-      u8 = slabU8;
-      dv = slabDV;
-      base = out.byteOffset;
-    } else {
-      u8 = out;
-      dv = new DataView(out.buffer, out.byteOffset, n);
-      base = 0;
-    }
-    this.writeAt(value, u8, dv, base, n);
+    this.writeAt(value, out, 0, n);
     return out;
   }
 
@@ -182,17 +158,16 @@ class CompiledCodec implements TypeCodec {
         `needs ${n} bytes at offset ${offset}, target has ${target.byteLength}`,
       );
     }
-    const dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
-    this.writeAt(value, target, dv, offset, n);
+    this.writeAt(value, target, offset, n);
     return n;
   }
 
-  private writeAt(value: unknown, u8: Uint8Array, dv: DataView, at: number, n: number): void {
+  private writeAt(value: unknown, u8: Uint8Array, at: number, n: number): void {
     u8[at] = 0;
     u8[at + 1] = CDR_LE;
     u8[at + 2] = 0;
     u8[at + 3] = 0;
-    const written = this.writeFn(value, u8, dv, at + ENCAPSULATION_HEADER_SIZE);
+    const written = this.writeFn(value, u8, at + ENCAPSULATION_HEADER_SIZE);
     if (written + ENCAPSULATION_HEADER_SIZE !== n) {
       throw new CdrLayerError(`internal error: ${this.typeName} sized ${n} bytes but wrote ${written + 4}`);
     }
@@ -200,7 +175,16 @@ class CompiledCodec implements TypeCodec {
 
   decode(bytes: Uint8Array): unknown {
     if (!(bytes instanceof Uint8Array)) throw new CdrDecodeError(this.typeName, 'expected a Uint8Array');
-    return this.decodeFrom(bytes, 0, bytes.length);
+    const length = bytes.length;
+    // The common case (CDR_LE, as ROS 2 writes) without the general path's extra call.
+    if (length >= ENCAPSULATION_HEADER_SIZE && bytes[0] === 0 && bytes[1] === CDR_LE) {
+      try {
+        return this.decodeLE(bytes, ENCAPSULATION_HEADER_SIZE, length - ENCAPSULATION_HEADER_SIZE);
+      } catch (err) {
+        throw this.decodeFailure(err);
+      }
+    }
+    return this.decodeFrom(bytes, 0, length);
   }
 
   decodeFrom(bytes: Uint8Array, offset: number, length: number): unknown {
@@ -227,10 +211,14 @@ class CompiledCodec implements TypeCodec {
     try {
       return fn(bytes, offset + ENCAPSULATION_HEADER_SIZE, length - ENCAPSULATION_HEADER_SIZE);
     } catch (err) {
-      if (err instanceof CdrDecodeError) throw err;
-      // Defence in depth: the generated checks should make this unreachable.
-      throw new CdrDecodeError(this.typeName, `malformed data (${(err as Error).message})`);
+      throw this.decodeFailure(err);
     }
+  }
+
+  private decodeFailure(err: unknown): CdrDecodeError {
+    if (err instanceof CdrDecodeError) return err;
+    // Defence in depth: the generated checks should make this unreachable.
+    return new CdrDecodeError(this.typeName, `malformed data (${(err as Error).message})`);
   }
 
   private compileBE(): DecodeFn {

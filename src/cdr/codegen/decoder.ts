@@ -12,6 +12,7 @@
 import type { FieldDef, MessageType, PrimitiveType } from '../model.js';
 import { CodeWriter, Cursor } from './cursor.js';
 import { type LayoutTable, PRIMITIVES, type TypeLookup } from './layout.js';
+import { HOST_LE } from './runtime.js';
 
 export interface GeneratedSource {
   /** The body of a `new Function('R', 'E', 'K', body)` that returns the generated function. */
@@ -47,15 +48,31 @@ export function readExpression(type: PrimitiveType, at: string, le: boolean): st
       return `(${int(4)})`;
     case 'uint32':
       return `(${int(4)}) >>> 0`;
+    case 'float32':
+      return `(SCRATCH_I32[0] = ${int(4)}, SCRATCH_F32[0])`;
+    case 'float64': {
+      // Two int32 halves into a scratch, read back as one float64: no call and no view per read.
+      const [lo, hi] = le ? [0, 4] : [4, 0];
+      const half = (k: number) =>
+        Array.from({ length: 4 }, (_, j) => {
+          const e = b(k + (le ? j : 3 - j));
+          return j === 0 ? e : `${e} << ${8 * j}`;
+        }).join(' | ');
+      const [first, second] = HOST_LE ? [0, 1] : [1, 0];
+      return `(SCRATCH_I32[${first}] = ${half(lo)}, SCRATCH_I32[${second}] = ${half(hi)}, SCRATCH_F64[0])`;
+    }
     default:
       // Hoisted by the factory (see HOISTED_READERS): a closure constant, not a property load per read.
       return `READ_${type}(u8, ${at}, ${le})`;
   }
 }
 
-const HOISTED_READERS = ['float32', 'float64', 'int64', 'uint64']
-  .map((t) => `const READ_${t} = R.READERS.${t};`)
-  .join('\n');
+const HOISTED_READERS = [
+  ...['int64', 'uint64'].map((t) => `const READ_${t} = R.READERS.${t};`),
+  'const SCRATCH_F64 = new Float64Array(1);',
+  'const SCRATCH_I32 = new Int32Array(SCRATCH_F64.buffer);',
+  'const SCRATCH_F32 = new Float32Array(SCRATCH_F64.buffer);',
+].join('\n');
 
 class DecoderGen {
   private readonly w = new CodeWriter();

@@ -6,13 +6,15 @@
  * Missing fields take the definition's default (or zero); a value of the wrong type or out of
  * range is a CdrEncodeError naming the field.
  *
- * Generated `size(m)` returns the payload length; `write(m, u8, dv, B)` writes the payload at
- * absolute offset B of `dv`'s buffer and returns its length.
+ * Generated `size(m)` returns the payload length; `write(m, u8, B)` writes the payload at index
+ * B of `u8` and returns its length. Bytes are stored one by one (wide values through a scratch
+ * buffer): a DataView per message would cost more than encoding a small message does.
  */
 import type { DefaultValue, FieldDef, MessageType, PrimitiveType, Scalar } from '../model.js';
 import { CodeWriter, Cursor } from './cursor.js';
 import type { GeneratedSource } from './decoder.js';
 import { INT_LIMITS, type LayoutTable, PRIMITIVES, type TypeLookup } from './layout.js';
+import { HOST_LE } from './runtime.js';
 
 type Mode = 'size' | 'write';
 
@@ -40,6 +42,53 @@ function zeroOf(type: PrimitiveType): Scalar {
   return 0;
 }
 
+/** Scratch views shared by the generated writer's wide stores. */
+const SCRATCH = [
+  'const SCRATCH_F64 = new Float64Array(1);',
+  'const SCRATCH_U8 = new Uint8Array(SCRATCH_F64.buffer);',
+  'const SCRATCH_F32 = new Float32Array(SCRATCH_F64.buffer);',
+  'const SCRATCH_I64 = new BigInt64Array(SCRATCH_F64.buffer);',
+  'const SCRATCH_U64 = new BigUint64Array(SCRATCH_F64.buffer);',
+  '',
+].join('\n');
+
+/**
+ * Statements storing value expression `v` (already checked) of `type` little-endian at index
+ * expression `at` of `u8`. Uint8Array stores keep the low 8 bits, which does the masking.
+ */
+export function writeStatement(type: PrimitiveType, at: string, v: string): string {
+  const b = (k: number) => `u8[${at}${k === 0 ? '' : ` + ${k}`}]`;
+  const viaScratch = (view: string, n: number) => {
+    // The scratch holds the value in host order; the wire wants little-endian.
+    const bytes = Array.from({ length: n }, (_, k) => `${b(k)} = SCRATCH_U8[${HOST_LE ? k : n - 1 - k}];`);
+    return `${view}[0] = ${v}; ${bytes.join(' ')}`;
+  };
+  switch (type) {
+    case 'bool':
+      return `${b(0)} = ${v} ? 1 : 0;`;
+    case 'byte':
+    case 'uint8':
+    case 'int8':
+      return `${b(0)} = ${v};`;
+    case 'int16':
+    case 'uint16':
+      return `${b(0)} = ${v}; ${b(1)} = ${v} >> 8;`;
+    case 'int32':
+    case 'uint32':
+      return `${b(0)} = ${v}; ${b(1)} = ${v} >> 8; ${b(2)} = ${v} >> 16; ${b(3)} = ${v} >>> 24;`;
+    case 'float32':
+      return viaScratch('SCRATCH_F32', 4);
+    case 'float64':
+      return viaScratch('SCRATCH_F64', 8);
+    case 'int64':
+      return viaScratch('SCRATCH_I64', 8);
+    case 'uint64':
+      return viaScratch('SCRATCH_U64', 8);
+    default:
+      throw new TypeError(`no fixed-size store for ${type}`);
+  }
+}
+
 /** The value of a fixed array field left out: zeros (nested elements: undefined, so all defaults). */
 function zeroArray(type: FieldDef['type'], length: number): unknown[] {
   return Array.from({ length }, () => (typeof type === 'string' ? zeroOf(type) : undefined));
@@ -61,8 +110,8 @@ class EncoderGen {
     this.struct('m', root, '""');
     const end = this.cur.at();
     this.w.line(`return ${end};`);
-    const args = this.mode === 'size' ? 'm' : 'm, u8, dv, B';
-    const body = `return function ${this.mode}(${args}) {\n${this.w.toString()}\n};`;
+    const args = this.mode === 'size' ? 'm' : 'm, u8, B';
+    const body = `${this.writing ? SCRATCH : ''}return function ${this.mode}(${args}) {\n${this.w.toString()}\n};`;
     return { body, constants: this.constants };
   }
 
@@ -215,13 +264,7 @@ class EncoderGen {
     const p = PRIMITIVES[type];
     this.alignTo(p.align);
     if (this.writing) {
-      const at = `B + ${this.cur.at()}`;
-      const value = type === 'bool' ? `${v} ? 1 : 0` : v;
-      this.w.line(
-        p.size === 1
-          ? `dv.set${p.accessor}(${at}, ${value});`
-          : `dv.set${p.accessor}(${at}, ${value}, true);`,
-      );
+      this.w.line(writeStatement(type, `B + ${this.cur.at()}`, v));
     }
     this.cur.d += p.size;
   }
@@ -233,7 +276,7 @@ class EncoderGen {
     const len = this.w.local('l');
     if (this.writing) {
       this.w.line(`const ${len} = R.writeString(u8, B + ${at} + 4, ${v});`);
-      this.w.line(`dv.setUint32(B + ${at}, ${len} + 1, true);`);
+      this.w.line(writeStatement('uint32', `B + ${at}`, `${len} + 1`));
       this.w.line(`u8[B + ${at} + 4 + ${len}] = 0;`);
     } else {
       this.w.line(`const ${len} = R.utf8Length(${v});`);
@@ -253,8 +296,8 @@ class EncoderGen {
     this.alignTo(4);
     const at = this.cur.at();
     if (this.writing) {
-      this.w.line(`dv.setUint32(B + ${at}, ${v}.length, true);`);
-      this.w.line(`R.writeWString(dv, B + ${at} + 4, ${v});`);
+      this.w.line(writeStatement('uint32', `B + ${at}`, `${v}.length`));
+      this.w.line(`R.writeWString(u8, B + ${at} + 4, ${v});`);
     }
     this.w.line(`o = ${at} + 4 + ${v}.length * R.WCHAR_SIZE;`);
     this.cur.becameDynamic();
@@ -311,13 +354,7 @@ class EncoderGen {
         this.w.open(`for (let ${i} = 0; ${i} < ${count}; ${i}++) {`);
         this.w.line(`let ${x} = ${v}[${i}];`);
         this.check(type, x, `${path} + '[' + ${i} + ']'`);
-        const value = type === 'bool' ? `${x} ? 1 : 0` : x;
-        const dst = `B + ${at} + ${i} * ${p.size}`;
-        this.w.line(
-          p.size === 1
-            ? `dv.set${p.accessor}(${dst}, ${value});`
-            : `dv.set${p.accessor}(${dst}, ${value}, true);`,
-        );
+        this.w.line(writeStatement(type, `B + ${at} + ${i} * ${p.size}`, x));
         this.w.close();
       };
       if (p.typedArray) {

@@ -83,8 +83,15 @@ export function readWString(u8: Uint8Array, at: number, units: number, le: boole
   return s;
 }
 
-export function writeWString(dv: DataView, at: number, s: string): void {
-  for (let i = 0; i < s.length; i++) dv.setUint32(at + WCHAR_SIZE * i, s.charCodeAt(i), true);
+export function writeWString(u8: Uint8Array, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const p = at + WCHAR_SIZE * i;
+    u8[p] = c;
+    u8[p + 1] = c >> 8;
+    u8[p + 2] = 0;
+    u8[p + 3] = 0;
+  }
 }
 
 export type NumericArray =
@@ -105,7 +112,8 @@ type TypedArrayCtor<T extends NumericArray> = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether this machine stores numbers little-endian (generated code is specialised for it). */
+export const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Scratch space that turns 2, 4 or 8 bytes into a number or bigint without a per-call view. */
 const scratch = new Uint8Array(8);
