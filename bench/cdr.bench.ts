@@ -6,7 +6,8 @@
  * Method: every timed call runs a batch of operations (1,000 for small messages) so the harness's
  * own cost per call does not cap the figure; values cycle through a set of distinct messages and
  * results are kept in a ring so the JIT cannot fold the work away. "encode" returns a fresh buffer
- * per message on both sides; "encodeInto" fills one reused buffer.
+ * per message on both sides; "encodeInto" fills one reused buffer. Every figure is the median of
+ * ROUNDS rounds that run all tasks of a case in turn.
  */
 import os from 'node:os';
 import { Bench } from 'tinybench';
@@ -134,30 +135,42 @@ const keep = (v: unknown) => {
 
 type Op = () => void;
 
-/** A timed function running `batch` operations over the values in turn. */
+/**
+ * A timed function running `batch` operations over the values in turn. Each one is compiled
+ * separately: closures of one function literal share their type feedback in V8, which would
+ * make the `op` call site megamorphic across tasks and tax the fastest operations most.
+ */
 function batched<T>(values: readonly T[], batch: number, op: (v: T) => unknown): Op {
-  let i = 0;
-  return () => {
-    for (let k = 0; k < batch; k++) {
-      keep(op(values[i]!));
-      i = (i + 1) % values.length;
-    }
-  };
+  const make = new Function(
+    'values',
+    'batch',
+    'op',
+    'keep',
+    'let i = 0; return () => { for (let k = 0; k < batch; k++) { keep(op(values[i])); i = (i + 1) % values.length; } };',
+  ) as (values: readonly T[], batch: number, op: (v: T) => unknown, keep: (v: unknown) => void) => Op;
+  return make(values, batch, op, keep);
 }
 
+/** Rounds of every task in turn; the median round is reported, so a burst of load on this
+ * shared machine moves one round, not the ratio. */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+
 async function measure(pairs: { name: string; fn: Op; batch: number }[]): Promise<Map<string, number>> {
-  const bench = new Bench({ time: Number(process.env['BENCH_TIME_MS'] ?? 500), warmupTime: 200 });
-  for (const p of pairs) bench.add(p.name, p.fn);
-  await bench.run();
-  const out = new Map<string, number>();
-  for (const task of bench.tasks) {
-    const result = task.result as { period?: number; state?: string };
-    const pair = pairs.find((p) => p.name === task.name)!;
-    if (result.period === undefined)
-      throw new Error(`benchmark ${task.name} did not complete (${result.state})`);
-    out.set(task.name, (pair.batch * 1000) / result.period);
+  const samples = new Map<string, number[]>(pairs.map((p) => [p.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({ time: Number(process.env['BENCH_TIME_MS'] ?? 200), warmupTime: 100 });
+    for (const p of pairs) bench.add(p.name, p.fn);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result as { period?: number; state?: string };
+      const pair = pairs.find((p) => p.name === task.name)!;
+      if (result.period === undefined)
+        throw new Error(`benchmark ${task.name} did not complete (${result.state})`);
+      samples.get(task.name)!.push((pair.batch * 1000) / result.period);
+    }
   }
-  return out;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  return new Map([...samples].map(([name, xs]) => [name, median(xs)]));
 }
 
 async function run(): Promise<Row[]> {
