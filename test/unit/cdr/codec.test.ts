@@ -18,6 +18,7 @@ const codecs = codecsWith({
   'demo/msg/Wide': 'wstring w\nwstring<=2 bw',
   'demo/msg/Defaults': 'int32 i 7\nstring s "hi"\nfloat64[2] v [1.5, 2.5]\nbool b true\nint64 big -5',
   'demo/msg/Points': 'geometry_msgs/Point32[] pts\nuint8 tail',
+  'demo/msg/EmptySeqs': 'uint8 a\nfloat64[] d\ngeometry_msgs/Pose[] poses\nuint32 b',
 });
 
 describe('CDR layout', () => {
@@ -57,6 +58,19 @@ describe('CDR layout', () => {
       f: -2n,
       g: 5n,
     });
+  });
+
+  it('pads before the elements of a sequence only when it has some', () => {
+    // Fast-CDR serialize_array and rmw_cyclonedds serialize_many skip the alignment of an empty
+    // sequence ("nothing to do; not even alignment"); the golden tests confirm it on the bytes.
+    const c = codecs.get('demo/msg/EmptySeqs');
+    expect(hex(c.encode({ a: 1, b: 2 }))).toBe(
+      '00010000' + '01' + '000000' + '00000000' + '00000000' + '02000000', // a, pad, d count, poses count, b
+    );
+    expect(hex(c.encode({ a: 1, d: [1], b: 2 }))).toBe(
+      '00010000' + '01' + '000000' + '01000000' + '000000000000f03f' + '00000000' + '02000000',
+    );
+    expect(c.decode(c.encode({ a: 1, b: 2 }))).toEqual({ a: 1, d: new Float64Array(0), poses: [], b: 2 });
   });
 
   it('encodes an empty message as one byte, as rosidl does', () => {

@@ -1,7 +1,8 @@
 /**
  * Property tests over every bundled interface type and every ROS 2 test interface (Debian's
  * ros2-test-interface-files): random values round-trip, every proper prefix of an encoding is
- * rejected, and random or mutated bytes only ever produce a CdrDecodeError.
+ * rejected, and random bytes or valid encodings with bytes overwritten only ever produce a
+ * CdrDecodeError.
  */
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
@@ -67,6 +68,24 @@ describe('round trips and rejections over every interface type', () => {
           expectTypedRejection(() => codec.decode(embedded(bytes.subarray(0, cut), shift)));
         }
       }),
+      { numRuns: 15 },
+    );
+    fc.assert(
+      // Valid encodings with bytes overwritten: lengths that lie, bad booleans, bad characters.
+      fc.property(
+        arbitraryOf(registry, typeName),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (value, edits) => {
+          const bytes = Uint8Array.from(codec.encode(value));
+          for (const [at, b] of edits) bytes[4 + (at % Math.max(1, bytes.length - 4))] = b;
+          try {
+            codec.decode(embedded(bytes, 3));
+          } catch (err) {
+            expect(err).toBeInstanceOf(CdrDecodeError);
+            expect((err as CdrDecodeError).reason).not.toMatch(/^malformed data \(/);
+          }
+        },
+      ),
       { numRuns: 15 },
     );
     fc.assert(
