@@ -63,14 +63,6 @@ export class Cursor {
     this.d = 0;
     this.align = 1;
   }
-
-  clone(): Cursor {
-    const c = new Cursor();
-    c.dynamic = this.dynamic;
-    c.align = this.align;
-    c.d = this.d;
-    return c;
-  }
 }
 
 /** Collects generated source with indentation and unique local names. */

@@ -10,25 +10,23 @@ export interface PrimitiveInfo {
   /** Bytes on the wire; 0 for the variable-size string types. */
   readonly size: number;
   readonly align: number;
-  /** DataView accessor suffix: `Float64` in getFloat64/setFloat64. */
-  readonly accessor?: string;
   /** Typed array constructor name for arrays of this type, where JavaScript has one. */
   readonly typedArray?: string;
 }
 
 export const PRIMITIVES: Readonly<Record<PrimitiveType, PrimitiveInfo>> = {
-  bool: { size: 1, align: 1, accessor: 'Uint8' },
-  byte: { size: 1, align: 1, accessor: 'Uint8', typedArray: 'Uint8Array' },
-  int8: { size: 1, align: 1, accessor: 'Int8', typedArray: 'Int8Array' },
-  uint8: { size: 1, align: 1, accessor: 'Uint8', typedArray: 'Uint8Array' },
-  int16: { size: 2, align: 2, accessor: 'Int16', typedArray: 'Int16Array' },
-  uint16: { size: 2, align: 2, accessor: 'Uint16', typedArray: 'Uint16Array' },
-  int32: { size: 4, align: 4, accessor: 'Int32', typedArray: 'Int32Array' },
-  uint32: { size: 4, align: 4, accessor: 'Uint32', typedArray: 'Uint32Array' },
-  int64: { size: 8, align: 8, accessor: 'BigInt64', typedArray: 'BigInt64Array' },
-  uint64: { size: 8, align: 8, accessor: 'BigUint64', typedArray: 'BigUint64Array' },
-  float32: { size: 4, align: 4, accessor: 'Float32', typedArray: 'Float32Array' },
-  float64: { size: 8, align: 8, accessor: 'Float64', typedArray: 'Float64Array' },
+  bool: { size: 1, align: 1 },
+  byte: { size: 1, align: 1, typedArray: 'Uint8Array' },
+  int8: { size: 1, align: 1, typedArray: 'Int8Array' },
+  uint8: { size: 1, align: 1, typedArray: 'Uint8Array' },
+  int16: { size: 2, align: 2, typedArray: 'Int16Array' },
+  uint16: { size: 2, align: 2, typedArray: 'Uint16Array' },
+  int32: { size: 4, align: 4, typedArray: 'Int32Array' },
+  uint32: { size: 4, align: 4, typedArray: 'Uint32Array' },
+  int64: { size: 8, align: 8, typedArray: 'BigInt64Array' },
+  uint64: { size: 8, align: 8, typedArray: 'BigUint64Array' },
+  float32: { size: 4, align: 4, typedArray: 'Float32Array' },
+  float64: { size: 8, align: 8, typedArray: 'Float64Array' },
   string: { size: 0, align: 4 },
   wstring: { size: 0, align: 4 },
 };

@@ -190,6 +190,24 @@ describe('decoding untrusted bytes', () => {
   });
 });
 
+describe('strings', () => {
+  it('writes UTF-8 with the NUL counted, and a lone surrogate as U+FFFD as TextEncoder does', () => {
+    const c = new CodecCache(new InterfaceRegistry()).get('std_msgs/msg/String');
+    expect(hex(c.encode({ data: 'é' }))).toBe('00010000' + '03000000' + 'c3a900');
+    expect(hex(c.encode({ data: '' }))).toBe('00010000' + '01000000' + '00');
+    const lone = `a\ud800b${'x'.repeat(40)}`; // long enough for the TextEncoder path
+    const bytes = c.encode({ data: lone });
+    expect(bytes.length).toBe(c.size({ data: lone }));
+    expect(c.decode(bytes)).toEqual({ data: `a\ufffdb${'x'.repeat(40)}` });
+    expect(c.decode(c.encode({ data: 'a\udc00' }))).toEqual({ data: 'a\ufffd' });
+  });
+
+  it('reads a length of 0 (no NUL) as an empty string', () => {
+    const c = new CodecCache(new InterfaceRegistry()).get('std_msgs/msg/String');
+    expect(c.decode(bytes('00010000 00000000'))).toEqual({ data: '' });
+  });
+});
+
 describe('wstring', () => {
   // Bytes as Fast-CDR 1.0.26 writes std::wstring L"hé", which is the wire format both Jazzy RMWs
   // share (u32 count of UTF-16 code units, each unit in 4 bytes, no terminator).
