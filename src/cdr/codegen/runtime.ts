@@ -7,8 +7,12 @@
 const textDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
-/** Short strings are cheaper to build by hand than through TextDecoder's native call. */
-const SHORT_STRING = 32;
+/**
+ * Below these lengths, building a string by hand beats TextDecoder's native call, and writing
+ * one by hand beats TextEncoder's (measured on Log messages, Node 20).
+ */
+const SHORT_DECODE = 32;
+const SHORT_ENCODE = 64;
 
 /**
  * Reads a CDR string of `len` bytes at `at` (the length field's value: the bytes and their NUL).
@@ -17,7 +21,7 @@ const SHORT_STRING = 32;
 export function readString(u8: Uint8Array, at: number, len: number): string {
   // The terminating NUL is not part of the value; length 0 (no NUL at all) is read as ''.
   const n = len > 0 && u8[at + len - 1] === 0 ? len - 1 : len;
-  if (n <= SHORT_STRING) {
+  if (n <= SHORT_DECODE) {
     let s = '';
     for (let i = 0; i < n; i++) {
       const c = u8[at + i]!;
@@ -51,7 +55,7 @@ export function utf8Length(s: string): number {
 /** Writes `s` as UTF-8 at `at` (room for `utf8Length(s)` bytes is there); returns the byte count. */
 export function writeString(u8: Uint8Array, at: number, s: string): number {
   const n = s.length;
-  if (n <= SHORT_STRING) {
+  if (n <= SHORT_ENCODE) {
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
