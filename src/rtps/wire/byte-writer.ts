@@ -1,0 +1,83 @@
+/**
+ * Writing RTPS wire data into a growing buffer. We always write little-endian (as both ROS 2
+ * vendors do on x86); EntityIds and addresses are octet sequences, written in wire order.
+ */
+export class ByteWriter {
+  private buf: Uint8Array;
+  pos = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = new Uint8Array(initialSize);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.ensure(2);
+    this.buf[this.pos++] = v;
+    this.buf[this.pos++] = v >> 8;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.ensure(4);
+    const b = this.buf;
+    b[this.pos++] = v;
+    b[this.pos++] = v >> 8;
+    b[this.pos++] = v >> 16;
+    b[this.pos++] = v >>> 24;
+    return this;
+  }
+
+  i32(v: number): this {
+    return this.u32(v >>> 0);
+  }
+
+  octets4(v: number): this {
+    this.ensure(4);
+    const b = this.buf;
+    b[this.pos++] = v >>> 24;
+    b[this.pos++] = v >> 16;
+    b[this.pos++] = v >> 8;
+    b[this.pos++] = v;
+    return this;
+  }
+
+  bytes(v: Uint8Array): this {
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+    return this;
+  }
+
+  zeros(n: number): this {
+    this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+    return this;
+  }
+
+  /** Overwrites a u16 written earlier (e.g. a length known only afterwards). */
+  patchU16(at: number, v: number): void {
+    this.buf[at] = v;
+    this.buf[at + 1] = v >> 8;
+  }
+
+  /** The bytes written so far (a view; copy it if the writer is reused). */
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Why a datagram, or the rest of one, was dropped. Each reason is counted, and published on the
+ * `ros2ts:rtps:drop` diagnostics channel (free when nobody listens), never thrown out of the
+ * receive path.
+ */
+import { channel } from 'node:diagnostics_channel';
+
+export type DropReason =
+  | 'not-rtps' // no 'RTPS' magic: not ours to read (Cyclone sends 1-byte pings on leaving)
+  | 'short-header'
+  | 'unsupported-version'
+  | 'truncated-submessage' // a submessage claims more bytes than the datagram has
+  | 'malformed-submessage' // a field inconsistent with the spec (bad set size, bad length...)
+  | 'malformed-parameter-list';
+
+/** Thrown inside the parser only; turned into a counted drop at the message boundary. */
+export class WireFormatError extends Error {
+  override name = 'WireFormatError';
+  constructor(
+    readonly reason: DropReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DropEvent {
+  readonly reason: DropReason;
+  readonly detail: string;
+  readonly source?: string;
+}
+
+const dropChannel = channel('ros2ts:rtps:drop');
+
+/** Counts drops by reason; one per receive path. */
+export class DropCounter {
+  readonly counts = new Map<DropReason, number>();
+
+  drop(reason: DropReason, detail: string, source?: string): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+    if (dropChannel.hasSubscribers) dropChannel.publish({ reason, detail, source } satisfies DropEvent);
+  }
+
+  get total(): number {
+    let n = 0;
+    for (const v of this.counts.values()) n += v;
+    return n;
+  }
+}

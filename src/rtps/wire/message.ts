@@ -1,0 +1,226 @@
+/**
+ * RTPS messages (RTPS 2.5, 8.3.3 and 9.4): the 20-byte header, then submessages, each a 4-byte
+ * header (id, flags, octetsToNextHeader) and a body in the byte order of its E flag.
+ *
+ * `parseMessage` never throws: a datagram that is not a valid RTPS message is dropped with a
+ * counted reason, and an invalid submessage ends the parse, keeping the ones before it, as the
+ * spec prescribes (8.3.4.1: "the rest of the Message is ignored").
+ */
+import { readAckNack, readNackFrag, writeAckNack, writeNackFrag } from './acknack.js';
+import { ByteReader } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+import { readData, writeData } from './data.js';
+import { readDataFrag, writeDataFrag } from './data-frag.js';
+import { type DropCounter, WireFormatError } from './errors.js';
+import { readGap, writeGap } from './gap.js';
+import { readHeartbeat, readHeartbeatFrag, writeHeartbeat, writeHeartbeatFrag } from './heartbeat.js';
+import {
+  readInfoDestination,
+  readInfoReply,
+  readInfoReplyIp4,
+  readInfoSource,
+  readInfoTimestamp,
+  readPad,
+  writeInfoDestination,
+  writeInfoReply,
+  writeInfoReplyIp4,
+  writeInfoSource,
+  writeInfoTimestamp,
+  writePad,
+} from './info.js';
+import { FLAG_ENDIANNESS, type Submessage, SubmessageId } from './submessage.js';
+import { GUID_PREFIX_SIZE, type GuidPrefix } from './types.js';
+
+export const RTPS_HEADER_SIZE = 20;
+export const SUBMESSAGE_HEADER_SIZE = 4;
+const MAGIC = [0x52, 0x54, 0x50, 0x53]; // 'RTPS'
+
+export interface RtpsHeader {
+  readonly version: readonly [number, number];
+  readonly vendorId: readonly [number, number];
+  readonly guidPrefix: GuidPrefix;
+}
+
+export interface RtpsMessage {
+  readonly header: RtpsHeader;
+  readonly submessages: readonly Submessage[];
+}
+
+/** Parses a datagram; undefined (and a counted drop) when it is not a usable RTPS message. */
+export function parseMessage(
+  bytes: Uint8Array,
+  drops: DropCounter,
+  source?: string,
+): RtpsMessage | undefined {
+  if (bytes.length < RTPS_HEADER_SIZE) {
+    if (bytes.length >= 4 && MAGIC.every((m, i) => bytes[i] === m)) {
+      drops.drop('short-header', `${bytes.length}-byte datagram`, source);
+    } else drops.drop('not-rtps', `${bytes.length}-byte datagram without the RTPS magic`, source);
+    return undefined;
+  }
+  if (!MAGIC.every((m, i) => bytes[i] === m)) {
+    drops.drop('not-rtps', 'no RTPS magic', source);
+    return undefined;
+  }
+  const major = bytes[4]!;
+  if (major !== 2) {
+    drops.drop('unsupported-version', `protocol version ${major}.${bytes[5]}`, source);
+    return undefined;
+  }
+  const header: RtpsHeader = {
+    version: [major, bytes[5]!],
+    vendorId: [bytes[6]!, bytes[7]!],
+    guidPrefix: bytes.subarray(8, 8 + GUID_PREFIX_SIZE),
+  };
+  const submessages: Submessage[] = [];
+  let pos = RTPS_HEADER_SIZE;
+  const end = bytes.length;
+  while (pos < end) {
+    if (end - pos < SUBMESSAGE_HEADER_SIZE) {
+      drops.drop('truncated-submessage', `${end - pos} stray bytes after the last submessage`, source);
+      break;
+    }
+    const id = bytes[pos]!;
+    const flags = bytes[pos + 1]!;
+    const le = (flags & FLAG_ENDIANNESS) !== 0;
+    const length = le ? bytes[pos + 2]! | (bytes[pos + 3]! << 8) : (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
+    const bodyStart = pos + SUBMESSAGE_HEADER_SIZE;
+    // 9.4.5.1.3: a length of 0 means "to the end of the message", except for PAD and INFO_TS.
+    const toEnd = length === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS;
+    const bodyEnd = toEnd ? end : bodyStart + length;
+    if (bodyEnd > end) {
+      drops.drop(
+        'truncated-submessage',
+        `submessage 0x${id.toString(16)} claims ${length} bytes, ${end - bodyStart} left`,
+        source,
+      );
+      break;
+    }
+    try {
+      submessages.push(readSubmessage(id, flags, new ByteReader(bytes, bodyStart, bodyEnd, le)));
+    } catch (err) {
+      if (!(err instanceof WireFormatError)) throw err;
+      drops.drop(err.reason, `submessage 0x${id.toString(16)}: ${err.message}`, source);
+      break;
+    }
+    pos = bodyEnd;
+  }
+  return { header, submessages };
+}
+
+function readSubmessage(id: number, flags: number, r: ByteReader): Submessage {
+  switch (id) {
+    case SubmessageId.DATA:
+      return readData(r, flags);
+    case SubmessageId.DATA_FRAG:
+      return readDataFrag(r, flags);
+    case SubmessageId.HEARTBEAT:
+      return readHeartbeat(r, flags);
+    case SubmessageId.HEARTBEAT_FRAG:
+      return readHeartbeatFrag(r, flags);
+    case SubmessageId.ACKNACK:
+      return readAckNack(r, flags);
+    case SubmessageId.NACK_FRAG:
+      return readNackFrag(r, flags);
+    case SubmessageId.GAP:
+      return readGap(r, flags);
+    case SubmessageId.INFO_TS:
+      return readInfoTimestamp(r, flags);
+    case SubmessageId.INFO_DST:
+      return readInfoDestination(r, flags);
+    case SubmessageId.INFO_SRC:
+      return readInfoSource(r, flags);
+    case SubmessageId.INFO_REPLY:
+      return readInfoReply(r, flags);
+    case SubmessageId.INFO_REPLY_IP4:
+      return readInfoReplyIp4(r, flags);
+    case SubmessageId.PAD:
+      return readPad(r, flags);
+    default:
+      // Vendor-specific (0x80 and up, e.g. Fast DDS's statistics) or unknown: skipped (8.3.4.1).
+      return { kind: 'UNKNOWN', id, flags, body: r.view(r.remaining) };
+  }
+}
+
+const SUBMESSAGE_IDS: Record<Exclude<Submessage['kind'], 'UNKNOWN'>, number> = {
+  DATA: SubmessageId.DATA,
+  DATA_FRAG: SubmessageId.DATA_FRAG,
+  HEARTBEAT: SubmessageId.HEARTBEAT,
+  HEARTBEAT_FRAG: SubmessageId.HEARTBEAT_FRAG,
+  ACKNACK: SubmessageId.ACKNACK,
+  NACK_FRAG: SubmessageId.NACK_FRAG,
+  GAP: SubmessageId.GAP,
+  INFO_TS: SubmessageId.INFO_TS,
+  INFO_DST: SubmessageId.INFO_DST,
+  INFO_SRC: SubmessageId.INFO_SRC,
+  INFO_REPLY: SubmessageId.INFO_REPLY,
+  INFO_REPLY_IP4: SubmessageId.INFO_REPLY_IP4,
+  PAD: SubmessageId.PAD,
+};
+
+function writeBody(w: ByteWriter, m: Submessage): void {
+  switch (m.kind) {
+    case 'DATA':
+      return writeData(w, m);
+    case 'DATA_FRAG':
+      return writeDataFrag(w, m);
+    case 'HEARTBEAT':
+      return writeHeartbeat(w, m);
+    case 'HEARTBEAT_FRAG':
+      return writeHeartbeatFrag(w, m);
+    case 'ACKNACK':
+      return writeAckNack(w, m);
+    case 'NACK_FRAG':
+      return writeNackFrag(w, m);
+    case 'GAP':
+      return writeGap(w, m);
+    case 'INFO_TS':
+      return writeInfoTimestamp(w, m);
+    case 'INFO_DST':
+      return writeInfoDestination(w, m);
+    case 'INFO_SRC':
+      return writeInfoSource(w, m);
+    case 'INFO_REPLY':
+      return writeInfoReply(w, m);
+    case 'INFO_REPLY_IP4':
+      return writeInfoReplyIp4(w, m);
+    case 'PAD':
+      return writePad(w, m);
+    case 'UNKNOWN':
+      w.bytes(m.body);
+  }
+}
+
+/**
+ * Appends one submessage: little-endian (the E flag is set), its body padded to a multiple of
+ * 4 bytes, its length filled in.
+ */
+export function writeSubmessage(w: ByteWriter, m: Submessage): void {
+  const id = m.kind === 'UNKNOWN' ? m.id : SUBMESSAGE_IDS[m.kind];
+  const flags = m.kind === 'UNKNOWN' ? m.flags : m.flags | FLAG_ENDIANNESS;
+  w.u8(id).u8(flags);
+  const lengthAt = w.pos;
+  w.u16(0);
+  const bodyStart = w.pos;
+  writeBody(w, m);
+  w.zeros((4 - ((w.pos - bodyStart) & 3)) & 3);
+  const length = w.pos - bodyStart;
+  if (length > 0xffff) throw new RangeError(`submessage body of ${length} bytes exceeds 65535`);
+  w.patchU16(lengthAt, length);
+}
+
+export function writeHeader(w: ByteWriter, h: RtpsHeader): void {
+  w.bytes(Uint8Array.from(MAGIC))
+    .u8(h.version[0])
+    .u8(h.version[1])
+    .u8(h.vendorId[0])
+    .u8(h.vendorId[1])
+    .bytes(h.guidPrefix);
+}
+
+export function encodeMessage(message: RtpsMessage): Uint8Array {
+  const w = new ByteWriter(512);
+  writeHeader(w, message.header);
+  for (const m of message.submessages) writeSubmessage(w, m);
+  return w.result();
+}

@@ -1,0 +1,75 @@
+/**
+ * ParameterList (RTPS 9.4.2.11): {pid u16, length u16, value} until PID_SENTINEL, in inline QoS
+ * and in discovery data (PL_CDR_LE/BE payloads). Values are views of the received bytes. Per the
+ * spec, PID_PAD is skipped, and how an unknown PID is treated (skipped, or the whole list
+ * refused when it has the must-understand bit) is left to the reader of the list, which knows
+ * the sender's vendor.
+ */
+import { ByteReader } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
+import { WireFormatError } from './errors.js';
+
+export const PID_PAD = 0x0000;
+export const PID_SENTINEL = 0x0001;
+/** PIDs at or above this are vendor-specific: their meaning depends on the sender's vendor id. */
+export const PID_VENDOR_SPECIFIC_FLAG = 0x8000;
+/** A PID with this bit set must be understood, or the whole list is to be ignored. */
+export const PID_MUST_UNDERSTAND_FLAG = 0x4000;
+
+export interface Parameter {
+  readonly pid: number;
+  readonly value: Uint8Array;
+}
+
+export interface ParameterList {
+  readonly littleEndian: boolean;
+  readonly parameters: readonly Parameter[];
+}
+
+/** Reads a list at the reader's position, up to and including its sentinel. */
+export function readParameterList(r: ByteReader): ParameterList {
+  const parameters: Parameter[] = [];
+  for (;;) {
+    if (r.remaining < 4) {
+      throw new WireFormatError('malformed-parameter-list', 'parameter list ends without a sentinel');
+    }
+    const pid = r.u16('parameter id');
+    const length = r.u16('parameter length');
+    if (pid === PID_SENTINEL) {
+      // Some peers give the sentinel a length; honour it if the bytes are there.
+      if (length <= r.remaining) r.skip(length);
+      return { littleEndian: r.littleEndian, parameters };
+    }
+    if (length > r.remaining) {
+      throw new WireFormatError(
+        'malformed-parameter-list',
+        `parameter 0x${pid.toString(16)} claims ${length} bytes, ${r.remaining} left`,
+      );
+    }
+    const value = r.view(length, 'parameter value');
+    if (pid !== PID_PAD) parameters.push({ pid, value });
+  }
+}
+
+/** Parses a list held in `bytes` (e.g. an inline QoS) with the given byte order. */
+export function parseParameterList(bytes: Uint8Array, littleEndian: boolean): ParameterList {
+  return readParameterList(new ByteReader(bytes, 0, bytes.length, littleEndian));
+}
+
+/** Writes parameters (values padded to 4 bytes) and the sentinel. */
+export function writeParameterList(w: ByteWriter, parameters: readonly Parameter[]): void {
+  for (const p of parameters) {
+    const padded = (p.value.length + 3) & ~3;
+    w.u16(p.pid)
+      .u16(padded)
+      .bytes(p.value)
+      .zeros(padded - p.value.length);
+  }
+  w.u16(PID_SENTINEL).u16(0);
+}
+
+/** The value of the first parameter with this PID, if any. */
+export function findParameter(list: ParameterList, pid: number): Uint8Array | undefined {
+  for (const p of list.parameters) if (p.pid === pid) return p.value;
+  return undefined;
+}
