@@ -158,37 +158,27 @@ const SUBMESSAGE_IDS: Record<Exclude<Submessage['kind'], 'UNKNOWN'>, number> = {
   PAD: SubmessageId.PAD,
 };
 
+type Writers = { [K in Submessage['kind']]: (w: ByteWriter, m: Extract<Submessage, { kind: K }>) => void };
+
+const WRITERS: Writers = {
+  DATA: writeData,
+  DATA_FRAG: writeDataFrag,
+  HEARTBEAT: writeHeartbeat,
+  HEARTBEAT_FRAG: writeHeartbeatFrag,
+  ACKNACK: writeAckNack,
+  NACK_FRAG: writeNackFrag,
+  GAP: writeGap,
+  INFO_TS: writeInfoTimestamp,
+  INFO_DST: writeInfoDestination,
+  INFO_SRC: writeInfoSource,
+  INFO_REPLY: writeInfoReply,
+  INFO_REPLY_IP4: writeInfoReplyIp4,
+  PAD: writePad,
+  UNKNOWN: (w, m) => w.bytes(m.body),
+};
+
 function writeBody(w: ByteWriter, m: Submessage): void {
-  switch (m.kind) {
-    case 'DATA':
-      return writeData(w, m);
-    case 'DATA_FRAG':
-      return writeDataFrag(w, m);
-    case 'HEARTBEAT':
-      return writeHeartbeat(w, m);
-    case 'HEARTBEAT_FRAG':
-      return writeHeartbeatFrag(w, m);
-    case 'ACKNACK':
-      return writeAckNack(w, m);
-    case 'NACK_FRAG':
-      return writeNackFrag(w, m);
-    case 'GAP':
-      return writeGap(w, m);
-    case 'INFO_TS':
-      return writeInfoTimestamp(w, m);
-    case 'INFO_DST':
-      return writeInfoDestination(w, m);
-    case 'INFO_SRC':
-      return writeInfoSource(w, m);
-    case 'INFO_REPLY':
-      return writeInfoReply(w, m);
-    case 'INFO_REPLY_IP4':
-      return writeInfoReplyIp4(w, m);
-    case 'PAD':
-      return writePad(w, m);
-    case 'UNKNOWN':
-      w.bytes(m.body);
-  }
+  (WRITERS[m.kind] as (w: ByteWriter, m: Submessage) => void)(w, m);
 }
 
 /**
