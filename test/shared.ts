@@ -6,7 +6,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The checkout's root: the nearest folder up with a package.json (this file also runs from dist/). */
+export const REPO_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 export const SHARED_DIR = process.env['ROS2TS_SHARED_DIR'] ?? resolve(REPO_ROOT, '..', 'shared');
 
 export function sharedFile(name: string): string {
