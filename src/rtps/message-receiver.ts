@@ -1,0 +1,125 @@
+/**
+ * The RTPS message receiver (RTPS 2.5, 8.3.4): walks a parsed message, keeping the state the
+ * interpreter submessages set (INFO_TS, INFO_DST, INFO_SRC, INFO_REPLY), and hands every entity
+ * submessage to a handler together with that context. Submessages addressed (INFO_DST) to
+ * another participant are skipped here, so endpoints never see them.
+ */
+import type { RtpsMessage } from './wire/message.js';
+import type {
+  AckNackSubmessage,
+  DataFragSubmessage,
+  DataSubmessage,
+  GapSubmessage,
+  HeartbeatFragSubmessage,
+  HeartbeatSubmessage,
+  NackFragSubmessage,
+} from './wire/submessage.js';
+import { GUID_PREFIX_UNKNOWN, type GuidPrefix, type Locator, type RtpsTime } from './wire/types.js';
+
+/** What the submessages before an entity submessage said about it. */
+export interface ReceiveContext {
+  readonly sourceGuidPrefix: GuidPrefix;
+  readonly sourceVendorId: readonly [number, number];
+  readonly sourceVersion: readonly [number, number];
+  /** The participant it is for; all zeros when it is for everyone. */
+  readonly destGuidPrefix: GuidPrefix;
+  /** The source timestamp of the last INFO_TS, if one is in force. */
+  readonly timestamp?: RtpsTime;
+  readonly unicastReplyLocators: readonly Locator[];
+  readonly multicastReplyLocators: readonly Locator[];
+}
+
+export interface SubmessageHandler {
+  onData?(ctx: ReceiveContext, m: DataSubmessage): void;
+  onDataFrag?(ctx: ReceiveContext, m: DataFragSubmessage): void;
+  onHeartbeat?(ctx: ReceiveContext, m: HeartbeatSubmessage): void;
+  onHeartbeatFrag?(ctx: ReceiveContext, m: HeartbeatFragSubmessage): void;
+  onAckNack?(ctx: ReceiveContext, m: AckNackSubmessage): void;
+  onNackFrag?(ctx: ReceiveContext, m: NackFragSubmessage): void;
+  onGap?(ctx: ReceiveContext, m: GapSubmessage): void;
+}
+
+function samePrefix(a: GuidPrefix, b: GuidPrefix): boolean {
+  for (let i = 0; i < 12; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function isUnknown(p: GuidPrefix): boolean {
+  return samePrefix(p, GUID_PREFIX_UNKNOWN);
+}
+
+/**
+ * Dispatches the entity submessages of `message` for the participant `ownPrefix`. Reply
+ * locators stay empty unless an INFO_REPLY sets them: replies go to the locators the peer
+ * announced in discovery, not to the datagram's source address.
+ */
+export function receiveMessage(
+  message: RtpsMessage,
+  ownPrefix: GuidPrefix,
+  handler: SubmessageHandler,
+): void {
+  const h = message.header;
+  let ctx: ReceiveContext = {
+    sourceGuidPrefix: h.guidPrefix,
+    sourceVendorId: h.vendorId,
+    sourceVersion: h.version,
+    destGuidPrefix: GUID_PREFIX_UNKNOWN,
+    unicastReplyLocators: [],
+    multicastReplyLocators: [],
+  };
+  const forUs = () => isUnknown(ctx.destGuidPrefix) || samePrefix(ctx.destGuidPrefix, ownPrefix);
+  for (const m of message.submessages) {
+    switch (m.kind) {
+      case 'INFO_TS': {
+        const { timestamp: _old, ...rest } = ctx;
+        ctx = m.timestamp ? { ...rest, timestamp: m.timestamp } : rest;
+        break;
+      }
+      case 'INFO_DST':
+        ctx = { ...ctx, destGuidPrefix: m.guidPrefix };
+        break;
+      case 'INFO_SRC':
+        ctx = {
+          ...ctx,
+          sourceGuidPrefix: m.guidPrefix,
+          sourceVendorId: m.vendorId,
+          sourceVersion: m.version,
+          destGuidPrefix: GUID_PREFIX_UNKNOWN,
+          unicastReplyLocators: [],
+          multicastReplyLocators: [],
+        };
+        break;
+      case 'INFO_REPLY':
+        ctx = {
+          ...ctx,
+          unicastReplyLocators: m.unicastLocators,
+          multicastReplyLocators: m.multicastLocators ?? [],
+        };
+        break;
+      case 'DATA':
+        if (forUs()) handler.onData?.(ctx, m);
+        break;
+      case 'DATA_FRAG':
+        if (forUs()) handler.onDataFrag?.(ctx, m);
+        break;
+      case 'HEARTBEAT':
+        if (forUs()) handler.onHeartbeat?.(ctx, m);
+        break;
+      case 'HEARTBEAT_FRAG':
+        if (forUs()) handler.onHeartbeatFrag?.(ctx, m);
+        break;
+      case 'ACKNACK':
+        if (forUs()) handler.onAckNack?.(ctx, m);
+        break;
+      case 'NACK_FRAG':
+        if (forUs()) handler.onNackFrag?.(ctx, m);
+        break;
+      case 'GAP':
+        if (forUs()) handler.onGap?.(ctx, m);
+        break;
+      default:
+        // PAD, INFO_REPLY_IP4 (no ROS 2 peer sends it) and vendor submessages change nothing here.
+        break;
+    }
+  }
+}
