@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ReceivedSample, WriterProxy } from '../../../../src/rtps/reader/writer-proxy.js';
+import { makeSet, setMembers } from '../../../../src/rtps/wire/number-sets.js';
+
+const s = (sn: number): ReceivedSample => ({ sn });
+const sns = (xs: ReceivedSample[]) => xs.map((x) => x.sn);
+
+describe('reliable WriterProxy', () => {
+  it('delivers in order, buffers what comes early, drops duplicates', () => {
+    const p = new WriterProxy();
+    expect(sns(p.onData(s(2)))).toEqual([]);
+    expect(sns(p.onData(s(3)))).toEqual([]);
+    expect(sns(p.onData(s(1)))).toEqual([1, 2, 3]);
+    expect(sns(p.onData(s(2)))).toEqual([]);
+    expect(p.expected).toBe(4);
+  });
+
+  it('answers a HEARTBEAT with an ACKNACK naming what is missing, after the response delay', () => {
+    const p = new WriterProxy({ reliable: true, maxBuffered: 100, heartbeatResponseDelayMs: 5 });
+    p.onData(s(1));
+    p.onData(s(3));
+    p.onHeartbeat(1, 5, 1, true, 1000);
+    expect(p.nextDeadline()).toBe(1005);
+    expect(p.poll(1004)).toBeUndefined();
+    const ack = p.poll(1005)!;
+    expect(ack.readerSNState.base).toBe(2);
+    expect(setMembers(ack.readerSNState)).toEqual([2, 4, 5]);
+    expect(ack.final).toBe(false);
+    expect(p.nextDeadline()).toBeUndefined();
+  });
+
+  it('acknowledges positively when asked and nothing is missing; ignores stale HEARTBEATs', () => {
+    const p = new WriterProxy();
+    p.onData(s(1));
+    p.onHeartbeat(1, 1, 7, false, 0);
+    const ack = p.poll(100)!;
+    expect(ack).toMatchObject({ final: true, readerSNState: { base: 2, numBits: 0 } });
+    p.onHeartbeat(1, 9, 7, false, 0); // same count: ignored
+    expect(p.nextDeadline()).toBeUndefined();
+  });
+
+  it('skips what the writer no longer has (HEARTBEAT firstSN) and what it GAPs', () => {
+    const p = new WriterProxy();
+    p.onData(s(5));
+    expect(sns(p.onHeartbeat(5, 6, 1, true, 0))).toEqual([5]); // 1..4 are gone
+    expect(p.expected).toBe(6);
+    p.onData(s(8));
+    expect(sns(p.onGap(6, makeSet(7, [7])))).toEqual([8]); // 6 (range) and 7 (set) irrelevant
+    expect(p.expected).toBe(9);
+  });
+
+  it('bounds what it buffers; what it could not keep is asked for again', () => {
+    const p = new WriterProxy({ reliable: true, maxBuffered: 2, heartbeatResponseDelayMs: 0 });
+    for (const sn of [2, 3, 4, 5]) p.onData(s(sn));
+    expect(p.bufferedCount).toBe(2);
+    p.onHeartbeat(1, 5, 1, true, 0);
+    expect(setMembers(p.poll(0)!.readerSNState)).toEqual([1, 4, 5]);
+  });
+
+  it('delivers every sample exactly once and in order, whatever the arrival order, duplicates and gaps', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.array(fc.integer({ min: 1, max: 200 }), { maxLength: 30 }),
+        fc.infiniteStream(fc.integer({ min: 0, max: 1_000_000 })),
+        (n, gapped, noise) => {
+          const gaps = new Set(gapped.filter((g) => g <= n));
+          const arrivals: number[] = [];
+          for (let sn = 1; sn <= n; sn++) if (!gaps.has(sn)) arrivals.push(sn, sn); // everything twice
+          const it = noise[Symbol.iterator]();
+          for (let i = arrivals.length - 1; i > 0; i--) {
+            const j = it.next().value! % (i + 1);
+            [arrivals[i], arrivals[j]] = [arrivals[j]!, arrivals[i]!];
+          }
+          const p = new WriterProxy({ reliable: true, maxBuffered: 10_000, heartbeatResponseDelayMs: 0 });
+          const delivered: number[] = [];
+          for (const g of gaps) delivered.push(...sns(p.onGap(g, makeSet(g + 1, []))));
+          for (const sn of arrivals) delivered.push(...sns(p.onData(s(sn))));
+          expect(delivered).toEqual(Array.from({ length: n }, (_, i) => i + 1).filter((x) => !gaps.has(x)));
+          expect(p.expected).toBe(n + 1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('best-effort WriterProxy', () => {
+  it('delivers only what is newer than the last delivered, never asks again', () => {
+    const p = new WriterProxy({ reliable: false, maxBuffered: 0, heartbeatResponseDelayMs: 0 });
+    expect(sns(p.onData(s(2)))).toEqual([2]);
+    expect(sns(p.onData(s(1)))).toEqual([]);
+    expect(sns(p.onData(s(5)))).toEqual([5]);
+    p.onHeartbeat(1, 9, 1, false, 0);
+    expect(p.nextDeadline()).toBeUndefined();
+  });
+});
