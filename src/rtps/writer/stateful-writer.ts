@@ -1,0 +1,219 @@
+/**
+ * The sending half of RTPS reliability (RTPS 8.4.9, StatefulWriter), as a pure state machine:
+ * it is told about writes, matched readers and ACKNACKs, given `now`, and answers with what to
+ * send and when it next needs attention. Sockets, encoding and fragmentation live elsewhere.
+ *
+ * Per reliable reader it keeps what was acknowledged and what was requested; requests are
+ * answered after `nackResponseDelayMs` with the changes still in history and a GAP for the rest.
+ * A HEARTBEAT goes out every `heartbeatPeriodMs` while anything is unacknowledged, and right
+ * after each write (piggy-backed), so readers learn of losses quickly.
+ */
+import type { CacheChange, WriterHistory } from './history.js';
+
+export interface WriterOptions {
+  readonly reliable: boolean;
+  /** TRANSIENT_LOCAL: a late-joining reader gets what the history still holds. */
+  readonly transientLocal: boolean;
+  readonly heartbeatPeriodMs: number;
+  readonly nackResponseDelayMs: number;
+}
+
+export const DEFAULT_WRITER_OPTIONS: WriterOptions = {
+  reliable: true,
+  transientLocal: false,
+  // Cyclone's period is 100 ms, Fast DDS's 3 s; a short one repairs losses quickly on loopback.
+  heartbeatPeriodMs: 100,
+  nackResponseDelayMs: 5,
+};
+
+/** What the participant should send on behalf of this writer. */
+export type WriterAction =
+  | { readonly kind: 'data'; readonly readers: readonly string[]; readonly change: CacheChange }
+  /** Sequence numbers [from, to] will never be sent to this reader (history no longer has them). */
+  | { readonly kind: 'gap'; readonly reader: string; readonly from: number; readonly to: number }
+  | {
+      readonly kind: 'heartbeat';
+      readonly readers: readonly string[];
+      readonly firstSN: number;
+      readonly lastSN: number;
+      readonly count: number;
+      readonly final: boolean;
+    };
+
+interface ReaderState {
+  readonly reliable: boolean;
+  /** Every sequence number below this is acknowledged by the reader. */
+  ackedBelow: number;
+  /** Requested by the reader (NACKed) and not yet resent. */
+  readonly requested: Set<number>;
+  lastAckNackCount: number;
+}
+
+export class StatefulWriter {
+  private readonly readers = new Map<string, ReaderState>();
+  private heartbeatCount = 0;
+  private heartbeatDue: number | undefined;
+  private resendDue: number | undefined;
+
+  constructor(
+    readonly history: WriterHistory,
+    private readonly options: WriterOptions = DEFAULT_WRITER_OPTIONS,
+  ) {}
+
+  get readerCount(): number {
+    return this.readers.size;
+  }
+
+  /**
+   * A reader matched. With TRANSIENT_LOCAL it is owed what the history holds (sent now, to it
+   * alone); with VOLATILE it starts after the last change written.
+   */
+  addReader(key: string, reliable: boolean, now: number): WriterAction[] {
+    const fromStart = this.options.transientLocal;
+    const state: ReaderState = {
+      reliable: reliable && this.options.reliable,
+      ackedBelow: fromStart ? 1 : this.history.lastSN + 1,
+      requested: new Set(),
+      lastAckNackCount: Number.NEGATIVE_INFINITY,
+    };
+    this.readers.set(key, state);
+    const actions: WriterAction[] = [];
+    if (fromStart) {
+      for (const change of this.history.values()) actions.push({ kind: 'data', readers: [key], change });
+      if (this.history.firstSN > 1)
+        actions.push({ kind: 'gap', reader: key, from: 1, to: this.history.firstSN - 1 });
+    }
+    if (state.reliable) {
+      // Announce what we have at once, so the reader can ask for what it lacks.
+      actions.push(this.heartbeat([key], false));
+      this.scheduleHeartbeat(now);
+    }
+    return actions;
+  }
+
+  removeReader(key: string): void {
+    this.readers.delete(key);
+    this.trimHistory();
+  }
+
+  /** A new change: send it to every reader, and follow it with a HEARTBEAT for the reliable ones. */
+  write(change: Omit<CacheChange, 'sn'>, now: number): { change: CacheChange; actions: WriterAction[] } {
+    const { change: full, evicted } = this.history.add(change);
+    const actions: WriterAction[] = [];
+    if (this.readers.size > 0)
+      actions.push({ kind: 'data', readers: [...this.readers.keys()], change: full });
+    for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
+    const reliable = this.reliableReaders();
+    if (reliable.length > 0) {
+      actions.push(this.heartbeat(reliable, true));
+      this.scheduleHeartbeat(now);
+    }
+    return { change: full, actions };
+  }
+
+  /**
+   * An ACKNACK: everything below `base` is acknowledged, `missing` is requested. Requests are
+   * answered on the next poll after the NACK response delay.
+   */
+  onAckNack(key: string, base: number, missing: readonly number[], count: number, now: number): void {
+    const r = this.readers.get(key);
+    if (!r || !r.reliable || count <= r.lastAckNackCount) return;
+    r.lastAckNackCount = count;
+    if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
+    for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
+    for (const sn of missing) if (sn >= r.ackedBelow && sn <= this.history.lastSN) r.requested.add(sn);
+    if (r.requested.size > 0) this.resendDue ??= now + this.options.nackResponseDelayMs;
+    this.trimHistory();
+  }
+
+  /** Changes written but not yet acknowledged by every reliable reader (for flow control). */
+  unacknowledgedCount(): number {
+    let low = this.history.lastSN + 1;
+    for (const r of this.readers.values()) if (r.reliable) low = Math.min(low, r.ackedBelow);
+    return this.history.lastSN + 1 - low;
+  }
+
+  /** Whether every reliable reader acknowledged everything written. */
+  allAcknowledged(): boolean {
+    for (const r of this.readers.values())
+      if (r.reliable && r.ackedBelow <= this.history.lastSN) return false;
+    return true;
+  }
+
+  nextDeadline(): number | undefined {
+    if (this.heartbeatDue === undefined) return this.resendDue;
+    if (this.resendDue === undefined) return this.heartbeatDue;
+    return Math.min(this.heartbeatDue, this.resendDue);
+  }
+
+  /** What is due at `now`: resends (and GAPs for what history no longer holds), HEARTBEATs. */
+  poll(now: number): WriterAction[] {
+    const actions: WriterAction[] = [];
+    if (this.resendDue !== undefined && now >= this.resendDue) {
+      this.resendDue = undefined;
+      for (const [key, r] of this.readers) {
+        if (r.requested.size === 0) continue;
+        let gap: { from: number; to: number } | undefined;
+        for (const sn of [...r.requested].sort((a, b) => a - b)) {
+          const change = this.history.get(sn);
+          if (change) {
+            actions.push({ kind: 'data', readers: [key], change });
+            continue;
+          }
+          // Runs of what history no longer holds become one GAP each.
+          if (gap && sn === gap.to + 1) gap.to = sn;
+          else {
+            if (gap) actions.push({ kind: 'gap', reader: key, ...gap });
+            gap = { from: sn, to: sn };
+          }
+        }
+        if (gap) actions.push({ kind: 'gap', reader: key, ...gap });
+        r.requested.clear();
+      }
+      const reliable = this.reliableReaders();
+      if (reliable.length > 0) actions.push(this.heartbeat(reliable, true));
+    }
+    if (this.heartbeatDue !== undefined && now >= this.heartbeatDue) {
+      this.heartbeatDue = undefined;
+      const unacked = this.unacknowledgedReaders();
+      if (unacked.length > 0) {
+        actions.push(this.heartbeat(unacked, false));
+        this.scheduleHeartbeat(now);
+      }
+    }
+    return actions;
+  }
+
+  private heartbeat(readers: string[], final: boolean): WriterAction {
+    return {
+      kind: 'heartbeat',
+      readers,
+      firstSN: this.history.firstSN,
+      lastSN: this.history.lastSN,
+      count: ++this.heartbeatCount,
+      final,
+    };
+  }
+
+  private scheduleHeartbeat(now: number): void {
+    this.heartbeatDue ??= now + this.options.heartbeatPeriodMs;
+  }
+
+  private reliableReaders(): string[] {
+    return [...this.readers].filter(([, r]) => r.reliable).map(([k]) => k);
+  }
+
+  private unacknowledgedReaders(): string[] {
+    return [...this.readers]
+      .filter(([, r]) => r.reliable && r.ackedBelow <= this.history.lastSN)
+      .map(([k]) => k);
+  }
+
+  /** KEEP_ALL changes can go once every reliable reader has them. */
+  private trimHistory(): void {
+    if (this.history.policy.kind !== 'keep-all') return;
+    let low = this.history.lastSN + 1;
+    for (const r of this.readers.values()) if (r.reliable) low = Math.min(low, r.ackedBelow);
+    this.history.removeBelow(low);
+  }
+}

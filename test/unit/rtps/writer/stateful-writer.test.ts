@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { WriterHistory } from '../../../../src/rtps/writer/history.js';
+import { StatefulWriter, type WriterAction } from '../../../../src/rtps/writer/stateful-writer.js';
+
+const payload = new Uint8Array([0, 1, 0, 0]);
+const kinds = (a: WriterAction[]) =>
+  a.map((x) =>
+    x.kind === 'data'
+      ? `data ${x.change.sn}`
+      : x.kind === 'gap'
+        ? `gap ${x.from}-${x.to}`
+        : `hb ${x.firstSN}-${x.lastSN}${x.final ? ' F' : ''}`,
+  );
+
+describe('WriterHistory', () => {
+  it('keeps the last n changes', () => {
+    const h = new WriterHistory({ kind: 'keep-last', depth: 2 });
+    for (let i = 0; i < 3; i++) h.add({ payload, timestampMs: i });
+    expect([h.firstSN, h.lastSN, h.size]).toEqual([2, 3, 2]);
+    expect(h.get(1)).toBeUndefined();
+  });
+
+  it('refuses a KEEP_ALL write past its limit', () => {
+    const h = new WriterHistory({ kind: 'keep-all' }, 2);
+    h.add({ payload, timestampMs: 0 });
+    h.add({ payload, timestampMs: 0 });
+    expect(() => h.add({ payload, timestampMs: 0 })).toThrow('KEEP_ALL history holds 2');
+  });
+});
+
+describe('StatefulWriter', () => {
+  it('sends each write to every reader and piggy-backs a HEARTBEAT', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
+    w.addReader('r1', true, 0);
+    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1 F']);
+  });
+
+  it('resends what an ACKNACK requests after the response delay, and GAPs what history lost', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 2 }), {
+      reliable: true,
+      transientLocal: false,
+      heartbeatPeriodMs: 100,
+      nackResponseDelayMs: 5,
+    });
+    w.addReader('r1', true, 0);
+    for (let i = 0; i < 4; i++) w.write({ payload, timestampMs: 0 }, 0);
+    w.onAckNack('r1', 1, [1, 2, 3, 4], 1, 10);
+    expect(w.poll(14)).toEqual([]);
+    expect(kinds(w.poll(15))).toEqual(['data 3', 'data 4', 'gap 1-2', 'hb 3-4 F']);
+    w.onAckNack('r1', 5, [], 2, 20);
+    expect(w.allAcknowledged()).toBe(true);
+  });
+
+  it('sends periodic HEARTBEATs only while something is unacknowledged', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
+    w.addReader('r1', true, 0);
+    w.write({ payload, timestampMs: 0 }, 0);
+    expect(w.nextDeadline()).toBe(100);
+    expect(kinds(w.poll(100))).toEqual(['hb 1-1']);
+    w.onAckNack('r1', 2, [], 1, 150);
+    expect(w.poll(200)).toEqual([]);
+    expect(w.nextDeadline()).toBeUndefined();
+  });
+
+  it('gives a late-joining TRANSIENT_LOCAL reader what history holds, and a VOLATILE one nothing', () => {
+    const h = new WriterHistory({ kind: 'keep-last', depth: 2 });
+    const w = new StatefulWriter(h, {
+      reliable: true,
+      transientLocal: true,
+      heartbeatPeriodMs: 100,
+      nackResponseDelayMs: 0,
+    });
+    for (let i = 0; i < 3; i++) w.write({ payload, timestampMs: 0 }, 0);
+    expect(kinds(w.addReader('late', true, 0))).toEqual(['data 2', 'data 3', 'gap 1-1', 'hb 2-3']);
+    const v = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 2 }));
+    v.write({ payload, timestampMs: 0 }, 0);
+    expect(kinds(v.addReader('late', true, 0))).toEqual(['hb 1-1']);
+    v.onAckNack('late', 1, [], 1, 0); // it has nothing to acknowledge: 1 was before its time
+    expect(v.allAcknowledged()).toBe(true);
+  });
+
+  it('drops KEEP_ALL changes once every reliable reader acknowledged them', () => {
+    const h = new WriterHistory({ kind: 'keep-all' }, 10);
+    const w = new StatefulWriter(h);
+    w.addReader('a', true, 0);
+    w.addReader('b', true, 0);
+    for (let i = 0; i < 3; i++) w.write({ payload, timestampMs: 0 }, 0);
+    w.onAckNack('a', 4, [], 1, 0);
+    expect(h.size).toBe(3);
+    w.onAckNack('b', 3, [], 1, 0);
+    expect([h.size, h.firstSN]).toEqual([1, 3]);
+  });
+});
