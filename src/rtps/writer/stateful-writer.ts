@@ -117,7 +117,7 @@ export class StatefulWriter {
    */
   onAckNack(key: string, base: number, missing: readonly number[], count: number, now: number): void {
     const r = this.readers.get(key);
-    if (!r || !r.reliable || count <= r.lastAckNackCount) return;
+    if (!r?.reliable || count <= r.lastAckNackCount) return;
     r.lastAckNackCount = count;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
     for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
