@@ -1,0 +1,39 @@
+/** IPv4 address checks shared by the transports. Only dotted-quad literals are accepted anywhere:
+ * a transport never resolves names, so it never sends a DNS query. */
+
+/** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
+export const MAX_UDP_PAYLOAD = 65_507;
+
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export function isIPv4(address: string): boolean {
+  return DOTTED_QUAD.test(address);
+}
+
+function firstOctet(address: string): number {
+  return Number.parseInt(address, 10);
+}
+
+/** 224.0.0.0/4. */
+export function isMulticastIPv4(address: string): boolean {
+  const o = firstOctet(address);
+  return isIPv4(address) && o >= 224 && o <= 239;
+}
+
+/** 127.0.0.0/8. */
+export function isLoopbackIPv4(address: string): boolean {
+  return isIPv4(address) && firstOctet(address) === 127;
+}
+
+export function isValidPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65_535;
+}
+
+/** Why a datagram cannot be sent to `to`, or undefined if it can. */
+export function sendProblem(data: Uint8Array, to: { address: string; port: number }): string | undefined {
+  if (!isIPv4(to.address)) return `not an IPv4 address: ${JSON.stringify(to.address)}`;
+  if (!isValidPort(to.port)) return `not a UDP port: ${to.port}`;
+  if (data.byteLength > MAX_UDP_PAYLOAD)
+    return `${data.byteLength} bytes exceed the UDP maximum of ${MAX_UDP_PAYLOAD}`;
+  return undefined;
+}

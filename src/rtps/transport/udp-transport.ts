@@ -1,0 +1,345 @@
+/**
+ * The Transport over real UDPv4 sockets (node:dgram). Which interfaces it touches follows the ROS
+ * discovery range: 'localhost' binds and sends on 127.0.0.1 only (multicast stays on lo), 'subnet'
+ * joins multicast on every IPv4 interface, 'off' has no multicast and stays on 127.0.0.1. Sockets
+ * are unref'd, so an idle transport never keeps the process alive, and every error is counted or
+ * traced, never thrown into the event loop.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
+import { isIPv4, isLoopbackIPv4, isMulticastIPv4, isValidPort, sendProblem } from './address.js';
+import { countSendError, HandlerList, newTransportStats, traceTransport } from './diagnostics.js';
+import type { DiscoveryRange } from './discovery-options.js';
+import {
+  InvalidAddressError,
+  MulticastUnavailableError,
+  PortInUseError,
+  SocketSetupError,
+  TransportClosedError,
+} from './errors.js';
+import type { DatagramHandler, ReceiveChannel, Transport, TransportStats, UdpLocator } from './transport.js';
+
+export { MAX_UDP_PAYLOAD } from './address.js';
+export { rtpsPorts, SPDP_MULTICAST_GROUP } from './ports.js';
+
+export interface UdpTransportOptions {
+  /** Default 'subnet' (the ROS 2 default). */
+  readonly discoveryRange?: DiscoveryRange;
+  /**
+   * IPv4 addresses of the interfaces to join multicast groups on and send multicast from.
+   * Default: '127.0.0.1' for 'localhost', every IPv4 interface for 'subnet', none for 'off'.
+   */
+  readonly interfaces?: readonly string[];
+  /**
+   * Address unicast sockets bind to. Default '0.0.0.0' for 'subnet' (peers may rewrite our
+   * announced addresses, see WIRE.md §6), '127.0.0.1' otherwise so nothing off-host reaches us.
+   */
+  readonly bindAddress?: string;
+  /** Multicast TTL; default 1: SUBNET means the attached subnets, not beyond a router. */
+  readonly multicastTtl?: number;
+  /** Socket receive and send buffer size to ask for; default 4 MiB (the OS may cap it). */
+  readonly bufferBytes?: number;
+  /** Keep the process alive while sockets are open; default false (sockets are unref'd). */
+  readonly keepAlive?: boolean;
+}
+
+const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Every IPv4 address of this host's interfaces, loopback included, without duplicates. */
+export function ipv4InterfaceAddresses(): string[] {
+  const addresses = new Set<string>();
+  for (const infos of Object.values(networkInterfaces())) {
+    for (const info of infos ?? []) {
+      if (info.family === 'IPv4') addresses.add(info.address);
+    }
+  }
+  return [...addresses];
+}
+
+function defaultInterfaces(range: DiscoveryRange): string[] {
+  switch (range) {
+    case 'off':
+      return [];
+    case 'localhost':
+      return ['127.0.0.1'];
+    case 'subnet': {
+      const all = ipv4InterfaceAddresses();
+      return all.length > 0 ? all : ['127.0.0.1'];
+    }
+  }
+}
+
+interface SocketConfig {
+  readonly bufferBytes: number;
+  readonly keepAlive: boolean;
+  readonly stats: TransportStats;
+}
+
+/**
+ * A socket with an error listener from birth: an 'error' event without a listener would crash the
+ * process. Errors while binding reject the bind; later ones are counted.
+ */
+function openSocket(
+  reuseAddr: boolean,
+  config: SocketConfig,
+): { socket: Socket; bind(port: number, address: string): Promise<void> } {
+  const socket = createSocket({ type: 'udp4', reuseAddr });
+  let bindFailed: ((error: Error) => void) | undefined;
+  socket.on('error', (error) => {
+    if (bindFailed !== undefined) {
+      bindFailed(error);
+      return;
+    }
+    config.stats.socketErrors++;
+    traceTransport({ kind: 'socket-error', detail: error.message, error });
+  });
+  if (!config.keepAlive) socket.unref();
+  const bind = (port: number, address: string) =>
+    new Promise<void>((resolve, reject) => {
+      bindFailed = (error) => {
+        bindFailed = undefined;
+        socket.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        reject(
+          code === 'EADDRINUSE'
+            ? new PortInUseError(port, address, { cause: error })
+            : new SocketSetupError(`cannot bind UDP ${address}:${port}: ${error.message}`, { cause: error }),
+        );
+      };
+      socket.bind({ port, address, exclusive: true }, () => {
+        bindFailed = undefined;
+        setBufferSizes(socket, config.bufferBytes);
+        resolve();
+      });
+    });
+  return { socket, bind };
+}
+
+/** Bigger buffers ride out bursts (SEDP floods, fragmented samples); the OS may refuse or cap them. */
+function setBufferSizes(socket: Socket, bytes: number): void {
+  for (const set of [socket.setRecvBufferSize, socket.setSendBufferSize]) {
+    try {
+      set.call(socket, bytes);
+    } catch (error) {
+      traceTransport({ kind: 'setup-warning', detail: `buffer size ${bytes} refused`, error });
+    }
+  }
+}
+
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+}
+
+class UdpChannel implements ReceiveChannel {
+  private readonly handlers: HandlerList;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly port: number,
+    private readonly socket: Socket,
+    stats: TransportStats,
+    private readonly onClose: (channel: UdpChannel) => void,
+  ) {
+    this.handlers = new HandlerList(stats);
+    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+      this.handlers.dispatch(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), {
+        address: rinfo.address,
+        port: rinfo.port,
+      });
+    });
+  }
+
+  onDatagram(handler: DatagramHandler): void {
+    this.handlers.add(handler);
+  }
+
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.onClose(this);
+      this.closing = closeSocket(this.socket);
+    }
+    return this.closing;
+  }
+}
+
+export class UdpTransport implements Transport {
+  private readonly channels = new Set<UdpChannel>();
+  private closed = false;
+
+  private constructor(
+    readonly discoveryRange: DiscoveryRange,
+    /** Interfaces multicast is joined and sent on (empty: no multicast). */
+    readonly interfaces: readonly string[],
+    readonly bindAddress: string,
+    private readonly config: SocketConfig,
+    readonly stats: TransportStats,
+    /** Sends unicast. */
+    private readonly unicastSender: Socket,
+    /** One per interface, each with IP_MULTICAST_IF set to it. */
+    private readonly multicastSenders: readonly Socket[],
+  ) {}
+
+  static async create(options: UdpTransportOptions = {}): Promise<UdpTransport> {
+    const range = options.discoveryRange ?? 'subnet';
+    const interfaces = [...(options.interfaces ?? defaultInterfaces(range))];
+    const bindAddress = options.bindAddress ?? (range === 'subnet' ? '0.0.0.0' : '127.0.0.1');
+    for (const address of [...interfaces, bindAddress]) {
+      if (!isIPv4(address) || isMulticastIPv4(address)) {
+        throw new InvalidAddressError(`not a unicast IPv4 interface address: ${JSON.stringify(address)}`);
+      }
+    }
+    const ttl = options.multicastTtl ?? 1;
+    const stats = newTransportStats();
+    const config: SocketConfig = {
+      bufferBytes: options.bufferBytes ?? DEFAULT_BUFFER_BYTES,
+      keepAlive: options.keepAlive ?? false,
+      stats,
+    };
+    const opened: Socket[] = [];
+    try {
+      const unicast = openSocket(false, config);
+      opened.push(unicast.socket);
+      await unicast.bind(0, bindAddress);
+      const multicastSenders: Socket[] = [];
+      for (const address of interfaces) {
+        const sender = openSocket(false, config);
+        opened.push(sender.socket);
+        await sender.bind(0, address);
+        sender.socket.setMulticastInterface(address);
+        sender.socket.setMulticastTTL(ttl);
+        sender.socket.setMulticastLoopback(true); // peers on this host must hear us
+        multicastSenders.push(sender.socket);
+      }
+      return new UdpTransport(
+        range,
+        interfaces,
+        bindAddress,
+        config,
+        stats,
+        unicast.socket,
+        multicastSenders,
+      );
+    } catch (error) {
+      await Promise.all(opened.map(closeSocket));
+      throw error;
+    }
+  }
+
+  async openUnicast(port: number | 'any'): Promise<ReceiveChannel> {
+    if (this.closed) throw new TransportClosedError(`openUnicast(${port})`);
+    if (port !== 'any' && !isValidPort(port)) throw new InvalidAddressError(`not a UDP port: ${port}`);
+    // No SO_REUSEADDR: the bind must fail when another participant holds the port, since that is
+    // how participant ids are allocated.
+    const { socket, bind } = openSocket(false, this.config);
+    await bind(port === 'any' ? 0 : port, this.bindAddress);
+    return this.track(socket, socket.address().port, `openUnicast(${port})`);
+  }
+
+  async openMulticast(group: string, port: number): Promise<ReceiveChannel> {
+    if (this.closed) throw new TransportClosedError(`openMulticast(${group}, ${port})`);
+    if (!isMulticastIPv4(group)) {
+      throw new InvalidAddressError(`not an IPv4 multicast group: ${JSON.stringify(group)}`);
+    }
+    if (!isValidPort(port)) throw new InvalidAddressError(`not a UDP port: ${port}`);
+    if (this.interfaces.length === 0) {
+      throw new MulticastUnavailableError(
+        `multicast ${group}:${port} requested, but discovery range '${this.discoveryRange}' has no multicast interfaces`,
+      );
+    }
+    const { socket, bind } = openSocket(true, this.config);
+    // Bound to the group, not 0.0.0.0: only datagrams sent to this group arrive, not unicast to the
+    // port nor (Linux IP_MULTICAST_ALL) other groups that some other socket joined. Windows cannot
+    // bind a multicast address.
+    await bind(port, process.platform === 'win32' ? '0.0.0.0' : group);
+    const failures: string[] = [];
+    for (const address of this.interfaces) {
+      try {
+        socket.addMembership(group, address);
+      } catch (error) {
+        failures.push(`${address}: ${(error as Error).message}`);
+        traceTransport({ kind: 'setup-warning', detail: `cannot join ${group} on ${address}`, error });
+      }
+    }
+    if (failures.length === this.interfaces.length) {
+      await closeSocket(socket);
+      throw new SocketSetupError(
+        `cannot join multicast group ${group} on any interface: ${failures.join('; ')}`,
+      );
+    }
+    return this.track(socket, port, `openMulticast(${group}, ${port})`);
+  }
+
+  send(data: Uint8Array, to: UdpLocator): void {
+    const problem = this.closed ? 'transport closed' : (sendProblem(data, to) ?? this.rangeProblem(to));
+    if (problem !== undefined) {
+      countSendError(this.stats, problem, to);
+      return;
+    }
+    // Copied: dgram keeps a reference until the datagram leaves (at least a tick later), and the
+    // caller may reuse its buffer as soon as send returns.
+    const copy = Buffer.from(data);
+    if (isMulticastIPv4(to.address)) {
+      // On every interface: a peer may listen on any of them. Peers that hear us twice (joined on
+      // two interfaces) drop the duplicate like any other RTPS duplicate.
+      for (const socket of this.multicastSenders) this.sendOn(socket, copy, to);
+    } else {
+      this.sendOn(this.unicastSender, copy, to);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([
+      ...[...this.channels].map((c) => c.close()),
+      closeSocket(this.unicastSender),
+      ...this.multicastSenders.map(closeSocket),
+    ]);
+  }
+
+  /** Why `to` is outside what this transport's range may reach, or undefined. */
+  private rangeProblem(to: UdpLocator): string | undefined {
+    if (isMulticastIPv4(to.address)) {
+      return this.multicastSenders.length === 0
+        ? `multicast is off in discovery range '${this.discoveryRange}'`
+        : undefined;
+    }
+    if (isLoopbackIPv4(this.bindAddress) && !isLoopbackIPv4(to.address)) {
+      return `${to.address} is not on this host, and the transport is bound to ${this.bindAddress}`;
+    }
+    return undefined;
+  }
+
+  private sendOn(socket: Socket, data: Buffer, to: UdpLocator): void {
+    const stats = this.stats;
+    try {
+      socket.send(data, to.port, to.address, (error) => {
+        if (error) {
+          countSendError(stats, error.message, to, error);
+        } else {
+          stats.sent++;
+          stats.sentBytes += data.byteLength;
+        }
+      });
+    } catch (error) {
+      countSendError(stats, (error as Error).message, to, error);
+    }
+  }
+
+  private async track(socket: Socket, port: number, what: string): Promise<UdpChannel> {
+    if (this.closed) {
+      // close() ran while this socket was binding and could not see it.
+      await closeSocket(socket);
+      throw new TransportClosedError(what);
+    }
+    const channel = new UdpChannel(port, socket, this.stats, (c) => this.channels.delete(c));
+    this.channels.add(channel);
+    return channel;
+  }
+}
