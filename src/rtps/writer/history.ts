@@ -72,6 +72,15 @@ export class WriterHistory {
     this.advanceLow();
   }
 
+  /**
+   * Drops one change (e.g. an endpoint's announcement superseded by its disposal). Readers that
+   * ask for it get a GAP.
+   */
+  remove(sn: number): void {
+    this.changes.delete(sn);
+    this.advanceLow();
+  }
+
   *values(): IterableIterator<CacheChange> {
     for (let s = this.firstSN; s <= this.lastSN; s++) {
       const c = this.changes.get(s);

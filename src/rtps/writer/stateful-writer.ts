@@ -209,9 +209,12 @@ export class StatefulWriter {
       .map(([k]) => k);
   }
 
-  /** KEEP_ALL changes can go once every reliable reader has them. */
+  /**
+   * KEEP_ALL changes can go once every reliable reader has them, unless TRANSIENT_LOCAL keeps
+   * them for readers yet to come.
+   */
   private trimHistory(): void {
-    if (this.history.policy.kind !== 'keep-all') return;
+    if (this.history.policy.kind !== 'keep-all' || this.options.transientLocal) return;
     let low = this.history.lastSN + 1;
     for (const r of this.readers.values()) if (r.reliable) low = Math.min(low, r.ackedBelow);
     this.history.removeBelow(low);

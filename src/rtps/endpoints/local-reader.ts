@@ -1,0 +1,201 @@
+/**
+ * A reader of this participant: per matched writer a WriterProxy (ordering, duplicates, GAPs,
+ * HEARTBEAT/ACKNACK) and a FragmentAssembler, wired to the network. Samples are handed to
+ * `deliver` in order, exactly once for a reliable reader.
+ */
+import type { Clock } from '../clock.js';
+import type { ReceiveContext } from '../message-receiver.js';
+import {
+  type AssemblerLimits,
+  DEFAULT_ASSEMBLER_LIMITS,
+  FragmentAssembler,
+} from '../reader/fragment-assembler.js';
+import { type ReceivedSample, WriterProxy } from '../reader/writer-proxy.js';
+import { DatagramBuilder } from '../sender/datagram-builder.js';
+import { makeSet } from '../wire/number-sets.js';
+import type {
+  DataFragSubmessage,
+  DataSubmessage,
+  GapSubmessage,
+  HeartbeatFragSubmessage,
+  HeartbeatSubmessage,
+} from '../wire/submessage.js';
+import { AckNackFlags, DataFlags, FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
+import { type Guid, guidKey, timeToMillis } from '../wire/types.js';
+import type { Outbox, RemoteEndpoint } from './outbox.js';
+
+export interface LocalReaderOptions {
+  readonly reliable: boolean;
+  readonly maxBuffered?: number;
+  readonly heartbeatResponseDelayMs?: number;
+  readonly assembler?: AssemblerLimits;
+}
+
+export interface DeliveredSample extends ReceivedSample {
+  readonly writer: Guid;
+}
+
+interface Matched {
+  readonly writer: RemoteEndpoint;
+  readonly proxy: WriterProxy;
+  readonly assembler: FragmentAssembler;
+  nackFragCount: number;
+}
+
+export class LocalReader {
+  private readonly writers = new Map<string, Matched>();
+
+  constructor(
+    readonly guid: Guid,
+    readonly options: LocalReaderOptions,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly deliver: (sample: DeliveredSample) => void,
+    private readonly reschedule: () => void = () => {},
+  ) {}
+
+  get matchedWriters(): readonly RemoteEndpoint[] {
+    return [...this.writers.values()].map((m) => m.writer);
+  }
+
+  matchWriter(writer: RemoteEndpoint): void {
+    const key = guidKey(writer.guid);
+    if (this.writers.has(key)) return;
+    const reliable = this.options.reliable && writer.reliable;
+    this.writers.set(key, {
+      writer,
+      proxy: new WriterProxy({
+        reliable,
+        maxBuffered: this.options.maxBuffered ?? 1024,
+        heartbeatResponseDelayMs: this.options.heartbeatResponseDelayMs ?? 5,
+      }),
+      assembler: new FragmentAssembler(this.options.assembler ?? DEFAULT_ASSEMBLER_LIMITS),
+      nackFragCount: 0,
+    });
+  }
+
+  unmatchWriter(writer: Guid): void {
+    this.writers.delete(guidKey(writer));
+  }
+
+  /** Whether a writer is matched (data from unmatched writers is ignored). */
+  isMatched(writer: Guid): boolean {
+    return this.writers.has(guidKey(writer));
+  }
+
+  onData(ctx: ReceiveContext, m: DataSubmessage): void {
+    const matched = this.matched(ctx, m.writerId);
+    if (!matched) return;
+    const keyOnly = (m.flags & DataFlags.KEY) !== 0 || (m.flags & DataFlags.DATA) === 0;
+    this.emit(matched, matched.proxy.onData(sampleOf(m.writerSN, m.payload, m.inlineQos, keyOnly, ctx)));
+  }
+
+  onDataFrag(ctx: ReceiveContext, m: DataFragSubmessage): void {
+    const matched = this.matched(ctx, m.writerId);
+    if (!matched || m.writerSN < matched.proxy.expected) return;
+    const outcome = matched.assembler.add(m);
+    if (outcome.kind !== 'complete') return;
+    this.emit(
+      matched,
+      matched.proxy.onData(sampleOf(m.writerSN, outcome.payload, outcome.inlineQos, false, ctx)),
+    );
+  }
+
+  onHeartbeat(ctx: ReceiveContext, m: HeartbeatSubmessage): void {
+    const matched = this.matched(ctx, m.writerId);
+    if (!matched) return;
+    const final = (m.flags & HeartbeatFlags.FINAL) !== 0;
+    this.emit(matched, matched.proxy.onHeartbeat(m.firstSN, m.lastSN, m.count, final, this.clock.now()));
+    matched.assembler.dropBelow(matched.proxy.expected);
+    this.reschedule();
+  }
+
+  /** A writer says a fragmented sample is complete up to a fragment: ask for the holes. */
+  onHeartbeatFrag(ctx: ReceiveContext, m: HeartbeatFragSubmessage): void {
+    const matched = this.matched(ctx, m.writerId);
+    if (!matched) return;
+    const missing = matched.assembler.missingFragments(m.writerSN).filter((f) => f <= m.lastFragmentNum);
+    if (missing.length === 0) return;
+    const base = missing[0]!;
+    const set = makeSet(
+      base,
+      missing.filter((f) => f < base + 256),
+    );
+    this.sendTo(matched, [
+      {
+        kind: 'NACK_FRAG',
+        flags: FLAG_ENDIANNESS,
+        readerId: this.guid.entityId,
+        writerId: m.writerId,
+        writerSN: m.writerSN,
+        fragmentNumberState: set,
+        count: ++matched.nackFragCount,
+      },
+    ]);
+  }
+
+  onGap(ctx: ReceiveContext, m: GapSubmessage): void {
+    const matched = this.matched(ctx, m.writerId);
+    if (!matched) return;
+    this.emit(matched, matched.proxy.onGap(m.gapStart, m.gapList));
+    matched.assembler.dropBelow(matched.proxy.expected);
+  }
+
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const m of this.writers.values()) {
+      const d = m.proxy.nextDeadline();
+      if (d !== undefined && (next === undefined || d < next)) next = d;
+    }
+    return next;
+  }
+
+  poll(now: number): void {
+    for (const m of this.writers.values()) {
+      const plan = m.proxy.poll(now);
+      if (!plan) continue;
+      this.sendTo(m, [
+        {
+          kind: 'ACKNACK',
+          flags: FLAG_ENDIANNESS | (plan.final ? AckNackFlags.FINAL : 0),
+          readerId: this.guid.entityId,
+          writerId: m.writer.guid.entityId,
+          readerSNState: plan.readerSNState,
+          count: plan.count,
+        },
+      ]);
+    }
+  }
+
+  private matched(ctx: ReceiveContext, writerId: number): Matched | undefined {
+    return this.writers.get(guidKey({ prefix: ctx.sourceGuidPrefix, entityId: writerId }));
+  }
+
+  private emit(m: Matched, samples: readonly ReceivedSample[]): void {
+    for (const s of samples) this.deliver({ ...s, writer: m.writer.guid });
+  }
+
+  private sendTo(m: Matched, subs: Parameters<DatagramBuilder['add']>[0][]): void {
+    const builder = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize, [
+      { kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: m.writer.guid.prefix },
+    ]);
+    for (const s of subs) builder.add(s);
+    for (const d of builder.take()) this.outbox.send(d, m.writer.locators);
+  }
+}
+
+function sampleOf(
+  sn: number,
+  payload: Uint8Array | undefined,
+  inlineQos: Uint8Array | undefined,
+  keyOnly: boolean,
+  ctx: ReceiveContext,
+): ReceivedSample {
+  return {
+    sn,
+    ...(payload ? { payload } : {}),
+    ...(inlineQos ? { inlineQos } : {}),
+    ...(keyOnly ? { keyOnly } : {}),
+    ...(ctx.timestamp ? { timestampMs: timeToMillis(ctx.timestamp) } : {}),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * A writer of this participant: the StatefulWriter state machine wired to the network. It turns
+ * the state machine's actions into datagrams (INFO_DST to the reader's participant, INFO_TS,
+ * DATA or DATA_FRAGs, GAP, HEARTBEAT) and feeds ACKNACKs and NACK_FRAGs back in.
+ */
+import type { Clock } from '../clock.js';
+import { DATA_OVERHEAD, dataSubmessages } from '../sender/data-submessages.js';
+import { DatagramBuilder } from '../sender/datagram-builder.js';
+import { RTPS_HEADER_SIZE } from '../wire/message.js';
+import { makeSet, setMembers } from '../wire/number-sets.js';
+import type { AckNackSubmessage, NackFragSubmessage, Submessage } from '../wire/submessage.js';
+import { FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
+import { type Guid, guidKey, timeFromMillis } from '../wire/types.js';
+import { type CacheChange, type HistoryKind, WriterHistory } from '../writer/history.js';
+import { StatefulWriter, type WriterAction, type WriterOptions } from '../writer/stateful-writer.js';
+import type { Outbox, RemoteEndpoint } from './outbox.js';
+
+export interface LocalWriterOptions extends WriterOptions {
+  readonly history: HistoryKind;
+  readonly maxSamples?: number;
+}
+
+/** Room for INFO_DST (16) and INFO_TS (12) ahead of the data, and a HEARTBEAT (32) after it. */
+const CONTEXT_OVERHEAD = 16 + 12 + 32;
+
+export class LocalWriter {
+  readonly history: WriterHistory;
+  private readonly machine: StatefulWriter;
+  private readonly readers = new Map<string, RemoteEndpoint>();
+
+  constructor(
+    readonly guid: Guid,
+    readonly options: LocalWriterOptions,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    /** Called when the writer's next deadline may have changed. */
+    private readonly reschedule: () => void = () => {},
+  ) {
+    this.history = new WriterHistory(options.history, options.maxSamples);
+    this.machine = new StatefulWriter(this.history, options);
+  }
+
+  get matchedReaders(): readonly RemoteEndpoint[] {
+    return [...this.readers.values()];
+  }
+
+  matchReader(reader: RemoteEndpoint): void {
+    const key = guidKey(reader.guid);
+    if (this.readers.has(key)) return;
+    this.readers.set(key, reader);
+    this.perform(this.machine.addReader(key, reader.reliable, this.clock.now()));
+  }
+
+  unmatchReader(reader: Guid): void {
+    const key = guidKey(reader);
+    if (this.readers.delete(key)) this.machine.removeReader(key);
+  }
+
+  /** Writes one serialized sample (encapsulation header included); returns its change. */
+  write(payload: Uint8Array | undefined, inlineQos?: Uint8Array): CacheChange {
+    const now = this.clock.now();
+    const { change, actions } = this.machine.write(
+      { ...(payload ? { payload } : {}), ...(inlineQos ? { inlineQos } : {}), timestampMs: Date.now() },
+      now,
+    );
+    this.perform(actions);
+    return change;
+  }
+
+  /** Forgets one change (readers asking for it get a GAP). */
+  removeChange(sn: number): void {
+    this.history.remove(sn);
+  }
+
+  unacknowledgedCount(): number {
+    return this.machine.unacknowledgedCount();
+  }
+
+  onAckNack(readerPrefix: Uint8Array, m: AckNackSubmessage): void {
+    const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
+    this.machine.onAckNack(key, m.readerSNState.base, setMembers(m.readerSNState), m.count, this.clock.now());
+    this.reschedule();
+  }
+
+  /** A reader misses fragments of a sample: resend the sample (simple, and rare on loopback). */
+  onNackFrag(readerPrefix: Uint8Array, m: NackFragSubmessage): void {
+    const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
+    this.machine.onAckNack(key, m.writerSN, [m.writerSN], m.count, this.clock.now());
+    this.reschedule();
+  }
+
+  nextDeadline(): number | undefined {
+    return this.machine.nextDeadline();
+  }
+
+  poll(now: number): void {
+    this.perform(this.machine.poll(now));
+  }
+
+  private perform(actions: readonly WriterAction[]): void {
+    if (actions.length === 0) return;
+    // One datagram stream per reader, so each carries the right INFO_DST.
+    const perReader = new Map<string, Submessage[]>();
+    const add = (key: string, subs: readonly Submessage[]) => {
+      const list = perReader.get(key);
+      if (list) list.push(...subs);
+      else perReader.set(key, [...subs]);
+    };
+    const maxDataPayload = this.outbox.maxDatagramSize - RTPS_HEADER_SIZE - CONTEXT_OVERHEAD - DATA_OVERHEAD;
+    const fragmentSize = maxDataPayload & ~3;
+    for (const a of actions) {
+      if (a.kind === 'data') {
+        const ts = timeFromMillis(a.change.timestampMs);
+        for (const key of a.readers) {
+          const reader = this.readers.get(key);
+          if (!reader) continue;
+          add(key, [
+            { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts },
+            ...dataSubmessages(
+              a.change,
+              reader.guid.entityId,
+              this.guid.entityId,
+              maxDataPayload,
+              fragmentSize,
+            ),
+          ]);
+        }
+      } else if (a.kind === 'gap') {
+        const reader = this.readers.get(a.reader);
+        if (!reader) continue;
+        add(a.reader, [
+          {
+            kind: 'GAP',
+            flags: FLAG_ENDIANNESS,
+            readerId: reader.guid.entityId,
+            writerId: this.guid.entityId,
+            gapStart: a.from,
+            gapList: makeSet(a.to + 1, [], 0),
+          },
+        ]);
+      } else {
+        for (const key of a.readers) {
+          const reader = this.readers.get(key);
+          if (!reader) continue;
+          add(key, [
+            {
+              kind: 'HEARTBEAT',
+              flags: FLAG_ENDIANNESS | (a.final ? HeartbeatFlags.FINAL : 0),
+              readerId: reader.guid.entityId,
+              writerId: this.guid.entityId,
+              firstSN: a.firstSN,
+              lastSN: a.lastSN,
+              count: a.count,
+            },
+          ]);
+        }
+      }
+    }
+    for (const [key, subs] of perReader) {
+      const reader = this.readers.get(key)!;
+      const builder = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize, [
+        { kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: reader.guid.prefix },
+      ]);
+      for (const s of subs) builder.add(s);
+      for (const d of builder.take()) this.outbox.send(d, reader.locators);
+    }
+    this.reschedule();
+  }
+}

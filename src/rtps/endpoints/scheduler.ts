@@ -1,0 +1,67 @@
+/**
+ * One timer for all the protocol work of a participant (heartbeats, ACKNACK responses,
+ * resends): endpoints report their next deadline, and the scheduler keeps a single clock timer
+ * armed for the earliest one, instead of a timer per endpoint and event.
+ */
+import type { Clock, TimerHandle } from '../clock.js';
+
+export interface Pollable {
+  nextDeadline(): number | undefined;
+  poll(now: number): void;
+}
+
+export class Scheduler {
+  private readonly members = new Set<Pollable>();
+  private timer: TimerHandle | undefined;
+  private armedFor: number | undefined;
+  private polling = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  add(p: Pollable): void {
+    this.members.add(p);
+    this.reschedule();
+  }
+
+  delete(p: Pollable): void {
+    this.members.delete(p);
+  }
+
+  /** Re-arms the timer for the earliest deadline (call after anything that may have moved one). */
+  reschedule = (): void => {
+    if (this.polling) return; // the poll loop re-arms when it is done
+    let next: number | undefined;
+    for (const m of this.members) {
+      const d = m.nextDeadline();
+      if (d !== undefined && (next === undefined || d < next)) next = d;
+    }
+    if (next === this.armedFor) return;
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = next;
+    if (next !== undefined) this.timer = this.clock.setTimeout(this.fire, next - this.clock.now());
+  };
+
+  stop(): void {
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = undefined;
+    this.members.clear();
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.armedFor = undefined;
+    this.polling = true;
+    try {
+      const now = this.clock.now();
+      for (const m of [...this.members]) {
+        const d = m.nextDeadline();
+        if (d !== undefined && d <= now) m.poll(now);
+      }
+    } finally {
+      this.polling = false;
+    }
+    this.reschedule();
+  };
+}
