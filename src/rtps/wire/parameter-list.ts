@@ -60,6 +60,8 @@ export function parseParameterList(bytes: Uint8Array, littleEndian: boolean): Pa
 export function writeParameterList(w: ByteWriter, parameters: readonly Parameter[]): void {
   for (const p of parameters) {
     const padded = (p.value.length + 3) & ~3;
+    if (padded > 0xffff)
+      throw new RangeError(`parameter 0x${p.pid.toString(16)} of ${p.value.length} bytes exceeds 65535`);
     w.u16(p.pid)
       .u16(padded)
       .bytes(p.value)
