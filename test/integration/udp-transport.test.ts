@@ -4,7 +4,6 @@
  *
  *   scripts/netns-run npx vitest run test/integration/udp-transport.test.ts
  */
-import { networkInterfaces } from 'node:os';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   InvalidAddressError,
@@ -19,23 +18,10 @@ import {
   UdpTransport,
   type UdpTransportOptions,
 } from '../../src/rtps/transport/udp-transport.js';
-
-/** Throws (failing the file, never skipping it) unless this process is in the loopback-only sandbox. */
-function assertSandboxed(): void {
-  const foreign = Object.entries(networkInterfaces())
-    .filter(([, infos]) => (infos ?? []).some((info) => !info.internal))
-    .map(([name]) => name);
-  if (process.env['ROS2TS_NETNS'] !== '1' || foreign.length > 0) {
-    throw new Error(
-      'refusing to open UDP sockets outside the private network namespace ' +
-        `(ROS2TS_NETNS=${process.env['ROS2TS_NETNS'] ?? 'unset'}, non-loopback interfaces: ` +
-        `${foreign.join(', ') || 'none'}). Run: scripts/netns-run npx vitest run ${'test/integration/udp-transport.test.ts'}`,
-    );
-  }
-}
+import { assertSandboxed } from '../support/sandbox.js';
 
 // Before any socket exists: a failing beforeAll fails the file and runs none of its tests.
-beforeAll(assertSandboxed);
+beforeAll(() => assertSandboxed('test/integration/udp-transport.test.ts'));
 
 const open: Transport[] = [];
 

@@ -87,7 +87,10 @@ export class LocalReader {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
     const keyOnly = (m.flags & DataFlags.KEY) !== 0 || (m.flags & DataFlags.DATA) === 0;
-    this.emit(matched, matched.proxy.onData(sampleOf(m.writerSN, m.payload, m.inlineQos, keyOnly, ctx)));
+    this.emit(
+      matched,
+      matched.proxy.onData(sampleOf(m.writerSN, m.payload, m.inlineQos, keyOnly, ctx, m.flags)),
+    );
   }
 
   onDataFrag(ctx: ReceiveContext, m: DataFragSubmessage): void {
@@ -97,7 +100,7 @@ export class LocalReader {
     if (outcome.kind !== 'complete') return;
     this.emit(
       matched,
-      matched.proxy.onData(sampleOf(m.writerSN, outcome.payload, outcome.inlineQos, false, ctx)),
+      matched.proxy.onData(sampleOf(m.writerSN, outcome.payload, outcome.inlineQos, false, ctx, m.flags)),
     );
   }
 
@@ -190,9 +193,11 @@ function sampleOf(
   inlineQos: Uint8Array | undefined,
   keyOnly: boolean,
   ctx: ReceiveContext,
+  flags: number,
 ): ReceivedSample {
   return {
     sn,
+    littleEndian: (flags & FLAG_ENDIANNESS) !== 0,
     ...(payload ? { payload } : {}),
     ...(inlineQos ? { inlineQos } : {}),
     ...(keyOnly ? { keyOnly } : {}),

@@ -17,6 +17,8 @@ export interface ReceivedSample {
   /** Key-only or dispose/unregister sample (status info in the inline QoS). */
   readonly keyOnly?: boolean;
   readonly timestampMs?: number;
+  /** Byte order of the inline QoS (the E flag of the submessage that carried it). */
+  readonly littleEndian?: boolean;
 }
 
 export interface WriterProxyOptions {

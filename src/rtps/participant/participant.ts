@@ -1,0 +1,558 @@
+/**
+ * An RTPS participant: the sockets of one domain participant, discovery (SPDP, SEDP), and the
+ * writers and readers created on it, matched with remote ones by topic, type and QoS.
+ *
+ * It only composes: wire parsing (`wire/`), the receive interpretation (`message-receiver`),
+ * endpoint state machines (`endpoints/`), discovery (`spdp`, `sedp`) and the transport. Every
+ * timer goes through the one Scheduler and the injected Clock.
+ */
+import { type Clock, realClock } from '../clock.js';
+import type { DiscoveryDataError, EffectiveQos, EndpointKind, QosPolicies } from '../discovery-data/index.js';
+import { BuiltinEndpoint, durationFromMillis, effectiveQos } from '../discovery-data/index.js';
+import { type DeliveredSample, LocalReader } from '../endpoints/local-reader.js';
+import { LocalWriter } from '../endpoints/local-writer.js';
+import type { Outbox, RemoteEndpoint } from '../endpoints/outbox.js';
+import { Scheduler } from '../endpoints/scheduler.js';
+import { newGuidPrefix, PROTOCOL_VERSION, ROS2TS_VENDOR_ID } from '../identity.js';
+import { type ReceiveContext, receiveMessage, type SubmessageHandler } from '../message-receiver.js';
+import { checkCompatibility } from '../qos-compatibility.js';
+import { DEFAULT_MAX_DATAGRAM } from '../sender/datagram-builder.js';
+import { isLoopbackIPv4 } from '../transport/address.js';
+import { type DiscoveryOverrides, resolveDiscoveryOptions } from '../transport/discovery-options.js';
+import { MulticastUnavailableError, PortInUseError } from '../transport/errors.js';
+import { maxParticipantId, rtpsPorts, SPDP_MULTICAST_GROUP } from '../transport/ports.js';
+import type { ReceiveChannel, Transport, UdpLocator } from '../transport/transport.js';
+import { ipv4InterfaceAddresses, UdpTransport } from '../transport/udp-transport.js';
+import { DropCounter } from '../wire/errors.js';
+import { parseMessage } from '../wire/message.js';
+import {
+  ENTITY_KIND_READER_NO_KEY,
+  ENTITY_KIND_WRITER_NO_KEY,
+  ENTITYID_PARTICIPANT,
+  ENTITYID_SPDP_WRITER,
+  type Guid,
+  type GuidPrefix,
+  guidKey,
+  prefixKey,
+} from '../wire/types.js';
+import { wireLocators } from './locators.js';
+import { type RemoteEndpointInfo, SedpAgent } from './sedp.js';
+import { type RemoteParticipant, SpdpAgent } from './spdp.js';
+
+export interface ParticipantOptions {
+  /** Domain, discovery range and static peers; unset ones come from the environment as rcl reads it. */
+  readonly discovery?: DiscoveryOverrides;
+  /** The network; default UDP as the discovery range says. Tests pass the in-memory bus. */
+  readonly transport?: Transport;
+  readonly clock?: Clock;
+  readonly guidPrefix?: GuidPrefix;
+  /** SPDP USER_DATA (ROS 2: `enclave=/;`). */
+  readonly userData?: Uint8Array;
+  readonly entityName?: string;
+  /** Lease we announce; default 20 s (Fast DDS's; Cyclone uses 10 s). */
+  readonly leaseDurationMs?: number;
+  /** SPDP period after the initial burst; default 3 s (Fast DDS's). */
+  readonly announcePeriodMs?: number;
+  readonly maxDatagramSize?: number;
+  /** Addresses to announce in our locators; default: per the discovery range. */
+  readonly announceAddresses?: readonly string[];
+  /** Keep the process alive while the participant is open (UDP only); default false. */
+  readonly keepAlive?: boolean;
+}
+
+export interface EndpointOptions {
+  readonly topicName: string;
+  readonly typeName: string;
+  /** Policies to announce and honour; unset ones are the DDS defaults. */
+  readonly qos?: QosPolicies;
+  /** Endpoint USER_DATA (ROS 2: `typehash=RIHS01_…;`). */
+  readonly userData?: Uint8Array;
+}
+
+export interface IncompatibleQosEvent {
+  readonly local: Guid;
+  readonly remote: Guid;
+  readonly topicName: string;
+  readonly policy: string;
+  readonly offered: string;
+  readonly requested: string;
+}
+
+export interface ParticipantListeners {
+  participantAdded?(p: RemoteParticipant): void;
+  participantRemoved?(prefix: GuidPrefix, why: 'goodbye' | 'lease expired'): void;
+  endpointAdded?(e: RemoteEndpointInfo): void;
+  endpointRemoved?(guid: Guid, kind: EndpointKind): void;
+  incompatibleQos?(e: IncompatibleQosEvent): void;
+  malformedDiscoveryData?(e: DiscoveryDataError): void;
+}
+
+/** A local endpoint as matching sees it. */
+interface LocalEndpoint {
+  readonly kind: EndpointKind;
+  readonly guid: Guid;
+  readonly topicName: string;
+  readonly typeName: string;
+  readonly qos: EffectiveQos;
+}
+
+export class RtpsWriter {
+  constructor(
+    readonly endpoint: LocalWriter,
+    readonly topicName: string,
+    private readonly participant: RtpsParticipant,
+  ) {}
+
+  get guid(): Guid {
+    return this.endpoint.guid;
+  }
+
+  /** Sends one serialized sample (encapsulation header included); returns its sequence number. */
+  write(payload: Uint8Array, inlineQos?: Uint8Array): number {
+    return this.endpoint.write(payload, inlineQos).sn;
+  }
+
+  get matchedReaders(): readonly RemoteEndpoint[] {
+    return this.endpoint.matchedReaders;
+  }
+
+  close(): void {
+    this.participant.deleteEndpoint(this.guid);
+  }
+}
+
+export class RtpsReader {
+  constructor(
+    readonly endpoint: LocalReader,
+    readonly topicName: string,
+    private readonly participant: RtpsParticipant,
+  ) {}
+
+  get guid(): Guid {
+    return this.endpoint.guid;
+  }
+
+  get matchedWriters(): readonly RemoteEndpoint[] {
+    return this.endpoint.matchedWriters;
+  }
+
+  close(): void {
+    this.participant.deleteEndpoint(this.guid);
+  }
+}
+
+export class RtpsParticipant {
+  readonly drops = new DropCounter();
+  readonly listeners: ParticipantListeners = {};
+  private readonly scheduler: Scheduler;
+  private readonly spdp: SpdpAgent;
+  private readonly sedp: SedpAgent;
+  private readonly writers = new Map<number, LocalWriter>();
+  private readonly readers = new Map<number, LocalReader>();
+  private readonly locals = new Map<string, LocalEndpoint>();
+  private nextEntityKey = 1;
+  private closed = false;
+
+  private constructor(
+    readonly guidPrefix: GuidPrefix,
+    readonly domainId: number,
+    readonly participantId: number,
+    private readonly transport: Transport,
+    private readonly ownsTransport: boolean,
+    private readonly channels: readonly ReceiveChannel[],
+    private readonly clock: Clock,
+    private readonly outbox: Outbox,
+    /** Our default unicast locators (where our readers receive), for matching our own endpoints. */
+    private readonly ownUserLocators: readonly UdpLocator[],
+    spdpTargets: readonly UdpLocator[],
+    options: ParticipantOptions,
+    metaPort: number,
+    multicast: boolean,
+    addresses: readonly string[],
+  ) {
+    this.scheduler = new Scheduler(clock);
+    const ports = rtpsPorts(domainId, participantId);
+    this.spdp = new SpdpAgent(
+      {
+        guid: { prefix: guidPrefix, entityId: ENTITYID_PARTICIPANT },
+        protocolVersion: PROTOCOL_VERSION,
+        vendorId: ROS2TS_VENDOR_ID,
+        domainId,
+        builtinEndpointSet:
+          BuiltinEndpoint.PARTICIPANT_ANNOUNCER |
+          BuiltinEndpoint.PARTICIPANT_DETECTOR |
+          BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
+          BuiltinEndpoint.PUBLICATIONS_DETECTOR |
+          BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
+          BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR,
+        leaseDuration: durationFromMillis(options.leaseDurationMs ?? 20_000),
+        metatrafficUnicastLocators: wireLocators(addresses, metaPort),
+        defaultUnicastLocators: wireLocators(addresses, ports.userUnicast),
+        ...(multicast
+          ? {
+              metatrafficMulticastLocators: wireLocators([SPDP_MULTICAST_GROUP], ports.metatrafficMulticast),
+              defaultMulticastLocators: wireLocators([SPDP_MULTICAST_GROUP], ports.userMulticast),
+            }
+          : {}),
+        ...(options.userData ? { userData: options.userData } : {}),
+        ...(options.entityName ? { entityName: options.entityName } : {}),
+      },
+      outbox,
+      clock,
+      spdpTargets,
+      options.announcePeriodMs ?? 3_000,
+      {
+        added: (p) => {
+          this.sedp.addParticipant(p);
+          this.listeners.participantAdded?.(p);
+        },
+        updated: () => {},
+        removed: (prefix, why) => {
+          this.sedp.removeParticipant(prefix);
+          this.listeners.participantRemoved?.(prefix, why);
+        },
+      },
+      (e) => this.listeners.malformedDiscoveryData?.(e),
+    );
+    this.sedp = new SedpAgent(
+      guidPrefix,
+      outbox,
+      clock,
+      this.scheduler.reschedule,
+      {
+        endpointAdded: (e) => {
+          this.matchRemote(e);
+          this.listeners.endpointAdded?.(e);
+        },
+        endpointRemoved: (guid, kind) => {
+          this.unmatchRemote(guid, kind);
+          this.listeners.endpointRemoved?.(guid, kind);
+        },
+      },
+      (e) => this.listeners.malformedDiscoveryData?.(e),
+    );
+    this.scheduler.add(this.spdp);
+    for (const p of this.sedp.pollables) this.scheduler.add(p);
+    for (const c of channels) c.onDatagram((data) => this.onDatagram(data));
+  }
+
+  /** Opens the sockets (probing for a free participant id) and starts announcing. */
+  static async create(options: ParticipantOptions = {}): Promise<RtpsParticipant> {
+    const discovery = resolveDiscoveryOptions(options.discovery ?? {});
+    const clock = options.clock ?? realClock;
+    const ownsTransport = options.transport === undefined;
+    const transport =
+      options.transport ??
+      (await UdpTransport.create({ discoveryRange: discovery.range, keepAlive: options.keepAlive ?? false }));
+    try {
+      const { participantId, channels } = await openPorts(transport, discovery.domainId);
+      const ports = rtpsPorts(discovery.domainId, participantId);
+      let multicast = discovery.range !== 'off';
+      if (multicast) {
+        try {
+          channels.push(await transport.openMulticast(SPDP_MULTICAST_GROUP, ports.metatrafficMulticast));
+          channels.push(await transport.openMulticast(SPDP_MULTICAST_GROUP, ports.userMulticast));
+        } catch (err) {
+          if (!(err instanceof MulticastUnavailableError)) throw err;
+          multicast = false;
+        }
+      }
+      const addresses = options.announceAddresses ?? announceAddresses(discovery.range);
+      const guidPrefix = options.guidPrefix ?? newGuidPrefix();
+      const outbox: Outbox = {
+        header: { version: PROTOCOL_VERSION, vendorId: ROS2TS_VENDOR_ID, guidPrefix },
+        maxDatagramSize: options.maxDatagramSize ?? DEFAULT_MAX_DATAGRAM,
+        send: (datagram, to) => {
+          for (const l of to) transport.send(datagram, l);
+        },
+      };
+      const spdpTargets: UdpLocator[] = [];
+      if (multicast) spdpTargets.push({ address: SPDP_MULTICAST_GROUP, port: ports.metatrafficMulticast });
+      for (const peer of discovery.staticPeers) {
+        // As Fast DDS does for initial peers: the metatraffic ports of the first participant ids.
+        for (let id = 0; id < 4; id++)
+          spdpTargets.push({ address: peer, port: rtpsPorts(discovery.domainId, id).metatrafficUnicast });
+      }
+      const ownUser = addresses.map((address) => ({ address, port: ports.userUnicast }));
+      return new RtpsParticipant(
+        guidPrefix,
+        discovery.domainId,
+        participantId,
+        transport,
+        ownsTransport,
+        channels,
+        clock,
+        outbox,
+        ownUser,
+        spdpTargets,
+        options,
+        ports.metatrafficUnicast,
+        multicast,
+        addresses,
+      );
+    } catch (err) {
+      if (ownsTransport) await transport.close();
+      throw err;
+    }
+  }
+
+  /** The participants discovered so far. */
+  get participants(): readonly RemoteParticipant[] {
+    return [...this.spdp.participants.values()];
+  }
+
+  get remoteWriters(): readonly RemoteEndpointInfo[] {
+    return [...this.sedp.remote.writer.values()];
+  }
+
+  get remoteReaders(): readonly RemoteEndpointInfo[] {
+    return [...this.sedp.remote.reader.values()];
+  }
+
+  createWriter(options: EndpointOptions, history?: { depth?: number; keepAll?: boolean }): RtpsWriter {
+    const qos = effectiveQos('writer', options.qos ?? {});
+    const guid = this.newGuid(ENTITY_KIND_WRITER_NO_KEY);
+    const keepAll = history?.keepAll ?? qos.history.kind === 'KEEP_ALL';
+    const writer = new LocalWriter(
+      guid,
+      {
+        reliable: qos.reliability.kind === 'RELIABLE',
+        transientLocal: qos.durability !== 'VOLATILE',
+        heartbeatPeriodMs: 100,
+        nackResponseDelayMs: 5,
+        history: keepAll
+          ? { kind: 'keep-all' }
+          : { kind: 'keep-last', depth: Math.max(1, history?.depth ?? qos.history.depth) },
+      },
+      this.outbox,
+      this.clock,
+      this.scheduler.reschedule,
+    );
+    this.writers.set(guid.entityId, writer);
+    this.scheduler.add(writer);
+    this.addLocal(
+      { kind: 'writer', guid, topicName: options.topicName, typeName: options.typeName, qos },
+      options,
+    );
+    return new RtpsWriter(writer, options.topicName, this);
+  }
+
+  createReader(options: EndpointOptions, onSample: (sample: DeliveredSample) => void): RtpsReader {
+    const qos = effectiveQos('reader', options.qos ?? {});
+    const guid = this.newGuid(ENTITY_KIND_READER_NO_KEY);
+    const reader = new LocalReader(
+      guid,
+      { reliable: qos.reliability.kind === 'RELIABLE' },
+      this.outbox,
+      this.clock,
+      onSample,
+      this.scheduler.reschedule,
+    );
+    this.readers.set(guid.entityId, reader);
+    this.scheduler.add(reader);
+    this.addLocal(
+      { kind: 'reader', guid, topicName: options.topicName, typeName: options.typeName, qos },
+      options,
+    );
+    return new RtpsReader(reader, options.topicName, this);
+  }
+
+  /** Removes a writer or reader: withdrawn from discovery, unmatched everywhere. */
+  deleteEndpoint(guid: Guid): void {
+    const key = guidKey(guid);
+    const local = this.locals.get(key);
+    if (!local) return;
+    this.locals.delete(key);
+    this.sedp.withdraw(guid);
+    if (local.kind === 'writer') {
+      const w = this.writers.get(guid.entityId);
+      if (w) this.scheduler.delete(w);
+      this.writers.delete(guid.entityId);
+      for (const r of this.readers.values()) r.unmatchWriter(guid);
+    } else {
+      const r = this.readers.get(guid.entityId);
+      if (r) this.scheduler.delete(r);
+      this.readers.delete(guid.entityId);
+      for (const w of this.writers.values()) w.unmatchReader(guid);
+    }
+  }
+
+  /**
+   * Says goodbye (unless told not to: then peers notice only when our lease ends, as after a
+   * crash) and closes every socket and timer.
+   */
+  async close(options: { goodbye?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (options.goodbye !== false) this.spdp.goodbye();
+    this.scheduler.stop();
+    await Promise.all(this.channels.map((c) => c.close()));
+    if (this.ownsTransport) await this.transport.close();
+  }
+
+  private newGuid(kind: number): Guid {
+    const key = this.nextEntityKey++;
+    return { prefix: this.guidPrefix, entityId: ((key << 8) | kind) >>> 0 };
+  }
+
+  private addLocal(local: LocalEndpoint, options: EndpointOptions): void {
+    this.locals.set(guidKey(local.guid), local);
+    this.sedp.announce(local.kind, {
+      guid: local.guid,
+      participantGuid: { prefix: this.guidPrefix, entityId: ENTITYID_PARTICIPANT },
+      topicName: local.topicName,
+      typeName: local.typeName,
+      // Always sent, whatever their value: a peer must not have to guess them (WIRE.md 7).
+      qos: {
+        ...(options.qos ?? {}),
+        reliability: local.qos.reliability,
+        durability: local.qos.durability,
+        history: local.qos.history,
+      },
+      protocolVersion: PROTOCOL_VERSION,
+      vendorId: ROS2TS_VENDOR_ID,
+      ...(options.userData ? { userData: options.userData } : {}),
+    });
+    // Match with what is already known: remote endpoints, and our own on the same topic.
+    const opposite = local.kind === 'writer' ? this.sedp.remote.reader : this.sedp.remote.writer;
+    for (const remote of opposite.values()) this.matchRemote(remote, local);
+    for (const other of this.locals.values()) {
+      if (other.kind !== local.kind)
+        this.tryMatch(
+          local.kind === 'writer' ? local : other,
+          local.kind === 'writer' ? other : local,
+          this.ownUserLocators,
+          this.ownUserLocators,
+        );
+    }
+  }
+
+  private matchRemote(remote: RemoteEndpointInfo, only?: LocalEndpoint): void {
+    const kind = remote.data.kind;
+    const r: LocalEndpoint = {
+      kind,
+      guid: remote.data.guid,
+      topicName: remote.data.topicName,
+      typeName: remote.data.typeName,
+      qos: remote.qos,
+    };
+    for (const local of only ? [only] : this.locals.values()) {
+      if (local.kind === kind) continue;
+      if (kind === 'reader') this.tryMatch(local, r, this.ownUserLocators, remote.locators);
+      else this.tryMatch(r, local, remote.locators, this.ownUserLocators);
+    }
+  }
+
+  /** Matches a writer and a reader when topic, type and QoS agree; reports a QoS mismatch. */
+  private tryMatch(
+    w: LocalEndpoint,
+    r: LocalEndpoint,
+    writerLocators: readonly UdpLocator[],
+    readerLocators: readonly UdpLocator[],
+  ): void {
+    if (w.topicName !== r.topicName || w.typeName !== r.typeName) return;
+    const check = checkCompatibility(w.qos, r.qos);
+    const localWriter =
+      prefixKey(w.guid.prefix) === prefixKey(this.guidPrefix) ? this.writers.get(w.guid.entityId) : undefined;
+    const localReader =
+      prefixKey(r.guid.prefix) === prefixKey(this.guidPrefix) ? this.readers.get(r.guid.entityId) : undefined;
+    if (!check.compatible) {
+      const local = localWriter ? w.guid : r.guid;
+      const remote = localWriter ? r.guid : w.guid;
+      this.listeners.incompatibleQos?.({ local, remote, topicName: w.topicName, ...check });
+      return;
+    }
+    localWriter?.matchReader({
+      guid: r.guid,
+      locators: readerLocators,
+      reliable: r.qos.reliability.kind === 'RELIABLE',
+    });
+    localReader?.matchWriter({
+      guid: w.guid,
+      locators: writerLocators,
+      reliable: w.qos.reliability.kind === 'RELIABLE',
+    });
+  }
+
+  private unmatchRemote(guid: Guid, kind: EndpointKind): void {
+    if (kind === 'reader') for (const w of this.writers.values()) w.unmatchReader(guid);
+    else for (const r of this.readers.values()) r.unmatchWriter(guid);
+  }
+
+  private onDatagram(data: Uint8Array): void {
+    if (this.closed) return;
+    const message = parseMessage(data, this.drops);
+    if (!message) return;
+    receiveMessage(message, this.guidPrefix, this.handler);
+    this.scheduler.reschedule();
+  }
+
+  private readonly handler: SubmessageHandler = {
+    onData: (ctx, m) => {
+      if (m.writerId === ENTITYID_SPDP_WRITER) this.spdp.onData(ctx, m);
+      else for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onData(ctx, m);
+    },
+    onDataFrag: (ctx, m) => {
+      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onDataFrag(ctx, m);
+    },
+    onHeartbeat: (ctx, m) => {
+      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onHeartbeat(ctx, m);
+    },
+    onHeartbeatFrag: (ctx, m) => {
+      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onHeartbeatFrag(ctx, m);
+    },
+    onGap: (ctx, m) => {
+      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onGap(ctx, m);
+    },
+    onAckNack: (ctx, m) => this.writerById(m.writerId)?.onAckNack(ctx.sourceGuidPrefix, m),
+    onNackFrag: (ctx, m) => this.writerById(m.writerId)?.onNackFrag(ctx.sourceGuidPrefix, m),
+  };
+
+  private writerById(entityId: number): LocalWriter | undefined {
+    return this.writers.get(entityId) ?? this.sedp.localWriter(entityId);
+  }
+
+  /** The local readers a submessage from `writerId` is for: the one it names, or every matched one. */
+  private readersFor(ctx: ReceiveContext, writerId: number, readerId: number): LocalReader[] {
+    const writer = { prefix: ctx.sourceGuidPrefix, entityId: writerId };
+    if (readerId !== 0) {
+      const r = this.readers.get(readerId) ?? this.sedp.localReader(readerId);
+      return r?.isMatched(writer) ? [r] : [];
+    }
+    const out: LocalReader[] = [];
+    const builtin = this.sedp.localReader(
+      writerId === 0x000003c2 ? 0x000003c7 : writerId === 0x000004c2 ? 0x000004c7 : -1,
+    );
+    if (builtin?.isMatched(writer)) out.push(builtin);
+    for (const r of this.readers.values()) if (r.isMatched(writer)) out.push(r);
+    return out;
+  }
+}
+
+/** Probes participant ids until both unicast ports of one are free. */
+async function openPorts(
+  transport: Transport,
+  domainId: number,
+): Promise<{ participantId: number; channels: ReceiveChannel[] }> {
+  const max = maxParticipantId(domainId);
+  for (let id = 0; id <= max; id++) {
+    const ports = rtpsPorts(domainId, id);
+    let meta: ReceiveChannel | undefined;
+    try {
+      meta = await transport.openUnicast(ports.metatrafficUnicast);
+      const user = await transport.openUnicast(ports.userUnicast);
+      return { participantId: id, channels: [meta, user] };
+    } catch (err) {
+      await meta?.close();
+      if (!(err instanceof PortInUseError)) throw err;
+    }
+  }
+  throw new PortInUseError(rtpsPorts(domainId, max).metatrafficUnicast, 'every participant id of the domain');
+}
+
+/** What to put in our locators: loopback for LOCALHOST, else the host's other IPv4 addresses. */
+function announceAddresses(range: string): string[] {
+  if (range === 'localhost') return ['127.0.0.1'];
+  const external = ipv4InterfaceAddresses().filter((a) => !isLoopbackIPv4(a));
+  return external.length > 0 ? external : ['127.0.0.1'];
+}

@@ -1,0 +1,195 @@
+/**
+ * SPDP (RTPS 8.5.3): announcing this participant and keeping the table of the others.
+ *
+ * We announce at start in a short burst (5 times, 100 ms apart, as Fast DDS does), then every
+ * `periodMs`, to the SPDP multicast group, to static peers, and straight to every participant we
+ * learn of (as Cyclone does), so discovery does not wait for the next period. A remote
+ * participant is dropped when it says goodbye (a disposed SPDP sample) or when its lease runs out.
+ */
+import type { Clock } from '../clock.js';
+import {
+  type DecodedParticipantData,
+  DiscoveryDataError,
+  decodeParticipantSample,
+  durationToMillis,
+  encodeParticipantData,
+  isInfinite,
+  type ParticipantData,
+  participantLease,
+  sampleFromData,
+} from '../discovery-data/index.js';
+import type { Outbox } from '../endpoints/outbox.js';
+import type { ReceiveContext } from '../message-receiver.js';
+import { DatagramBuilder } from '../sender/datagram-builder.js';
+import type { UdpLocator } from '../transport/transport.js';
+import { ByteWriter } from '../wire/byte-writer.js';
+import { writeParameterList } from '../wire/parameter-list.js';
+import { DataFlags, type DataSubmessage, FLAG_ENDIANNESS } from '../wire/submessage.js';
+import {
+  ENTITYID_SPDP_READER,
+  ENTITYID_SPDP_WRITER,
+  type GuidPrefix,
+  prefixKey,
+  timeFromMillis,
+} from '../wire/types.js';
+import { udpLocators } from './locators.js';
+
+export interface RemoteParticipant {
+  readonly data: DecodedParticipantData;
+  readonly vendorId: number;
+  /** Its metatraffic unicast locators (discovery traffic goes there). */
+  readonly metatraffic: readonly UdpLocator[];
+  /** Its default unicast locators (user data goes there unless an endpoint names its own). */
+  readonly defaultUnicast: readonly UdpLocator[];
+  /** When its lease runs out (clock time), unless another announcement renews it. */
+  expiresAt: number;
+}
+
+export interface SpdpEvents {
+  added(p: RemoteParticipant): void;
+  updated(p: RemoteParticipant): void;
+  removed(prefix: GuidPrefix, why: 'goodbye' | 'lease expired'): void;
+}
+
+const BURST = 5;
+const BURST_INTERVAL_MS = 100;
+
+export class SpdpAgent {
+  readonly participants = new Map<string, RemoteParticipant>();
+  private sn = 0;
+  private announcements = 0;
+  private nextAnnounce: number;
+
+  constructor(
+    private readonly own: ParticipantData,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    /** Where periodic announcements go: the multicast group and static peers' ports. */
+    private readonly announceTo: readonly UdpLocator[],
+    private readonly periodMs: number,
+    private readonly events: SpdpEvents,
+    private readonly onMalformed: (error: DiscoveryDataError) => void,
+  ) {
+    this.nextAnnounce = clock.now();
+  }
+
+  nextDeadline(): number {
+    let next = this.nextAnnounce;
+    for (const p of this.participants.values()) if (p.expiresAt < next) next = p.expiresAt;
+    return next;
+  }
+
+  poll(now: number): void {
+    if (now >= this.nextAnnounce) {
+      this.announce(this.announceTo);
+      // Keep telling known participants directly too: multicast may not reach everyone.
+      for (const p of this.participants.values()) this.announce(p.metatraffic);
+      this.announcements++;
+      this.nextAnnounce = now + (this.announcements < BURST ? BURST_INTERVAL_MS : this.periodMs);
+    }
+    for (const [key, p] of this.participants) {
+      if (now >= p.expiresAt) {
+        this.participants.delete(key);
+        this.events.removed(p.data.guid.prefix, 'lease expired');
+      }
+    }
+  }
+
+  /** An SPDP sample from the network. */
+  onData(ctx: ReceiveContext, m: DataSubmessage): void {
+    const vendor = (ctx.sourceVendorId[0] << 8) | ctx.sourceVendorId[1];
+    let change: ReturnType<typeof decodeParticipantSample>;
+    try {
+      change = decodeParticipantSample(sampleFromData(m), vendor);
+    } catch (err) {
+      if (err instanceof DiscoveryDataError) {
+        this.onMalformed(err);
+        return;
+      }
+      throw err;
+    }
+    if (change.kind === 'gone') {
+      const key = prefixKey(change.guid.prefix);
+      if (this.participants.delete(key)) this.events.removed(change.guid.prefix, 'goodbye');
+      return;
+    }
+    const data = change.data;
+    const key = prefixKey(data.guid.prefix);
+    if (key === prefixKey(this.own.guid.prefix)) return; // our own announcement, looped back
+    if (this.own.domainId !== undefined && data.domainId !== undefined && data.domainId !== this.own.domainId)
+      return;
+    const lease = participantLease(data);
+    const expiresAt = isInfinite(lease)
+      ? Number.POSITIVE_INFINITY
+      : this.clock.now() + durationToMillis(lease);
+    const known = this.participants.get(key);
+    const p: RemoteParticipant = {
+      data,
+      vendorId: vendor,
+      metatraffic: udpLocators(data.metatrafficUnicastLocators),
+      defaultUnicast: udpLocators(data.defaultUnicastLocators),
+      expiresAt,
+    };
+    this.participants.set(key, p);
+    if (known) this.events.updated(p);
+    else {
+      this.events.added(p);
+      this.announce(p.metatraffic); // introduce ourselves at once
+    }
+  }
+
+  /** Says goodbye: a disposed, unregistered SPDP sample to everyone we announce to. */
+  goodbye(): void {
+    const w = new ByteWriter(64);
+    const key = new Uint8Array(16);
+    key.set(this.own.guid.prefix);
+    key.set([0, 0, 1, 0xc1], 12);
+    const status = new Uint8Array([0, 0, 0, 3]); // disposed | unregistered
+    writeParameterList(w, [
+      { pid: 0x0070, value: key },
+      { pid: 0x0071, value: status },
+    ]);
+    const dispose: DataSubmessage = {
+      kind: 'DATA',
+      flags: FLAG_ENDIANNESS | 0x02,
+      extraFlags: 0,
+      readerId: ENTITYID_SPDP_READER,
+      writerId: ENTITYID_SPDP_WRITER,
+      writerSN: ++this.sn,
+      inlineQos: w.result().slice(),
+    };
+    const targets = [...this.announceTo, ...[...this.participants.values()].flatMap((p) => p.metatraffic)];
+    this.send(dispose, targets);
+  }
+
+  private announce(to: readonly UdpLocator[]): void {
+    if (to.length === 0) return;
+    const data: DataSubmessage = {
+      kind: 'DATA',
+      flags: FLAG_ENDIANNESS | DataFlags.DATA,
+      extraFlags: 0,
+      readerId: ENTITYID_SPDP_READER,
+      writerId: ENTITYID_SPDP_WRITER,
+      writerSN: ++this.sn,
+      payload: encodeParticipantData(this.own),
+    };
+    this.send(data, to);
+  }
+
+  private send(m: DataSubmessage, to: readonly UdpLocator[]): void {
+    const b = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize);
+    b.add({ kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(Date.now()) });
+    b.add(m);
+    for (const d of b.take()) this.outbox.send(d, dedupe(to));
+  }
+}
+
+function dedupe(list: readonly UdpLocator[]): UdpLocator[] {
+  const seen = new Set<string>();
+  return list.filter((l) => {
+    const k = `${l.address}:${l.port}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
