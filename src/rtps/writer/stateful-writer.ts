@@ -6,7 +6,8 @@
  * Per reliable reader it keeps what was acknowledged and what was requested; requests are
  * answered after `nackResponseDelayMs` with the changes still in history and a GAP for the rest.
  * A HEARTBEAT goes out every `heartbeatPeriodMs` while anything is unacknowledged, and right
- * after each write (piggy-backed), so readers learn of losses quickly.
+ * after each write (piggy-backed, asking for an acknowledgement), so readers learn of losses
+ * quickly and the writer of what it may drop.
  */
 import type { CacheChange, WriterHistory } from './history.js';
 
@@ -105,7 +106,10 @@ export class StatefulWriter {
     for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
     const reliable = this.reliableReaders();
     if (reliable.length > 0) {
-      actions.push(this.heartbeat(reliable, true));
+      // Not final: the reader acknowledges (its response delay coalesces a burst of writes into
+      // one ACKNACK), so acknowledgements, and with them flow control, keep pace with the writes
+      // instead of waiting for the periodic HEARTBEAT.
+      actions.push(this.heartbeat(reliable, false));
       this.scheduleHeartbeat(now);
     }
     return { change: full, actions };

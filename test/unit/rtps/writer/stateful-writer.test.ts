@@ -32,7 +32,7 @@ describe('StatefulWriter', () => {
   it('sends each write to every reader and piggy-backs a HEARTBEAT', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
     w.addReader('r1', true, 0);
-    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1 F']);
+    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1']);
   });
 
   it('resends what an ACKNACK requests after the response delay, and GAPs what history lost', () => {
