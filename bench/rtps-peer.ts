@@ -19,7 +19,10 @@ if (mode === 'udp-pong') {
   process.on('SIGTERM', () => s.close());
 } else if (mode === 'ros2ts-pong') {
   const p = await RtpsParticipant.create({ discovery: DISCOVERY, keepAlive: true });
-  const pong = p.createWriter({ topicName: 'rt/bench_pong', typeName: 'bench::Ping_', qos: BENCH_QOS }, { depth: 16 });
+  const pong = p.createWriter(
+    { topicName: 'rt/bench_pong', typeName: 'bench::Ping_', qos: BENCH_QOS },
+    { depth: 16 },
+  );
   p.createReader({ topicName: 'rt/bench_ping', typeName: 'bench::Ping_', qos: BENCH_QOS }, (s) => {
     if (s.payload) pong.write(s.payload);
   });

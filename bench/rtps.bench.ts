@@ -42,7 +42,11 @@ interface Peer {
 }
 
 async function startPeer(args: string[]): Promise<Peer> {
-  const child = spawn(process.execPath, [peerScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_PEER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the far side.
+  const nodeArgs = (process.env['BENCH_PEER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, peerScript, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: string[] = [];
   const rl = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
@@ -94,8 +98,13 @@ async function ros2tsPingPong(): Promise<number[]> {
   const peer = await startPeer(['ros2ts-pong']);
   const p = await RtpsParticipant.create({ discovery: DISCOVERY });
   let resolvePong: () => void = () => {};
-  p.createReader({ topicName: 'rt/bench_pong', typeName: 'bench::Ping_', qos: BENCH_QOS }, () => resolvePong());
-  const ping = p.createWriter({ topicName: 'rt/bench_ping', typeName: 'bench::Ping_', qos: BENCH_QOS }, { depth: 16 });
+  p.createReader({ topicName: 'rt/bench_pong', typeName: 'bench::Ping_', qos: BENCH_QOS }, () =>
+    resolvePong(),
+  );
+  const ping = p.createWriter(
+    { topicName: 'rt/bench_ping', typeName: 'bench::Ping_', qos: BENCH_QOS },
+    { depth: 16 },
+  );
   while (ping.matchedReaders.length === 0) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 300)); // let the pong writer match us too
   const payload = new Uint8Array(64);
@@ -114,10 +123,16 @@ async function ros2tsPingPong(): Promise<number[]> {
   return rtts;
 }
 
-async function ros2tsThroughput(size: number, window: number): Promise<{ samples: number; bytes: number; seconds: number }> {
+async function ros2tsThroughput(
+  size: number,
+  window: number,
+): Promise<{ samples: number; bytes: number; seconds: number }> {
   const peer = await startPeer(['ros2ts-sink']);
   const p = await RtpsParticipant.create({ discovery: DISCOVERY });
-  const w = p.createWriter({ topicName: 'rt/bench_bulk', typeName: 'bench::Bulk_', qos: BENCH_QOS }, { depth: window * 2 });
+  const w = p.createWriter(
+    { topicName: 'rt/bench_bulk', typeName: 'bench::Bulk_', qos: BENCH_QOS },
+    { depth: window * 2 },
+  );
   while (w.matchedReaders.length === 0) await new Promise((r) => setTimeout(r, 10));
   const payload = new Uint8Array(size);
   payload[1] = 1;
@@ -130,7 +145,11 @@ async function ros2tsThroughput(size: number, window: number): Promise<{ samples
   await new Promise((r) => setTimeout(r, 200));
   const lines = await stopPeer(peer);
   await p.close();
-  const result = JSON.parse(lines.find((l) => l.includes('"samples"')) ?? '{}') as { samples: number; bytes: number; seconds: number };
+  const result = JSON.parse(lines.find((l) => l.includes('"samples"')) ?? '{}') as {
+    samples: number;
+    bytes: number;
+    seconds: number;
+  };
   return result;
 }
 
