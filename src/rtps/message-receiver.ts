@@ -14,11 +14,19 @@ import type {
   HeartbeatSubmessage,
   NackFragSubmessage,
 } from './wire/submessage.js';
-import { GUID_PREFIX_UNKNOWN, type GuidPrefix, type Locator, type RtpsTime } from './wire/types.js';
+import {
+  GUID_PREFIX_UNKNOWN,
+  type GuidPrefix,
+  type Locator,
+  prefixKey,
+  type RtpsTime,
+} from './wire/types.js';
 
 /** What the submessages before an entity submessage said about it. */
 export interface ReceiveContext {
   readonly sourceGuidPrefix: GuidPrefix;
+  /** `prefixKey(sourceGuidPrefix)`, made once per message for endpoint lookups. */
+  readonly sourceKey: string;
   readonly sourceVendorId: readonly [number, number];
   readonly sourceVersion: readonly [number, number];
   /** The participant it is for; all zeros when it is for everyone. */
@@ -61,6 +69,7 @@ export function receiveMessage(
   const h = message.header;
   let ctx: ReceiveContext = {
     sourceGuidPrefix: h.guidPrefix,
+    sourceKey: prefixKey(h.guidPrefix),
     sourceVendorId: h.vendorId,
     sourceVersion: h.version,
     destGuidPrefix: GUID_PREFIX_UNKNOWN,
@@ -82,6 +91,7 @@ export function receiveMessage(
         ctx = {
           ...ctx,
           sourceGuidPrefix: m.guidPrefix,
+          sourceKey: prefixKey(m.guidPrefix),
           sourceVendorId: m.vendorId,
           sourceVersion: m.version,
           destGuidPrefix: GUID_PREFIX_UNKNOWN,

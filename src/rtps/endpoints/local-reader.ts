@@ -21,7 +21,7 @@ import type {
   HeartbeatSubmessage,
 } from '../wire/submessage.js';
 import { AckNackFlags, DataFlags, FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
-import { type Guid, guidKey, timeToMillis } from '../wire/types.js';
+import { type Guid, prefixKey, timeToMillis } from '../wire/types.js';
 import type { Outbox, RemoteEndpoint } from './outbox.js';
 
 export interface LocalReaderOptions {
@@ -43,7 +43,8 @@ interface Matched {
 }
 
 export class LocalReader {
-  private readonly writers = new Map<string, Matched>();
+  /** Matched writers by their participant's prefix key, then entity id: no string per lookup. */
+  private readonly writers = new Map<string, Map<number, Matched>>();
 
   constructor(
     readonly guid: Guid,
@@ -55,14 +56,16 @@ export class LocalReader {
   ) {}
 
   get matchedWriters(): readonly RemoteEndpoint[] {
-    return [...this.writers.values()].map((m) => m.writer);
+    return [...this.all()].map((m) => m.writer);
   }
 
   matchWriter(writer: RemoteEndpoint): void {
-    const key = guidKey(writer.guid);
-    if (this.writers.has(key)) return;
+    const key = prefixKey(writer.guid.prefix);
+    const byId = this.writers.get(key) ?? new Map<number, Matched>();
+    this.writers.set(key, byId);
+    if (byId.has(writer.guid.entityId)) return;
     const reliable = this.options.reliable && writer.reliable;
-    this.writers.set(key, {
+    byId.set(writer.guid.entityId, {
       writer,
       proxy: new WriterProxy({
         reliable,
@@ -75,12 +78,15 @@ export class LocalReader {
   }
 
   unmatchWriter(writer: Guid): void {
-    this.writers.delete(guidKey(writer));
+    const key = prefixKey(writer.prefix);
+    const byId = this.writers.get(key);
+    byId?.delete(writer.entityId);
+    if (byId?.size === 0) this.writers.delete(key);
   }
 
-  /** Whether a writer is matched (data from unmatched writers is ignored). */
-  isMatched(writer: Guid): boolean {
-    return this.writers.has(guidKey(writer));
+  /** Whether a writer (its participant's prefix key and entity id) is matched. */
+  isMatched(prefixKey: string, entityId: number): boolean {
+    return this.writers.get(prefixKey)?.has(entityId) ?? false;
   }
 
   onData(ctx: ReceiveContext, m: DataSubmessage): void {
@@ -146,7 +152,7 @@ export class LocalReader {
 
   nextDeadline(): number | undefined {
     let next: number | undefined;
-    for (const m of this.writers.values()) {
+    for (const m of this.all()) {
       const d = m.proxy.nextDeadline();
       if (d !== undefined && (next === undefined || d < next)) next = d;
     }
@@ -154,7 +160,7 @@ export class LocalReader {
   }
 
   poll(now: number): void {
-    for (const m of this.writers.values()) {
+    for (const m of this.all()) {
       const plan = m.proxy.poll(now);
       if (!plan) continue;
       this.sendTo(m, [
@@ -171,7 +177,11 @@ export class LocalReader {
   }
 
   private matched(ctx: ReceiveContext, writerId: number): Matched | undefined {
-    return this.writers.get(guidKey({ prefix: ctx.sourceGuidPrefix, entityId: writerId }));
+    return this.writers.get(ctx.sourceKey)?.get(writerId);
+  }
+
+  private *all(): IterableIterator<Matched> {
+    for (const byId of this.writers.values()) yield* byId.values();
   }
 
   private emit(m: Matched, samples: readonly ReceivedSample[]): void {

@@ -514,17 +514,17 @@ export class RtpsParticipant {
 
   /** The local readers a submessage from `writerId` is for: the one it names, or every matched one. */
   private readersFor(ctx: ReceiveContext, writerId: number, readerId: number): LocalReader[] {
-    const writer = { prefix: ctx.sourceGuidPrefix, entityId: writerId };
+    const source = ctx.sourceKey;
     if (readerId !== 0) {
       const r = this.readers.get(readerId) ?? this.sedp.localReader(readerId);
-      return r?.isMatched(writer) ? [r] : [];
+      return r?.isMatched(source, writerId) ? [r] : [];
     }
     const out: LocalReader[] = [];
     const builtin = this.sedp.localReader(
       writerId === 0x000003c2 ? 0x000003c7 : writerId === 0x000004c2 ? 0x000004c7 : -1,
     );
-    if (builtin?.isMatched(writer)) out.push(builtin);
-    for (const r of this.readers.values()) if (r.isMatched(writer)) out.push(r);
+    if (builtin?.isMatched(source, writerId)) out.push(builtin);
+    for (const r of this.readers.values()) if (r.isMatched(source, writerId)) out.push(r);
     return out;
   }
 }
