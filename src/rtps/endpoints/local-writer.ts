@@ -27,6 +27,7 @@ export class LocalWriter {
   readonly history: WriterHistory;
   private readonly machine: StatefulWriter;
   private readonly readers = new Map<string, RemoteEndpoint>();
+  private readonly nackFragCounts = new Map<string, number>();
 
   constructor(
     readonly guid: Guid,
@@ -82,11 +83,31 @@ export class LocalWriter {
     this.reschedule();
   }
 
-  /** A reader misses fragments of a sample: resend the sample (simple, and rare on loopback). */
+  /**
+   * A reader misses fragments of a sample: resend just those. Resending the whole sample would
+   * make a large sample a burst the reader's socket buffer drops again, over and over.
+   */
   onNackFrag(readerPrefix: Uint8Array, m: NackFragSubmessage): void {
     const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
-    this.machine.onAckNack(key, m.writerSN, [m.writerSN], m.count, this.clock.now());
-    this.reschedule();
+    const reader = this.readers.get(key);
+    if (!reader || m.count <= (this.nackFragCounts.get(key) ?? Number.NEGATIVE_INFINITY)) return;
+    this.nackFragCounts.set(key, m.count);
+    const change = this.history.get(m.writerSN);
+    if (!change?.payload) return; // gone: the next HEARTBEAT tells the reader it may skip it
+    const wanted = new Set(setMembers(m.fragmentNumberState));
+    const { maxDataPayload, fragmentSize } = this.sizes();
+    const fragments = dataSubmessages(
+      change,
+      reader.guid.entityId,
+      this.guid.entityId,
+      maxDataPayload,
+      fragmentSize,
+    ).filter((s) => s.kind === 'DATA_FRAG' && wanted.has(s.fragmentStartingNum));
+    if (fragments.length === 0) return;
+    this.sendTo(reader, [
+      { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(change.timestampMs) },
+      ...fragments,
+    ]);
   }
 
   nextDeadline(): number | undefined {
@@ -106,8 +127,7 @@ export class LocalWriter {
       if (list) list.push(...subs);
       else perReader.set(key, [...subs]);
     };
-    const maxDataPayload = this.outbox.maxDatagramSize - RTPS_HEADER_SIZE - CONTEXT_OVERHEAD - DATA_OVERHEAD;
-    const fragmentSize = maxDataPayload & ~3;
+    const { maxDataPayload, fragmentSize } = this.sizes();
     for (const a of actions) {
       if (a.kind === 'data') {
         const ts = timeFromMillis(a.change.timestampMs);
@@ -156,14 +176,21 @@ export class LocalWriter {
         }
       }
     }
-    for (const [key, subs] of perReader) {
-      const reader = this.readers.get(key)!;
-      const builder = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize, [
-        { kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: reader.guid.prefix },
-      ]);
-      for (const s of subs) builder.add(s);
-      for (const d of builder.take()) this.outbox.send(d, reader.locators);
-    }
+    for (const [key, subs] of perReader) this.sendTo(this.readers.get(key)!, subs);
     this.reschedule();
+  }
+
+  /** The most payload one DATA carries, and the fragment size above it. */
+  private sizes(): { maxDataPayload: number; fragmentSize: number } {
+    const maxDataPayload = this.outbox.maxDatagramSize - RTPS_HEADER_SIZE - CONTEXT_OVERHEAD - DATA_OVERHEAD;
+    return { maxDataPayload, fragmentSize: maxDataPayload & ~3 };
+  }
+
+  private sendTo(reader: RemoteEndpoint, subs: readonly Submessage[]): void {
+    const builder = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize, [
+      { kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: reader.guid.prefix },
+    ]);
+    for (const s of subs) builder.add(s);
+    for (const d of builder.take()) this.outbox.send(d, reader.locators);
   }
 }
