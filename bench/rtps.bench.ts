@@ -153,14 +153,17 @@ async function ros2tsThroughput(
   return result;
 }
 
-/** ddsperf ping-pong latency (µs, p50/p90/p99), or undefined when ddsperf is not installed. */
+/**
+ * ddsperf (Cyclone DDS) back-to-back ping-pong of its 12-byte sample, in µs, or undefined when
+ * ddsperf is not installed. It prints a line per second: "... 50% X 90% Y 99% Z ...".
+ */
 async function ddsperfPingPong(): Promise<{ p50: number; p90: number; p99: number } | undefined> {
   if (spawnSync('sh', ['-c', 'command -v ddsperf']).status !== 0) return undefined;
   const pong = spawn('ddsperf', ['-D', '8', 'pong'], { stdio: 'ignore' });
-  const ping = spawnSync('ddsperf', ['-D', '5', 'ping', 'size', '64'], { encoding: 'utf8', timeout: 20_000 });
+  await new Promise((r) => setTimeout(r, 500));
+  const ping = spawnSync('ddsperf', ['-D', '5', 'ping'], { encoding: 'utf8', timeout: 20_000 });
   pong.kill('SIGTERM');
-  // ddsperf prints lines like "... min X mean Y %50 Z %90 W %99 V max U" in µs per interval.
-  const rows = [...(ping.stdout ?? '').matchAll(/%50\s+([\d.]+)\s+%90\s+([\d.]+)\s+%99\s+([\d.]+)/g)];
+  const rows = [...`${ping.stdout}${ping.stderr}`.matchAll(/ 50% ([\d.]+)us 90% ([\d.]+)us 99% ([\d.]+)us/g)];
   const last = rows[rows.length - 1];
   if (!last) return undefined;
   return { p50: Number(last[1]), p90: Number(last[2]), p99: Number(last[3]) };
@@ -190,7 +193,7 @@ async function main(): Promise<void> {
         metric: `round trip ${q}`,
         value: dds[q],
         unit: 'µs',
-        baseline: 'ddsperf (Cyclone DDS) ping-pong, for reference',
+        baseline: 'ddsperf (Cyclone DDS, C) ping-pong of 12 B, for reference',
         baseline_value: null,
         ratio: null,
       });

@@ -43,6 +43,8 @@ export type WriterAction =
 
 interface ReaderState {
   readonly reliable: boolean;
+  /** Whether it ever sent an ACKNACK: until then it may not know us yet, so we keep telling it. */
+  heard: boolean;
   /** Every sequence number below this is acknowledged by the reader. */
   ackedBelow: number;
   /** Requested by the reader (NACKed) and not yet resent. */
@@ -76,6 +78,7 @@ export class StatefulWriter {
       ackedBelow: fromStart ? 1 : this.history.lastSN + 1,
       requested: new Set(),
       lastAckNackCount: Number.NEGATIVE_INFINITY,
+      heard: false,
     };
     this.readers.set(key, state);
     const actions: WriterAction[] = [];
@@ -123,6 +126,7 @@ export class StatefulWriter {
     const r = this.readers.get(key);
     if (!r?.reliable || count <= r.lastAckNackCount) return;
     r.lastAckNackCount = count;
+    r.heard = true;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
     for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
     for (const sn of missing) if (sn >= r.ackedBelow && sn <= this.history.lastSN) r.requested.add(sn);
@@ -207,9 +211,15 @@ export class StatefulWriter {
     return [...this.readers].filter(([, r]) => r.reliable).map(([k]) => k);
   }
 
+  /**
+   * Readers owed a HEARTBEAT: those missing acknowledgements, and those never heard from. A
+   * Cyclone reader drops what arrives before it knows the writer, then takes the next HEARTBEAT
+   * as the start of the stream (q_receive.c handle_Heartbeat); HEARTBEATs until the first
+   * ACKNACK make sure it knows us before it matters.
+   */
   private unacknowledgedReaders(): string[] {
     return [...this.readers]
-      .filter(([, r]) => r.reliable && r.ackedBelow <= this.history.lastSN)
+      .filter(([, r]) => r.reliable && (!r.heard || r.ackedBelow <= this.history.lastSN))
       .map(([k]) => k);
   }
 
