@@ -11,7 +11,7 @@ import {
   FragmentAssembler,
 } from '../reader/fragment-assembler.js';
 import { type ReceivedSample, WriterProxy } from '../reader/writer-proxy.js';
-import { DatagramBuilder } from '../sender/datagram-builder.js';
+import { sendDatagrams } from '../sender/datagram-builder.js';
 import { makeSet } from '../wire/number-sets.js';
 import type {
   DataFragSubmessage,
@@ -19,6 +19,7 @@ import type {
   GapSubmessage,
   HeartbeatFragSubmessage,
   HeartbeatSubmessage,
+  Submessage,
 } from '../wire/submessage.js';
 import { AckNackFlags, DataFlags, FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
 import { type Guid, prefixKey, timeToMillis } from '../wire/types.js';
@@ -94,8 +95,9 @@ export class LocalReader {
     if (!matched) return;
     const keyOnly = (m.flags & DataFlags.KEY) !== 0 || (m.flags & DataFlags.DATA) === 0;
     this.emit(
-      matched,
-      matched.proxy.onData(sampleOf(m.writerSN, m.payload, m.inlineQos, keyOnly, ctx, m.flags)),
+      matched.proxy.onData(
+        sampleOf(matched.writer.guid, m.writerSN, m.payload, m.inlineQos, keyOnly, ctx, m.flags),
+      ),
     );
   }
 
@@ -105,8 +107,9 @@ export class LocalReader {
     const outcome = matched.assembler.add(m);
     if (outcome.kind !== 'complete') return;
     this.emit(
-      matched,
-      matched.proxy.onData(sampleOf(m.writerSN, outcome.payload, outcome.inlineQos, false, ctx, m.flags)),
+      matched.proxy.onData(
+        sampleOf(matched.writer.guid, m.writerSN, outcome.payload, outcome.inlineQos, false, ctx, m.flags),
+      ),
     );
   }
 
@@ -114,7 +117,7 @@ export class LocalReader {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
     const final = (m.flags & HeartbeatFlags.FINAL) !== 0;
-    this.emit(matched, matched.proxy.onHeartbeat(m.firstSN, m.lastSN, m.count, final, this.clock.now()));
+    this.emit(matched.proxy.onHeartbeat(m.firstSN, m.lastSN, m.count, final, this.clock.now()));
     matched.assembler.dropBelow(matched.proxy.expected);
     this.reschedule();
   }
@@ -146,7 +149,7 @@ export class LocalReader {
   onGap(ctx: ReceiveContext, m: GapSubmessage): void {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
-    this.emit(matched, matched.proxy.onGap(m.gapStart, m.gapList));
+    this.emit(matched.proxy.onGap(m.gapStart, m.gapList));
     matched.assembler.dropBelow(matched.proxy.expected);
   }
 
@@ -184,28 +187,33 @@ export class LocalReader {
     for (const byId of this.writers.values()) yield* byId.values();
   }
 
-  private emit(m: Matched, samples: readonly ReceivedSample[]): void {
-    for (const s of samples) this.deliver({ ...s, writer: m.writer.guid });
+  /** Hands on what a proxy released: every sample was made by `sampleOf`, so it names its writer. */
+  private emit(samples: readonly ReceivedSample[]): void {
+    for (const s of samples) this.deliver(s as DeliveredSample);
   }
 
-  private sendTo(m: Matched, subs: Parameters<DatagramBuilder['add']>[0][]): void {
-    const builder = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize, [
-      { kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: m.writer.guid.prefix },
-    ]);
-    for (const s of subs) builder.add(s);
-    for (const d of builder.take()) this.outbox.send(d, m.writer.locators);
+  private sendTo(m: Matched, subs: readonly Submessage[]): void {
+    sendDatagrams(
+      this.outbox.header,
+      this.outbox.maxDatagramSize,
+      [{ kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: m.writer.guid.prefix }],
+      subs,
+      (d) => this.outbox.send(d, m.writer.locators),
+    );
   }
 }
 
 function sampleOf(
+  writer: Guid,
   sn: number,
   payload: Uint8Array | undefined,
   inlineQos: Uint8Array | undefined,
   keyOnly: boolean,
   ctx: ReceiveContext,
   flags: number,
-): ReceivedSample {
+): DeliveredSample {
   return {
+    writer,
     sn,
     littleEndian: (flags & FLAG_ENDIANNESS) !== 0,
     ...(payload ? { payload } : {}),

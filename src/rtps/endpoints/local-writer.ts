@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import { DATA_OVERHEAD, dataSubmessages } from '../sender/data-submessages.js';
-import { DatagramBuilder } from '../sender/datagram-builder.js';
+import { sendDatagrams } from '../sender/datagram-builder.js';
 import { RTPS_HEADER_SIZE } from '../wire/message.js';
 import { makeSet, setMembers } from '../wire/number-sets.js';
 import type { AckNackSubmessage, NackFragSubmessage, Submessage } from '../wire/submessage.js';
@@ -60,10 +60,8 @@ export class LocalWriter {
   /** Writes one serialized sample (encapsulation header included); returns its change. */
   write(payload: Uint8Array | undefined, inlineQos?: Uint8Array): CacheChange {
     const now = this.clock.now();
-    const { change, actions } = this.machine.write(
-      { ...(payload ? { payload } : {}), ...(inlineQos ? { inlineQos } : {}), timestampMs: Date.now() },
-      now,
-    );
+    // One object shape for every change: optional fields stay present (undefined) on purpose.
+    const { change, actions } = this.machine.write({ payload, inlineQos, timestampMs: Date.now() }, now);
     this.perform(actions);
     return change;
   }
@@ -187,10 +185,12 @@ export class LocalWriter {
   }
 
   private sendTo(reader: RemoteEndpoint, subs: readonly Submessage[]): void {
-    const builder = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize, [
-      { kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: reader.guid.prefix },
-    ]);
-    for (const s of subs) builder.add(s);
-    for (const d of builder.take()) this.outbox.send(d, reader.locators);
+    sendDatagrams(
+      this.outbox.header,
+      this.outbox.maxDatagramSize,
+      [{ kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: reader.guid.prefix }],
+      subs,
+      (d) => this.outbox.send(d, reader.locators),
+    );
   }
 }

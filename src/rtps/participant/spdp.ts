@@ -20,7 +20,7 @@ import {
 } from '../discovery-data/index.js';
 import type { Outbox } from '../endpoints/outbox.js';
 import type { ReceiveContext } from '../message-receiver.js';
-import { DatagramBuilder } from '../sender/datagram-builder.js';
+import { sendDatagrams } from '../sender/datagram-builder.js';
 import type { UdpLocator } from '../transport/transport.js';
 import { ByteWriter } from '../wire/byte-writer.js';
 import { writeParameterList } from '../wire/parameter-list.js';
@@ -177,10 +177,14 @@ export class SpdpAgent {
   }
 
   private send(m: DataSubmessage, to: readonly UdpLocator[]): void {
-    const b = new DatagramBuilder(this.outbox.header, this.outbox.maxDatagramSize);
-    b.add({ kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(Date.now()) });
-    b.add(m);
-    for (const d of b.take()) this.outbox.send(d, dedupe(to));
+    const targets = dedupe(to);
+    sendDatagrams(
+      this.outbox.header,
+      this.outbox.maxDatagramSize,
+      [],
+      [{ kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(Date.now()) }, m],
+      (d) => this.outbox.send(d, targets),
+    );
   }
 }
 

@@ -1,52 +1,66 @@
 /**
  * Packs submessages into datagrams of at most `maxSize` bytes, each starting with the RTPS
- * header and, when given, the INFO_DST / INFO_TS context the submessages need (repeated at the
- * start of every datagram, since each is interpreted on its own).
+ * header and the preamble the submessages need (e.g. INFO_DST, repeated in every datagram since
+ * each is interpreted on its own), and hands each finished datagram to a sink.
+ *
+ * Datagrams are encoded in one reused buffer and the sink gets a view of it, valid only during
+ * the call: transports copy what they send, so a datagram costs no allocation of its own
+ * (allocating and growing buffers per datagram was the largest cost of a send).
  */
 import { ByteWriter } from '../wire/byte-writer.js';
-import { RTPS_HEADER_SIZE, type RtpsHeader, writeHeader, writeSubmessage } from '../wire/message.js';
+import { type RtpsHeader, writeHeader, writeSubmessage } from '../wire/message.js';
 import type { Submessage } from '../wire/submessage.js';
 
 /** Fast DDS's UDPv4 limit, and what fits any UDP stack (65,507 is IPv4's hard limit). */
 export const DEFAULT_MAX_DATAGRAM = 65_000;
 
-export class DatagramBuilder {
-  private readonly datagrams: Uint8Array[] = [];
-  private w: ByteWriter | undefined;
+const shared = new ByteWriter(DEFAULT_MAX_DATAGRAM + 4096);
+let sharedInUse = false;
 
-  constructor(
-    private readonly header: RtpsHeader,
-    private readonly maxSize = DEFAULT_MAX_DATAGRAM,
-    /** Submessages every datagram starts with (e.g. INFO_DST for a directed send). */
-    private readonly preamble: readonly Submessage[] = [],
-  ) {}
-
-  add(m: Submessage): void {
-    const single = new ByteWriter(64);
-    writeSubmessage(single, m);
-    const bytes = single.result();
-    if (this.w && this.w.pos + bytes.length > this.maxSize) this.finish();
-    if (!this.w) {
-      this.w = new ByteWriter(Math.min(this.maxSize, RTPS_HEADER_SIZE + 64 + bytes.length));
-      writeHeader(this.w, this.header);
-      for (const p of this.preamble) writeSubmessage(this.w, p);
-      if (this.w.pos + bytes.length > this.maxSize) {
+/**
+ * Encodes `submessages` into as few datagrams as fit, calling `sink` with each (a view of a
+ * reused buffer: consume or copy it before returning).
+ */
+export function sendDatagrams(
+  header: RtpsHeader,
+  maxSize: number,
+  preamble: readonly Submessage[],
+  submessages: Iterable<Submessage>,
+  sink: (datagram: Uint8Array) => void,
+): void {
+  // A sink that builds datagrams itself (a synchronous loopback) gets a buffer of its own.
+  const w = sharedInUse ? new ByteWriter(1024) : shared;
+  const owner = !sharedInUse;
+  sharedInUse = true;
+  try {
+    const start = () => {
+      w.pos = 0;
+      writeHeader(w, header);
+      for (const p of preamble) writeSubmessage(w, p);
+      return w.pos;
+    };
+    let base = start();
+    for (const m of submessages) {
+      const before = w.pos;
+      writeSubmessage(w, m);
+      if (w.pos <= maxSize) continue;
+      if (before === base)
         throw new RangeError(
-          `a ${bytes.length}-byte submessage does not fit in a ${this.maxSize}-byte datagram`,
+          `a ${w.pos - before}-byte submessage does not fit in a ${maxSize}-byte datagram`,
         );
-      }
+      // It overflowed: finish the datagram without it, and start the next one with it.
+      const overflow = w.view(before, w.pos).slice();
+      w.pos = before;
+      sink(w.view(0, w.pos));
+      base = start();
+      w.bytes(overflow);
+      if (w.pos > maxSize)
+        throw new RangeError(
+          `a ${overflow.length}-byte submessage does not fit in a ${maxSize}-byte datagram`,
+        );
     }
-    this.w.bytes(bytes);
-  }
-
-  /** The datagrams built so far (the builder starts over). */
-  take(): Uint8Array[] {
-    this.finish();
-    return this.datagrams.splice(0);
-  }
-
-  private finish(): void {
-    if (this.w) this.datagrams.push(this.w.result());
-    this.w = undefined;
+    if (w.pos > base) sink(w.view(0, w.pos));
+  } finally {
+    if (owner) sharedInUse = false;
   }
 }

@@ -76,6 +76,11 @@ export class ByteWriter {
     this.buf[at + 1] = v >> 8;
   }
 
+  /** A view of bytes [from, to) written so far (copy it if the writer is reused). */
+  view(from: number, to: number): Uint8Array {
+    return this.buf.subarray(from, to);
+  }
+
   /** The bytes written so far (a view; copy it if the writer is reused). */
   result(): Uint8Array {
     return this.buf.subarray(0, this.pos);

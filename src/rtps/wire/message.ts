@@ -34,6 +34,7 @@ import { GUID_PREFIX_SIZE, type GuidPrefix } from './types.js';
 export const RTPS_HEADER_SIZE = 20;
 export const SUBMESSAGE_HEADER_SIZE = 4;
 const MAGIC = [0x52, 0x54, 0x50, 0x53]; // 'RTPS'
+const MAGIC_BYTES = Uint8Array.from(MAGIC);
 
 export interface RtpsHeader {
   readonly version: readonly [number, number];
@@ -200,7 +201,7 @@ export function writeSubmessage(w: ByteWriter, m: Submessage): void {
 }
 
 export function writeHeader(w: ByteWriter, h: RtpsHeader): void {
-  w.bytes(Uint8Array.from(MAGIC))
+  w.bytes(MAGIC_BYTES)
     .u8(h.version[0])
     .u8(h.version[1])
     .u8(h.vendorId[0])

@@ -7,9 +7,9 @@
 export interface CacheChange {
   readonly sn: number;
   /** The serialized payload, encapsulation header included. */
-  readonly payload?: Uint8Array;
+  readonly payload?: Uint8Array | undefined;
   /** Inline QoS parameter list to send with it (e.g. related sample identity), sentinel included. */
-  readonly inlineQos?: Uint8Array;
+  readonly inlineQos?: Uint8Array | undefined;
   readonly timestampMs: number;
 }
 
@@ -40,7 +40,12 @@ export class WriterHistory {
     if (this.policy.kind === 'keep-all' && this.changes.size >= this.maxSamples) {
       throw new HistoryFullError(`KEEP_ALL history holds ${this.maxSamples} unacknowledged samples`);
     }
-    const full: CacheChange = { ...change, sn: this.nextSN++ };
+    const full: CacheChange = {
+      sn: this.nextSN++,
+      payload: change.payload,
+      inlineQos: change.inlineQos,
+      timestampMs: change.timestampMs,
+    };
     this.changes.set(full.sn, full);
     const evicted: number[] = [];
     const limit = this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;

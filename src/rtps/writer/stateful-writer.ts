@@ -54,6 +54,8 @@ interface ReaderState {
 
 export class StatefulWriter {
   private readonly readers = new Map<string, ReaderState>();
+  private reliableKeys: string[] | undefined;
+  private allKeys: string[] | undefined;
   private heartbeatCount = 0;
   private heartbeatDue: number | undefined;
   private resendDue: number | undefined;
@@ -81,6 +83,7 @@ export class StatefulWriter {
       heard: false,
     };
     this.readers.set(key, state);
+    this.reliableKeys = this.allKeys = undefined;
     const actions: WriterAction[] = [];
     if (fromStart) {
       for (const change of this.history.values()) actions.push({ kind: 'data', readers: [key], change });
@@ -97,6 +100,7 @@ export class StatefulWriter {
 
   removeReader(key: string): void {
     this.readers.delete(key);
+    this.reliableKeys = this.allKeys = undefined;
     this.trimHistory();
   }
 
@@ -208,7 +212,9 @@ export class StatefulWriter {
   }
 
   private reliableReaders(): string[] {
-    return [...this.readers].filter(([, r]) => r.reliable).map(([k]) => k);
+    // Cached: asked on every write, changed only when readers come and go.
+    this.reliableKeys ??= [...this.readers].filter(([, r]) => r.reliable).map(([k]) => k);
+    return this.reliableKeys;
   }
 
   /**

@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { FragmentAssembler } from '../../../../src/rtps/reader/fragment-assembler.js';
 import { dataSubmessages } from '../../../../src/rtps/sender/data-submessages.js';
-import { DatagramBuilder } from '../../../../src/rtps/sender/datagram-builder.js';
+import { sendDatagrams } from '../../../../src/rtps/sender/datagram-builder.js';
 import { DropCounter } from '../../../../src/rtps/wire/errors.js';
 import { parseMessage, type RtpsHeader } from '../../../../src/rtps/wire/message.js';
+import type { Submessage } from '../../../../src/rtps/wire/submessage.js';
 
 const header: RtpsHeader = { version: [2, 3], vendorId: [1, 0xf7], guidPrefix: new Uint8Array(12).fill(7) };
 const dst = { kind: 'INFO_DST' as const, flags: 1, guidPrefix: new Uint8Array(12).fill(9) };
+
+/** The datagrams, copied out of the builder's reused buffer. */
+function collect(maxSize: number, preamble: Submessage[], subs: Submessage[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  sendDatagrams(header, maxSize, preamble, subs, (d) => out.push(d.slice()));
+  return out;
+}
 
 describe('sending large samples', () => {
   it('sends a small change as one DATA in one datagram', () => {
     const subs = dataSubmessages({ sn: 1, payload: new Uint8Array(100) }, 0, 0x103, 64_000, 64_000);
     expect(subs.map((s) => s.kind)).toEqual(['DATA']);
-    const b = new DatagramBuilder(header, 65_000, [dst]);
-    for (const s of subs) b.add(s);
-    const [d, ...rest] = b.take();
+    const [d, ...rest] = collect(65_000, [dst], subs);
     expect(rest).toEqual([]);
     expect(parseMessage(d!, new DropCounter())!.submessages.map((s) => s.kind)).toEqual(['INFO_DST', 'DATA']);
   });
@@ -25,9 +31,7 @@ describe('sending large samples', () => {
     const fragmentSize = 64_000 - 100;
     const subs = dataSubmessages({ sn: 7, payload: sample }, 0x104, 0x103, 64_000, fragmentSize);
     expect(subs.length).toBe(Math.ceil(sample.length / fragmentSize));
-    const b = new DatagramBuilder(header, 65_000, [dst]);
-    for (const s of subs) b.add(s);
-    const datagrams = b.take();
+    const datagrams = collect(65_000, [dst], subs);
     expect(datagrams.every((d) => d.length <= 65_000)).toBe(true);
     const assembler = new FragmentAssembler();
     let result: Uint8Array | undefined;
@@ -44,10 +48,10 @@ describe('sending large samples', () => {
   });
 
   it('packs small submessages together and starts a new datagram when full', () => {
-    const b = new DatagramBuilder(header, 200);
+    const subs: Submessage[] = [];
     for (let sn = 1; sn <= 10; sn++)
-      for (const s of dataSubmessages({ sn, payload: new Uint8Array(40) }, 0, 0x103, 1000, 1000)) b.add(s);
-    const ds = b.take();
+      subs.push(...dataSubmessages({ sn, payload: new Uint8Array(40) }, 0, 0x103, 1000, 1000));
+    const ds = collect(200, [], subs);
     expect(ds.length).toBeGreaterThan(1);
     expect(ds.every((d) => d.length <= 200)).toBe(true);
     const sns = ds.flatMap((d) =>
