@@ -14,10 +14,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessageType } from '../../src/cdr/model.js';
+import { buildCached } from '../support/native-build.js';
 import { cAssignments, cxxAssignments } from './cpp-values.js';
 import { patchStringArrayDeserialization } from './fastddsgen-fix.js';
 import { IdlModel, idlcSupports } from './idl.js';
@@ -148,31 +149,20 @@ function build(vendor: Vendor, cases: readonly GoldenCase[]): Promise<string> {
   return pending;
 }
 
-async function buildInto(
+function buildInto(
   vendor: Vendor,
   key: string,
   files: Record<string, string>,
   model: IdlModel,
 ): Promise<string> {
-  const dir = join(CACHE_ROOT, key);
-  const exe = join(dir, 'golden');
-  if (existsSync(exe)) return exe;
-  await mkdir(CACHE_ROOT, { recursive: true });
-  // Build beside the cache entry and rename it into place, so a half-built directory is never
-  // mistaken for a finished one (also when two processes build at once).
-  const work = await mkdtemp(join(CACHE_ROOT, `${vendor.id}-build-`));
-  try {
-    for (const [name, text] of Object.entries(files)) await writeFile(join(work, name), text);
-    await vendor.compile(work, model);
-    try {
-      await rename(work, dir);
-    } catch (e) {
-      if (!existsSync(exe)) throw e;
-    }
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-  return exe;
+  return buildCached({
+    cacheRoot: CACHE_ROOT,
+    key,
+    label: vendor.id,
+    files,
+    exeName: 'golden',
+    compile: (dir) => vendor.compile(dir, model),
+  });
 }
 
 /** The Debian packages each tool or build step needs, for error messages. */

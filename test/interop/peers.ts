@@ -42,11 +42,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { buildCached } from '../support/native-build.js';
 import { assertSandboxed } from '../support/sandbox.js';
 
 export type Vendor = 'fastdds' | 'cyclone';
@@ -224,33 +225,24 @@ async function buildInto(vendor: Vendor): Promise<string> {
   files.forEach((f, i) => {
     hash.update(`\0${f}\0${texts[i]}`);
   });
-  const dir = join(CACHE_ROOT, `${vendor}-${hash.digest('hex').slice(0, 20)}`);
-  const exe = join(dir, 'peer');
-  if (existsSync(exe)) return exe;
-  await mkdir(CACHE_ROOT, { recursive: true });
-  // Build beside the cache entry and rename it into place, so a half-built directory is never
-  // taken for a finished one (also when two processes build at once).
-  const work = await mkdtemp(join(CACHE_ROOT, `${vendor}-build-`));
-  try {
-    await Promise.all(files.map((f, i) => writeFile(join(work, f), texts[i]!)));
-    try {
-      await recipe.compile(work);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new Error(
-        `building the ${vendor} interop peer failed (it needs the Debian packages ${recipe.packages}): ${why}`,
-        { cause: e },
-      );
-    }
-    try {
-      await rename(work, dir);
-    } catch (e) {
-      if (!existsSync(exe)) throw e;
-    }
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-  return exe;
+  return buildCached({
+    cacheRoot: CACHE_ROOT,
+    key: `${vendor}-${hash.digest('hex').slice(0, 20)}`,
+    label: vendor,
+    files: Object.fromEntries(files.map((f, i) => [f, texts[i]!])),
+    exeName: 'peer',
+    async compile(dir) {
+      try {
+        await recipe.compile(dir);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new Error(
+          `building the ${vendor} interop peer failed (it needs the Debian packages ${recipe.packages}): ${why}`,
+          { cause: e },
+        );
+      }
+    },
+  });
 }
 
 function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {

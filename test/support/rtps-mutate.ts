@@ -2,17 +2,7 @@
  * Mutations of real datagrams for fuzzing the RTPS parser: random bytes overwritten, lengths
  * and counts made to lie, truncation, submessages spliced in twice. Deterministic for a seed.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+export { mulberry32 } from '../../src/rtps/transport/prng.js';
 export function mutate(input: Uint8Array, rand: () => number): Uint8Array {
   const int = (n: number) => Math.floor(rand() * n);
   let out = Uint8Array.from(input);

@@ -7,13 +7,14 @@ import type { Clock } from '../clock.js';
 import {
   BuiltinEndpoint,
   type DecodedEndpointData,
-  DiscoveryDataError,
+  type DiscoveryDataError,
   decodeEndpointSample,
   type EffectiveQos,
   type EndpointData,
   type EndpointKind,
   encodeEndpointData,
   endpointQos,
+  tryDecode,
 } from '../discovery-data/index.js';
 import { type DeliveredSample, LocalReader } from '../endpoints/local-reader.js';
 import { LocalWriter } from '../endpoints/local-writer.js';
@@ -185,9 +186,8 @@ export class SedpAgent {
   private onSample(kind: EndpointKind, s: DeliveredSample): void {
     const participant = this.participants.get(prefixKey(s.writer.prefix));
     if (!participant) return;
-    let change: ReturnType<typeof decodeEndpointSample>;
-    try {
-      change = decodeEndpointSample(
+    const decoded = tryDecode(() =>
+      decodeEndpointSample(
         kind,
         {
           ...(s.payload ? { serializedPayload: s.payload } : {}),
@@ -196,14 +196,13 @@ export class SedpAgent {
           inlineQosLittleEndian: s.littleEndian ?? true,
         },
         participant.vendorId,
-      );
-    } catch (err) {
-      if (err instanceof DiscoveryDataError) {
-        this.onMalformed(err);
-        return;
-      }
-      throw err;
+      ),
+    );
+    if (!decoded.ok) {
+      this.onMalformed(decoded.error);
+      return;
     }
+    const change = decoded.value;
     if (change.kind === 'gone') {
       const key = guidKey(change.guid);
       if (this.remote[kind].delete(key)) this.events.endpointRemoved(change.guid, kind);

@@ -9,7 +9,7 @@
 import type { Clock } from '../clock.js';
 import {
   type DecodedParticipantData,
-  DiscoveryDataError,
+  type DiscoveryDataError,
   decodeParticipantSample,
   durationToMillis,
   encodeParticipantData,
@@ -17,6 +17,7 @@ import {
   type ParticipantData,
   participantLease,
   sampleFromData,
+  tryDecode,
 } from '../discovery-data/index.js';
 import type { Outbox } from '../endpoints/outbox.js';
 import type { ReceiveContext } from '../message-receiver.js';
@@ -98,16 +99,12 @@ export class SpdpAgent {
   /** An SPDP sample from the network. */
   onData(ctx: ReceiveContext, m: DataSubmessage): void {
     const vendor = (ctx.sourceVendorId[0] << 8) | ctx.sourceVendorId[1];
-    let change: ReturnType<typeof decodeParticipantSample>;
-    try {
-      change = decodeParticipantSample(sampleFromData(m), vendor);
-    } catch (err) {
-      if (err instanceof DiscoveryDataError) {
-        this.onMalformed(err);
-        return;
-      }
-      throw err;
+    const decoded = tryDecode(() => decodeParticipantSample(sampleFromData(m), vendor));
+    if (!decoded.ok) {
+      this.onMalformed(decoded.error);
+      return;
     }
+    const change = decoded.value;
     if (change.kind === 'gone') {
       const key = prefixKey(change.guid.prefix);
       if (this.participants.delete(key)) this.events.removed(change.guid.prefix, 'goodbye');
