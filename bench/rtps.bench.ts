@@ -189,11 +189,11 @@ async function main(): Promise<void> {
   if (dds) {
     for (const q of ['p50', 'p90', 'p99'] as const) {
       rows.push({
-        case: 'ping-pong 64 B, two processes',
+        case: 'ddsperf (Cyclone DDS, C) ping-pong 12 B, for reference',
         metric: `round trip ${q}`,
         value: dds[q],
         unit: 'µs',
-        baseline: 'ddsperf (Cyclone DDS, C) ping-pong of 12 B, for reference',
+        baseline: '',
         baseline_value: null,
         ratio: null,
       });
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     r.baseline_value === null ? '' : `${r.baseline_value.toFixed(1)} ${r.unit}`,
     r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`,
   ]);
-  const header = ['case', 'metric', 'ros2ts', 'baseline', 'baseline value', 'ratio'];
+  const header = ['case', 'metric', 'value', 'baseline', 'baseline value', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   console.log(line(header));
