@@ -87,6 +87,12 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
       );
       expect(p.participants.length).toBe(1);
       expect(p.participants[0]!.vendorId).toBe(vendor === 'fastdds' ? 0x010f : 0x0110);
+      // The builtin participant message (liveliness) endpoints matched, and the vendor took ours.
+      await until(
+        () => p.livelinessStatus.matchedReaders === 1 && p.livelinessStatus.unacknowledged === 0,
+        5_000,
+        () => `${vendor} to acknowledge our liveliness message (${JSON.stringify(p.livelinessStatus)})`,
+      );
       for (let seq = 1; seq <= 10_000; seq++) {
         // Keep what is unacknowledged bounded, as a real publisher's history would.
         while (w.endpoint.unacknowledgedCount() >= 500) await new Promise((r) => setTimeout(r, 1));

@@ -28,6 +28,8 @@ import { parseMessage } from '../wire/message.js';
 import {
   ENTITY_KIND_READER_NO_KEY,
   ENTITY_KIND_WRITER_NO_KEY,
+  ENTITYID_P2P_MESSAGE_READER,
+  ENTITYID_P2P_MESSAGE_WRITER,
   ENTITYID_PARTICIPANT,
   ENTITYID_SPDP_WRITER,
   type Guid,
@@ -36,6 +38,7 @@ import {
   prefixKey,
 } from '../wire/types.js';
 import { wireLocators } from './locators.js';
+import { ParticipantMessageAgent } from './participant-message.js';
 import { type RemoteEndpointInfo, SedpAgent } from './sedp.js';
 import { type RemoteParticipant, SpdpAgent } from './spdp.js';
 
@@ -147,6 +150,7 @@ export class RtpsParticipant {
   private readonly scheduler: Scheduler;
   private readonly spdp: SpdpAgent;
   private readonly sedp: SedpAgent;
+  private readonly p2p: ParticipantMessageAgent;
   private readonly writers = new Map<number, LocalWriter>();
   private readonly readers = new Map<number, LocalReader>();
   private readonly locals = new Map<string, LocalEndpoint>();
@@ -184,7 +188,9 @@ export class RtpsParticipant {
           BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
           BuiltinEndpoint.PUBLICATIONS_DETECTOR |
           BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
-          BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR,
+          BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR |
+          BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER |
+          BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER,
         leaseDuration: durationFromMillis(options.leaseDurationMs ?? 20_000),
         metatrafficUnicastLocators: wireLocators(addresses, metaPort),
         defaultUnicastLocators: wireLocators(addresses, ports.userUnicast),
@@ -204,11 +210,13 @@ export class RtpsParticipant {
       {
         added: (p) => {
           this.sedp.addParticipant(p);
+          this.p2p.addParticipant(p);
           this.listeners.participantAdded?.(p);
         },
         updated: () => {},
         removed: (prefix, why) => {
           this.sedp.removeParticipant(prefix);
+          this.p2p.removeParticipant(prefix);
           this.listeners.participantRemoved?.(prefix, why);
         },
       },
@@ -231,8 +239,9 @@ export class RtpsParticipant {
       },
       (e) => this.listeners.malformedDiscoveryData?.(e),
     );
+    this.p2p = new ParticipantMessageAgent(guidPrefix, outbox, clock, this.scheduler.reschedule);
     this.scheduler.add(this.spdp);
-    for (const p of this.sedp.pollables) this.scheduler.add(p);
+    for (const p of [...this.sedp.pollables, ...this.p2p.pollables]) this.scheduler.add(p);
     for (const c of channels) c.onDatagram((data) => this.onDatagram(data));
   }
 
@@ -299,6 +308,14 @@ export class RtpsParticipant {
   /** The participants discovered so far. */
   get participants(): readonly RemoteParticipant[] {
     return [...this.spdp.participants.values()];
+  }
+
+  /** The builtin liveliness writer's view: peers whose participant message reader matched, and what they have not acknowledged. */
+  get livelinessStatus(): { readonly matchedReaders: number; readonly unacknowledged: number } {
+    return {
+      matchedReaders: this.p2p.writer.matchedReaders.length,
+      unacknowledged: this.p2p.writer.unacknowledgedCount(),
+    };
   }
 
   get remoteWriters(): readonly RemoteEndpointInfo[] {
@@ -509,6 +526,7 @@ export class RtpsParticipant {
   };
 
   private writerById(entityId: number): LocalWriter | undefined {
+    if (entityId === ENTITYID_P2P_MESSAGE_WRITER) return this.p2p.writer;
     return this.writers.get(entityId) ?? this.sedp.localWriter(entityId);
   }
 
@@ -516,9 +534,14 @@ export class RtpsParticipant {
   private readersFor(ctx: ReceiveContext, writerId: number, readerId: number): LocalReader[] {
     const source = ctx.sourceKey;
     if (readerId !== 0) {
-      const r = this.readers.get(readerId) ?? this.sedp.localReader(readerId);
+      const r =
+        readerId === ENTITYID_P2P_MESSAGE_READER
+          ? this.p2p.reader
+          : (this.readers.get(readerId) ?? this.sedp.localReader(readerId));
       return r?.isMatched(source, writerId) ? [r] : [];
     }
+    if (writerId === ENTITYID_P2P_MESSAGE_WRITER)
+      return this.p2p.reader.isMatched(source, writerId) ? [this.p2p.reader] : [];
     const out: LocalReader[] = [];
     const builtin = this.sedp.localReader(
       writerId === 0x000003c2 ? 0x000003c7 : writerId === 0x000004c2 ? 0x000004c7 : -1,

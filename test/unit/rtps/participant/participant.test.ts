@@ -48,6 +48,8 @@ describe('RtpsParticipant', () => {
           .map((q) => prefixKey(q.guidPrefix))
           .sort(),
       );
+      // Each one's liveliness message reached the two others, acknowledged.
+      expect(p.livelinessStatus).toEqual({ matchedReaders: 2, unacknowledged: 0 });
     }
     await Promise.all(ps.map((p) => p.close()));
   });
