@@ -85,6 +85,9 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
         15_000,
         () => `${vendor} reader to match`,
       );
+      // And the vendor's reader must know our writer too: a VOLATILE reader drops what arrives
+      // before that (Cyclone even takes the next HEARTBEAT as the start of the stream).
+      await peer.waitFor('matched', 15_000);
       expect(p.participants.length).toBe(1);
       expect(p.participants[0]!.vendorId).toBe(vendor === 'fastdds' ? 0x010f : 0x0110);
       // The builtin participant message (liveliness) endpoints matched, and the vendor took ours.
@@ -159,6 +162,9 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
         15_000,
         () => `${vendor} reader to match`,
       );
+      // And the vendor's reader must know our writer too: a VOLATILE reader drops what arrives
+      // before that (Cyclone even takes the next HEARTBEAT as the start of the stream).
+      await peer.waitFor('matched', 15_000);
       w.write(sample(1, size));
       w.write(sample(2, size));
       expect(subSummary(await peer.result())).toMatchObject({ received: 2, inOrder: true, badData: 0 });
@@ -267,7 +273,9 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
         15_000,
         () => `${vendor} reader to match`,
       );
-      await new Promise((r) => setTimeout(r, 200)); // let the vendor match us back
+      // And the vendor's reader must know our writer too: a VOLATILE reader drops what arrives
+      // before that (Cyclone even takes the next HEARTBEAT as the start of the stream).
+      await peer.waitFor('matched', 15_000);
       for (let seq = 1; seq <= 200; seq++) {
         w.write(sample(seq, 64));
         if (seq % 20 === 0) await new Promise((r) => setTimeout(r, 2));
