@@ -57,6 +57,29 @@ function isUnknown(p: GuidPrefix): boolean {
 }
 
 /**
+ * The context of one message, changed in place by the interpreter submessages. Handlers get it
+ * for the duration of their call only (copy what they keep): one object per message instead of
+ * one per INFO_TS / INFO_DST.
+ */
+class MessageContext implements ReceiveContext {
+  sourceGuidPrefix: GuidPrefix;
+  sourceKey: string;
+  sourceVendorId: readonly [number, number];
+  sourceVersion: readonly [number, number];
+  destGuidPrefix: GuidPrefix = GUID_PREFIX_UNKNOWN;
+  timestamp: RtpsTime | undefined = undefined;
+  unicastReplyLocators: readonly Locator[] = [];
+  multicastReplyLocators: readonly Locator[] = [];
+
+  constructor(h: RtpsMessage['header']) {
+    this.sourceGuidPrefix = h.guidPrefix;
+    this.sourceKey = prefixKey(h.guidPrefix);
+    this.sourceVendorId = h.vendorId;
+    this.sourceVersion = h.version;
+  }
+}
+
+/**
  * Dispatches the entity submessages of `message` for the participant `ownPrefix`. Reply
  * locators stay empty unless an INFO_REPLY sets them: replies go to the locators the peer
  * announced in discovery, not to the datagram's source address.
@@ -66,66 +89,51 @@ export function receiveMessage(
   ownPrefix: GuidPrefix,
   handler: SubmessageHandler,
 ): void {
-  const h = message.header;
-  let ctx: ReceiveContext = {
-    sourceGuidPrefix: h.guidPrefix,
-    sourceKey: prefixKey(h.guidPrefix),
-    sourceVendorId: h.vendorId,
-    sourceVersion: h.version,
-    destGuidPrefix: GUID_PREFIX_UNKNOWN,
-    unicastReplyLocators: [],
-    multicastReplyLocators: [],
-  };
-  const forUs = () => isUnknown(ctx.destGuidPrefix) || samePrefix(ctx.destGuidPrefix, ownPrefix);
+  const ctx = new MessageContext(message.header);
+  let forUs = true;
   for (const m of message.submessages) {
     switch (m.kind) {
-      case 'INFO_TS': {
-        const { timestamp: _old, ...rest } = ctx;
-        ctx = m.timestamp ? { ...rest, timestamp: m.timestamp } : rest;
+      case 'INFO_TS':
+        ctx.timestamp = m.timestamp;
         break;
-      }
       case 'INFO_DST':
-        ctx = { ...ctx, destGuidPrefix: m.guidPrefix };
+        ctx.destGuidPrefix = m.guidPrefix;
+        forUs = isUnknown(m.guidPrefix) || samePrefix(m.guidPrefix, ownPrefix);
         break;
       case 'INFO_SRC':
-        ctx = {
-          ...ctx,
-          sourceGuidPrefix: m.guidPrefix,
-          sourceKey: prefixKey(m.guidPrefix),
-          sourceVendorId: m.vendorId,
-          sourceVersion: m.version,
-          destGuidPrefix: GUID_PREFIX_UNKNOWN,
-          unicastReplyLocators: [],
-          multicastReplyLocators: [],
-        };
+        ctx.sourceGuidPrefix = m.guidPrefix;
+        ctx.sourceKey = prefixKey(m.guidPrefix);
+        ctx.sourceVendorId = m.vendorId;
+        ctx.sourceVersion = m.version;
+        ctx.destGuidPrefix = GUID_PREFIX_UNKNOWN;
+        ctx.unicastReplyLocators = [];
+        ctx.multicastReplyLocators = [];
+        forUs = true;
         break;
       case 'INFO_REPLY':
-        ctx = {
-          ...ctx,
-          unicastReplyLocators: m.unicastLocators,
-          multicastReplyLocators: m.multicastLocators ?? [],
-        };
+        ctx.unicastReplyLocators = m.unicastLocators;
+        ctx.multicastReplyLocators = m.multicastLocators ?? [];
         break;
       case 'DATA':
-        if (forUs()) handler.onData?.(ctx, m);
+        if (forUs) handler.onData?.(ctx, m);
         break;
       case 'DATA_FRAG':
-        if (forUs()) handler.onDataFrag?.(ctx, m);
+        if (forUs) handler.onDataFrag?.(ctx, m);
         break;
       case 'HEARTBEAT':
-        if (forUs()) handler.onHeartbeat?.(ctx, m);
+        if (forUs) handler.onHeartbeat?.(ctx, m);
         break;
       case 'HEARTBEAT_FRAG':
-        if (forUs()) handler.onHeartbeatFrag?.(ctx, m);
+        if (forUs) handler.onHeartbeatFrag?.(ctx, m);
         break;
       case 'ACKNACK':
-        if (forUs()) handler.onAckNack?.(ctx, m);
+        if (forUs) handler.onAckNack?.(ctx, m);
         break;
       case 'NACK_FRAG':
-        if (forUs()) handler.onNackFrag?.(ctx, m);
+        if (forUs) handler.onNackFrag?.(ctx, m);
         break;
       case 'GAP':
-        if (forUs()) handler.onGap?.(ctx, m);
+        if (forUs) handler.onGap?.(ctx, m);
         break;
       default:
         // PAD, INFO_REPLY_IP4 (no ROS 2 peer sends it) and vendor submessages change nothing here.

@@ -21,7 +21,8 @@ function run(submessages: Submessage[]): { sn: number; ctx: ReceiveContext }[] {
     submessages,
   };
   const seen: { sn: number; ctx: ReceiveContext }[] = [];
-  receiveMessage(message, OURS, { onData: (ctx, m) => seen.push({ sn: m.writerSN, ctx }) });
+  // The context is valid during the call only: keep a copy.
+  receiveMessage(message, OURS, { onData: (ctx, m) => seen.push({ sn: m.writerSN, ctx: { ...ctx } }) });
   return seen;
 }
 
