@@ -543,9 +543,8 @@ export class RtpsParticipant {
     if (writerId === ENTITYID_P2P_MESSAGE_WRITER)
       return this.p2p.reader.isMatched(source, writerId) ? [this.p2p.reader] : [];
     const out: LocalReader[] = [];
-    const builtin = this.sedp.localReader(
-      writerId === 0x000003c2 ? 0x000003c7 : writerId === 0x000004c2 ? 0x000004c7 : -1,
-    );
+    // A builtin writer's data without a reader id is for our builtin reader of that topic.
+    const builtin = this.sedp.readerFor(writerId);
     if (builtin?.isMatched(source, writerId)) out.push(builtin);
     for (const r of this.readers.values()) if (r.isMatched(source, writerId)) out.push(r);
     return out;

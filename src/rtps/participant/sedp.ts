@@ -111,6 +111,13 @@ export class SedpAgent {
     return [this.readers.writer, this.readers.reader].find((x) => x.guid.entityId === entityId);
   }
 
+  /** Our builtin reader of what a remote SEDP writer (by entity id) announces, if it is one. */
+  readerFor(remoteWriterId: number): LocalReader | undefined {
+    if (remoteWriterId === ENTITYID_SEDP_PUBLICATIONS_WRITER) return this.readers.writer;
+    if (remoteWriterId === ENTITYID_SEDP_SUBSCRIPTIONS_WRITER) return this.readers.reader;
+    return undefined;
+  }
+
   /** A participant appeared: match our builtin endpoints with the ones it says it has. */
   addParticipant(p: RemoteParticipant): void {
     this.participants.set(prefixKey(p.data.guid.prefix), p);
