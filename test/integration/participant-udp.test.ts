@@ -21,7 +21,7 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
 }
 
 describe('participants over UDP', () => {
-  it('probe distinct participant ids, discover each other, and carry 10,000 samples and a 4 MB one in order', async () => {
+  it('probe distinct participant ids, discover each other, and carry 10,000 samples, a 4 MB one and a 16 MB one in order', async () => {
     const discovery = { domainId: 0, range: 'localhost' as const, staticPeers: [] };
     const a = await RtpsParticipant.create({ discovery });
     const b = await RtpsParticipant.create({ discovery });
@@ -44,6 +44,11 @@ describe('participants over UDP', () => {
       w.write(big);
       await until(() => got.length === n + 1, 20_000, 'the 4 MB sample');
       expect(Buffer.compare(Buffer.from(got[n]!), Buffer.from(big))).toBe(0);
+      const huge = new Uint8Array(16 * 1024 * 1024);
+      for (let i = 0; i < huge.length; i += 4093) huge[i] = (i >> 12) & 0xff;
+      w.write(huge);
+      await until(() => got.length === n + 2, 30_000, 'the 16 MB sample');
+      expect(Buffer.compare(Buffer.from(got[n + 1]!), Buffer.from(huge))).toBe(0);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

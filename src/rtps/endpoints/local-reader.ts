@@ -12,7 +12,7 @@ import {
 } from '../reader/fragment-assembler.js';
 import { type ReceivedSample, WriterProxy } from '../reader/writer-proxy.js';
 import { sendDatagrams } from '../sender/datagram-builder.js';
-import { makeSet } from '../wire/number-sets.js';
+import { makeSet, setMembers } from '../wire/number-sets.js';
 import type {
   DataFragSubmessage,
   DataSubmessage,
@@ -24,6 +24,9 @@ import type {
 import { AckNackFlags, DataFlags, FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
 import { type Guid, prefixKey, timeToMillis } from '../wire/types.js';
 import type { Outbox, RemoteEndpoint } from './outbox.js';
+
+/** Fragments asked for in one NACK_FRAG: 64 of ~64 KB is 4 MB, what a socket buffer here takes. */
+const MAX_NACKED_FRAGMENTS = 64;
 
 export interface LocalReaderOptions {
   readonly reliable: boolean;
@@ -126,24 +129,27 @@ export class LocalReader {
   onHeartbeatFrag(ctx: ReceiveContext, m: HeartbeatFragSubmessage): void {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
-    const missing = matched.assembler.missingFragments(m.writerSN).filter((f) => f <= m.lastFragmentNum);
-    if (missing.length === 0) return;
-    const base = missing[0]!;
-    const set = makeSet(
-      base,
-      missing.filter((f) => f < base + 256),
-    );
-    this.sendTo(matched, [
-      {
-        kind: 'NACK_FRAG',
-        flags: FLAG_ENDIANNESS,
-        readerId: this.guid.entityId,
-        writerId: m.writerId,
-        writerSN: m.writerSN,
-        fragmentNumberState: set,
-        count: ++matched.nackFragCount,
-      },
-    ]);
+    const nack = this.nackFrag(matched, m.writerSN, m.lastFragmentNum);
+    if (nack) this.sendTo(matched, [nack]);
+  }
+
+  /**
+   * A NACK_FRAG for the holes of a sample in progress (fragments up to `upTo`), or undefined.
+   * At most MAX_NACKED_FRAGMENTS at a time: asking for a whole large sample again would be a
+   * burst the socket buffer drops, round after round.
+   */
+  private nackFrag(matched: Matched, sn: number, upTo = Number.POSITIVE_INFINITY): Submessage | undefined {
+    const missing = matched.assembler.missingFragments(sn, MAX_NACKED_FRAGMENTS).filter((f) => f <= upTo);
+    if (missing.length === 0) return undefined;
+    return {
+      kind: 'NACK_FRAG',
+      flags: FLAG_ENDIANNESS,
+      readerId: this.guid.entityId,
+      writerId: matched.writer.guid.entityId,
+      writerSN: sn,
+      fragmentNumberState: makeSet(missing[0]!, missing),
+      count: ++matched.nackFragCount,
+    };
   }
 
   onGap(ctx: ReceiveContext, m: GapSubmessage): void {
@@ -166,15 +172,35 @@ export class LocalReader {
     for (const m of this.all()) {
       const plan = m.proxy.poll(now);
       if (!plan) continue;
+      // Samples partly here are asked for by fragment (NACK_FRAG), not whole (ACKNACK).
+      const partial = new Set(m.assembler.inProgress());
+      const nacks: Submessage[] = [];
+      let state = plan.readerSNState;
+      if (partial.size > 0) {
+        const missing = setMembers(state);
+        for (const sn of missing) {
+          if (!partial.has(sn)) continue;
+          const nack = this.nackFrag(m, sn);
+          if (nack) nacks.push(nack);
+        }
+        if (nacks.length > 0) {
+          state = makeSet(
+            state.base,
+            missing.filter((sn) => !partial.has(sn)),
+            state.numBits,
+          );
+        }
+      }
       this.sendTo(m, [
         {
           kind: 'ACKNACK',
           flags: FLAG_ENDIANNESS | (plan.final ? AckNackFlags.FINAL : 0),
           readerId: this.guid.entityId,
           writerId: m.writer.guid.entityId,
-          readerSNState: plan.readerSNState,
+          readerSNState: state,
           count: plan.count,
         },
+        ...nacks,
       ]);
     }
   }
