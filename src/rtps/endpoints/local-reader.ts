@@ -49,6 +49,7 @@ interface Matched {
 export class LocalReader {
   /** Matched writers by their participant's prefix key, then entity id: no string per lookup. */
   private readonly writers = new Map<string, Map<number, Matched>>();
+  private readonly list: Matched[] = [];
 
   constructor(
     readonly guid: Guid,
@@ -69,7 +70,7 @@ export class LocalReader {
     this.writers.set(key, byId);
     if (byId.has(writer.guid.entityId)) return;
     const reliable = this.options.reliable && writer.reliable;
-    byId.set(writer.guid.entityId, {
+    const matched: Matched = {
       writer,
       proxy: new WriterProxy({
         reliable,
@@ -78,14 +79,18 @@ export class LocalReader {
       }),
       assembler: new FragmentAssembler(this.options.assembler ?? DEFAULT_ASSEMBLER_LIMITS),
       nackFragCount: 0,
-    });
+    };
+    byId.set(writer.guid.entityId, matched);
+    this.list.push(matched);
   }
 
   unmatchWriter(writer: Guid): void {
     const key = prefixKey(writer.prefix);
     const byId = this.writers.get(key);
+    const gone = byId?.get(writer.entityId);
     byId?.delete(writer.entityId);
     if (byId?.size === 0) this.writers.delete(key);
+    if (gone) this.list.splice(this.list.indexOf(gone), 1);
   }
 
   /** Whether a writer (its participant's prefix key and entity id) is matched. */
@@ -209,8 +214,9 @@ export class LocalReader {
     return this.writers.get(ctx.sourceKey)?.get(writerId);
   }
 
-  private *all(): IterableIterator<Matched> {
-    for (const byId of this.writers.values()) yield* byId.values();
+  /** Every matched writer, as a plain array: nextDeadline runs after every datagram. */
+  private all(): readonly Matched[] {
+    return this.list;
   }
 
   /** Hands on what a proxy released: every sample was made by `sampleOf`, so it names its writer. */
