@@ -11,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodecCache } from '../../src/cdr/codec.js';
 import { InterfaceRegistry } from '../../src/cdr/registry.js';
 import { durationFromMillis } from '../../src/rtps/discovery-data/duration.js';
-import { RtpsParticipant } from '../../src/rtps/participant/participant.js';
+import type { QosPolicies } from '../../src/rtps/discovery-data/qos.js';
+import { RtpsParticipant, type RtpsWriter } from '../../src/rtps/participant/participant.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import {
   buildPeer,
   killAllPeers,
   PEER_TYPE_NAME,
+  type PeerProcess,
   peerArgs,
   startPeer,
   subSummary,
@@ -59,6 +61,28 @@ async function participant(): Promise<RtpsParticipant> {
   return RtpsParticipant.create({ discovery: { domainId: domain, range: 'localhost', staticPeers: [] } });
 }
 
+/**
+ * A writer of ours on `topic`, once the vendor's reader and ours have matched both ways: a
+ * VOLATILE reader drops what arrives before it knows the writer (Cyclone even takes the next
+ * HEARTBEAT as the start of the stream), so writing earlier could lose samples.
+ */
+async function writerMatchedBy(
+  p: RtpsParticipant,
+  peer: PeerProcess,
+  topic: string,
+  qos: QosPolicies,
+  history: { depth?: number; keepAll?: boolean },
+): Promise<RtpsWriter> {
+  const w = p.createWriter({ topicName: topic, typeName: PEER_TYPE_NAME, qos }, history);
+  await until(
+    () => w.matchedReaders.length === 1,
+    15_000,
+    () => `${peer.vendor} reader to match`,
+  );
+  await peer.waitFor('matched', 15_000);
+  return w;
+}
+
 beforeAll(async () => {
   assertSandboxed('test/interop/ros2ts-vendor.test.ts');
   await Promise.all(VENDORS.map((v) => buildPeer(v)));
@@ -76,18 +100,7 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
     await peer.waitFor('ready', 20_000);
     const p = await participant();
     try {
-      const w = p.createWriter(
-        { topicName: 'to_vendor', typeName: PEER_TYPE_NAME, qos: RELIABLE },
-        { keepAll: true },
-      );
-      await until(
-        () => w.matchedReaders.length === 1,
-        15_000,
-        () => `${vendor} reader to match`,
-      );
-      // And the vendor's reader must know our writer too: a VOLATILE reader drops what arrives
-      // before that (Cyclone even takes the next HEARTBEAT as the start of the stream).
-      await peer.waitFor('matched', 15_000);
+      const w = await writerMatchedBy(p, peer, 'to_vendor', RELIABLE, { keepAll: true });
       expect(p.participants.length).toBe(1);
       expect(p.participants[0]!.vendorId).toBe(vendor === 'fastdds' ? 0x010f : 0x0110);
       // The builtin participant message (liveliness) endpoints matched, and the vendor took ours.
@@ -153,18 +166,7 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
     await peer.waitFor('ready', 20_000);
     const p = await participant();
     try {
-      const w = p.createWriter(
-        { topicName: 'big_to_vendor', typeName: PEER_TYPE_NAME, qos: RELIABLE },
-        { keepAll: true },
-      );
-      await until(
-        () => w.matchedReaders.length === 1,
-        15_000,
-        () => `${vendor} reader to match`,
-      );
-      // And the vendor's reader must know our writer too: a VOLATILE reader drops what arrives
-      // before that (Cyclone even takes the next HEARTBEAT as the start of the stream).
-      await peer.waitFor('matched', 15_000);
+      const w = await writerMatchedBy(p, peer, 'big_to_vendor', RELIABLE, { keepAll: true });
       w.write(sample(1, size));
       w.write(sample(2, size));
       expect(subSummary(await peer.result())).toMatchObject({ received: 2, inOrder: true, badData: 0 });
@@ -264,18 +266,7 @@ describe.each(VENDORS)('ros2ts and %s', (vendor: Vendor) => {
     await peer.waitFor('ready', 20_000);
     const p = await participant();
     try {
-      const w = p.createWriter(
-        { topicName: 'be_to_vendor', typeName: PEER_TYPE_NAME, qos: BEST_EFFORT },
-        { depth: 1 },
-      );
-      await until(
-        () => w.matchedReaders.length === 1,
-        15_000,
-        () => `${vendor} reader to match`,
-      );
-      // And the vendor's reader must know our writer too: a VOLATILE reader drops what arrives
-      // before that (Cyclone even takes the next HEARTBEAT as the start of the stream).
-      await peer.waitFor('matched', 15_000);
+      const w = await writerMatchedBy(p, peer, 'be_to_vendor', BEST_EFFORT, { depth: 1 });
       for (let seq = 1; seq <= 200; seq++) {
         w.write(sample(seq, 64));
         if (seq % 20 === 0) await new Promise((r) => setTimeout(r, 2));
