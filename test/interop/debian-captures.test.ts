@@ -110,7 +110,7 @@ describe('captured traffic of the Debian peers (and ros2ts)', () => {
         if (hex(w.result()) !== hex(raw)) expect.fail(`frame ${d.frame} ${label} re-encodes differently`);
       }
     }
-    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeGreaterThan(20); // discovery and data of three participants; the exact count varies
     // Only Cyclone's 1-byte goodbye pings are not RTPS.
     expect([...drops.counts.keys()].filter((k) => k !== 'not-rtps')).toEqual([]);
     expect(kinds.get('0110 DATA_FRAG')).toBeGreaterThan(0); // Cyclone fragments 100 kB samples
