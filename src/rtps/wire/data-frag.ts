@@ -2,7 +2,7 @@
 import type { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { WireFormatError } from './errors.js';
-import { readParameterList } from './parameter-list.js';
+import { readParameterListBytes, skipToInlineQos } from './parameter-list.js';
 import { DataFragFlags, type DataFragSubmessage } from './submessage.js';
 import { readSequenceNumber, writeSequenceNumber } from './types.js';
 
@@ -19,13 +19,7 @@ export function readDataFrag(r: ByteReader, flags: number): DataFragSubmessage {
   const fragmentsInSubmessage = r.u16('fragmentsInSubmessage');
   const fragmentSize = r.u16('fragmentSize');
   const sampleSize = r.u32('sampleSize');
-  if (octetsToInlineQos < DATA_FRAG_OCTETS_TO_INLINE_QOS) {
-    throw new WireFormatError(
-      'malformed-submessage',
-      `DATA_FRAG octetsToInlineQos ${octetsToInlineQos} < 28`,
-    );
-  }
-  r.skip(fieldsStart + octetsToInlineQos - r.pos, 'DATA_FRAG fields before inline QoS');
+  skipToInlineQos(r, fieldsStart, octetsToInlineQos, DATA_FRAG_OCTETS_TO_INLINE_QOS, 'DATA_FRAG');
   // 8.3.7.3: invalid when the numbers cannot describe a sample.
   if (fragmentStartingNum < 1 || fragmentSize === 0 || fragmentsInSubmessage === 0) {
     throw new WireFormatError('malformed-submessage', 'DATA_FRAG with a zero fragment number, size or count');
@@ -37,12 +31,7 @@ export function readDataFrag(r: ByteReader, flags: number): DataFragSubmessage {
       `DATA_FRAG fragment ${fragmentStartingNum} starts past sample size ${sampleSize}`,
     );
   }
-  let inlineQos: Uint8Array | undefined;
-  if (flags & DataFragFlags.INLINE_QOS) {
-    const start = r.pos;
-    readParameterList(r);
-    inlineQos = r.bytes.subarray(start, r.pos);
-  }
+  const inlineQos = flags & DataFragFlags.INLINE_QOS ? readParameterListBytes(r) : undefined;
   const length = Math.min(fragmentsInSubmessage * fragmentSize, sampleSize - offset);
   const fragments = r.view(length, 'fragments');
   r.skip(r.remaining); // padding

@@ -2,7 +2,7 @@
 import type { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { WireFormatError } from './errors.js';
-import { readParameterList } from './parameter-list.js';
+import { readParameterListBytes, skipToInlineQos } from './parameter-list.js';
 import { DataFlags, type DataSubmessage } from './submessage.js';
 import { readSequenceNumber, writeSequenceNumber } from './types.js';
 
@@ -16,17 +16,8 @@ export function readData(r: ByteReader, flags: number): DataSubmessage {
   const readerId = r.octets4('readerId');
   const writerId = r.octets4('writerId');
   const writerSN = readSequenceNumber(r, 'writerSN');
-  if (octetsToInlineQos < DATA_OCTETS_TO_INLINE_QOS) {
-    throw new WireFormatError('malformed-submessage', `DATA octetsToInlineQos ${octetsToInlineQos} < 16`);
-  }
-  // A later version of the spec may put more fields here: skip what we do not know.
-  r.skip(fieldsStart + octetsToInlineQos - r.pos, 'DATA fields before inline QoS');
-  let inlineQos: Uint8Array | undefined;
-  if (flags & DataFlags.INLINE_QOS) {
-    const start = r.pos;
-    readParameterList(r);
-    inlineQos = r.bytes.subarray(start, r.pos);
-  }
+  skipToInlineQos(r, fieldsStart, octetsToInlineQos, DATA_OCTETS_TO_INLINE_QOS, 'DATA');
+  const inlineQos = flags & DataFlags.INLINE_QOS ? readParameterListBytes(r) : undefined;
   if (flags & DataFlags.DATA && flags & DataFlags.KEY) {
     throw new WireFormatError('malformed-submessage', 'DATA with both the D and K flags');
   }

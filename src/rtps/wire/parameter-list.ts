@@ -51,6 +51,30 @@ export function readParameterList(r: ByteReader): ParameterList {
   }
 }
 
+/**
+ * Moves from the fields of a DATA or DATA_FRAG to its inline QoS: `octets` (octetsToInlineQos,
+ * counted from `fieldsStart`) may not be under the fields the spec defines (`min`), and what a
+ * later spec version adds after them is skipped.
+ */
+export function skipToInlineQos(
+  r: ByteReader,
+  fieldsStart: number,
+  octets: number,
+  min: number,
+  kind: string,
+): void {
+  if (octets < min)
+    throw new WireFormatError('malformed-submessage', `${kind} octetsToInlineQos ${octets} < ${min}`);
+  r.skip(fieldsStart + octets - r.pos, `${kind} fields before inline QoS`);
+}
+
+/** Reads a list at the reader's position and returns its bytes, sentinel included (a view). */
+export function readParameterListBytes(r: ByteReader): Uint8Array {
+  const start = r.pos;
+  readParameterList(r);
+  return r.bytes.subarray(start, r.pos);
+}
+
 /** Parses a list held in `bytes` (e.g. an inline QoS) with the given byte order. */
 export function parseParameterList(bytes: Uint8Array, littleEndian: boolean): ParameterList {
   return readParameterList(new ByteReader(bytes, 0, bytes.length, littleEndian));
