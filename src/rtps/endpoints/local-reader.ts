@@ -49,6 +49,7 @@ interface Matched {
 export class LocalReader {
   /** Matched writers by their participant's prefix key, then entity id: no string per lookup. */
   private readonly writers = new Map<string, Map<number, Matched>>();
+  /** The same matched writers as a plain array: nextDeadline runs after every datagram. */
   private readonly list: Matched[] = [];
 
   constructor(
@@ -61,7 +62,7 @@ export class LocalReader {
   ) {}
 
   get matchedWriters(): readonly RemoteEndpoint[] {
-    return [...this.all()].map((m) => m.writer);
+    return this.list.map((m) => m.writer);
   }
 
   matchWriter(writer: RemoteEndpoint): void {
@@ -166,7 +167,7 @@ export class LocalReader {
 
   nextDeadline(): number | undefined {
     let next: number | undefined;
-    for (const m of this.all()) {
+    for (const m of this.list) {
       const d = m.proxy.nextDeadline();
       if (d !== undefined && (next === undefined || d < next)) next = d;
     }
@@ -174,7 +175,7 @@ export class LocalReader {
   }
 
   poll(now: number): void {
-    for (const m of this.all()) {
+    for (const m of this.list) {
       const plan = m.proxy.poll(now);
       if (!plan) continue;
       // Samples partly here are asked for by fragment (NACK_FRAG), not whole (ACKNACK).
@@ -212,11 +213,6 @@ export class LocalReader {
 
   private matched(ctx: ReceiveContext, writerId: number): Matched | undefined {
     return this.writers.get(ctx.sourceKey)?.get(writerId);
-  }
-
-  /** Every matched writer, as a plain array: nextDeadline runs after every datagram. */
-  private all(): readonly Matched[] {
-    return this.list;
   }
 
   /** Hands on what a proxy released: every sample was made by `sampleOf`, so it names its writer. */

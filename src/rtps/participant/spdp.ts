@@ -33,7 +33,7 @@ import {
   prefixKey,
   timeFromMillis,
 } from '../wire/types.js';
-import { udpLocators } from './locators.js';
+import { udpLocators, uniqueLocators } from './locators.js';
 
 export interface RemoteParticipant {
   readonly data: DecodedParticipantData;
@@ -174,7 +174,7 @@ export class SpdpAgent {
   }
 
   private send(m: DataSubmessage, to: readonly UdpLocator[]): void {
-    const targets = dedupe(to);
+    const targets = uniqueLocators(to);
     sendDatagrams(
       this.outbox.header,
       this.outbox.maxDatagramSize,
@@ -183,14 +183,4 @@ export class SpdpAgent {
       (d) => this.outbox.send(d, targets),
     );
   }
-}
-
-function dedupe(list: readonly UdpLocator[]): UdpLocator[] {
-  const seen = new Set<string>();
-  return list.filter((l) => {
-    const k = `${l.address}:${l.port}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
