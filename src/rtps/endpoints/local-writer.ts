@@ -57,11 +57,18 @@ export class LocalWriter {
     if (this.readers.delete(key)) this.machine.removeReader(key);
   }
 
-  /** Writes one serialized sample (encapsulation header included); returns its change. */
-  write(payload: Uint8Array | undefined, inlineQos?: Uint8Array): CacheChange {
+  /**
+   * Writes one serialized sample (encapsulation header included); returns its change. With `to`,
+   * only those matched readers get it (the others a GAP).
+   */
+  write(payload: Uint8Array | undefined, inlineQos?: Uint8Array, to?: readonly Guid[]): CacheChange {
     const now = this.clock.now();
+    const readers = to === undefined ? undefined : new Set(to.map(guidKey));
     // One object shape for every change: optional fields stay present (undefined) on purpose.
-    const { change, actions } = this.machine.write({ payload, inlineQos, timestampMs: Date.now() }, now);
+    const { change, actions } = this.machine.write(
+      { payload, inlineQos, timestampMs: Date.now(), readers },
+      now,
+    );
     this.perform(actions);
     return change;
   }

@@ -110,9 +110,12 @@ export class RtpsWriter {
     return this.endpoint.guid;
   }
 
-  /** Sends one serialized sample (encapsulation header included); returns its sequence number. */
-  write(payload: Uint8Array, inlineQos?: Uint8Array): number {
-    return this.endpoint.write(payload, inlineQos).sn;
+  /**
+   * Sends one serialized sample (encapsulation header included); returns its sequence number.
+   * `to` limits it to those matched readers (a directed reply); the others get a GAP.
+   */
+  write(payload: Uint8Array, inlineQos?: Uint8Array, to?: readonly Guid[]): number {
+    return this.endpoint.write(payload, inlineQos, to).sn;
   }
 
   get matchedReaders(): readonly RemoteEndpoint[] {
@@ -308,6 +311,11 @@ export class RtpsParticipant {
   /** The participants discovered so far. */
   get participants(): readonly RemoteParticipant[] {
     return [...this.spdp.participants.values()];
+  }
+
+  /** A discovered participant by its GUID prefix (e.g. to learn a sample's vendor), or undefined. */
+  remoteParticipant(prefix: GuidPrefix): RemoteParticipant | undefined {
+    return this.spdp.participants.get(prefixKey(prefix));
   }
 
   /** The builtin liveliness writer's view: peers whose participant message reader matched, and what they have not acknowledged. */

@@ -11,6 +11,11 @@ export interface CacheChange {
   /** Inline QoS parameter list to send with it (e.g. related sample identity), sentinel included. */
   readonly inlineQos?: Uint8Array | undefined;
   readonly timestampMs: number;
+  /**
+   * The only readers (their keys) the change is for, or undefined for every reader. The others
+   * get a GAP for it: a service reply goes to the client that asked, in that client's format.
+   */
+  readonly readers?: ReadonlySet<string> | undefined;
 }
 
 export type HistoryKind =
@@ -45,6 +50,7 @@ export class WriterHistory {
       payload: change.payload,
       inlineQos: change.inlineQos,
       timestampMs: change.timestampMs,
+      readers: change.readers,
     };
     this.changes.set(full.sn, full);
     const evicted: number[] = [];

@@ -86,7 +86,10 @@ export class StatefulWriter {
     this.reliableKeys = this.allKeys = undefined;
     const actions: WriterAction[] = [];
     if (fromStart) {
-      for (const change of this.history.values()) actions.push({ kind: 'data', readers: [key], change });
+      for (const change of this.history.values()) {
+        if (isFor(change, key)) actions.push({ kind: 'data', readers: [key], change });
+        else if (state.reliable) actions.push({ kind: 'gap', reader: key, from: change.sn, to: change.sn });
+      }
       if (this.history.firstSN > 1)
         actions.push({ kind: 'gap', reader: key, from: 1, to: this.history.firstSN - 1 });
     }
@@ -108,8 +111,17 @@ export class StatefulWriter {
   write(change: Omit<CacheChange, 'sn'>, now: number): { change: CacheChange; actions: WriterAction[] } {
     const { change: full, evicted } = this.history.add(change);
     const actions: WriterAction[] = [];
-    if (this.readers.size > 0)
-      actions.push({ kind: 'data', readers: [...this.readers.keys()], change: full });
+    if (full.readers === undefined) {
+      if (this.readers.size > 0)
+        actions.push({ kind: 'data', readers: [...this.readers.keys()], change: full });
+    } else {
+      const to = [...this.readers.keys()].filter((k) => full.readers!.has(k));
+      if (to.length > 0) actions.push({ kind: 'data', readers: to, change: full });
+      // The other reliable readers learn at once that this one is not for them.
+      for (const [key, r] of this.readers)
+        if (r.reliable && !full.readers.has(key))
+          actions.push({ kind: 'gap', reader: key, from: full.sn, to: full.sn });
+    }
     for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
     const reliable = this.reliableReaders();
     if (reliable.length > 0) {
@@ -168,11 +180,11 @@ export class StatefulWriter {
         let gap: { from: number; to: number } | undefined;
         for (const sn of [...r.requested].sort((a, b) => a - b)) {
           const change = this.history.get(sn);
-          if (change) {
+          if (change && isFor(change, key)) {
             actions.push({ kind: 'data', readers: [key], change });
             continue;
           }
-          // Runs of what history no longer holds become one GAP each.
+          // Runs of what history no longer holds (or holds for other readers) become one GAP each.
           if (gap && sn === gap.to + 1) gap.to = sn;
           else {
             if (gap) actions.push({ kind: 'gap', reader: key, ...gap });
@@ -239,4 +251,8 @@ export class StatefulWriter {
     for (const r of this.readers.values()) if (r.reliable) low = Math.min(low, r.ackedBelow);
     this.history.removeBelow(low);
   }
+}
+
+function isFor(change: CacheChange, readerKey: string): boolean {
+  return change.readers === undefined || change.readers.has(readerKey);
 }

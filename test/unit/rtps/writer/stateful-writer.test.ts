@@ -91,3 +91,49 @@ describe('StatefulWriter', () => {
     expect([h.size, h.firstSN]).toEqual([1, 3]);
   });
 });
+
+describe('StatefulWriter directed writes (service replies)', () => {
+  const options = { reliable: true, transientLocal: false, heartbeatPeriodMs: 100, nackResponseDelayMs: 5 };
+  const targets = (a: WriterAction[]) =>
+    a.map((x) =>
+      x.kind === 'data'
+        ? `data ${x.change.sn} ${x.readers.join(',')}`
+        : x.kind === 'gap'
+          ? `gap ${x.reader} ${x.from}-${x.to}`
+          : 'hb',
+    );
+
+  it('sends a change only to its readers and a GAP to the other reliable ones', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }), options);
+    w.addReader('a', true, 0);
+    w.addReader('b', true, 0);
+    w.addReader('c', false, 0);
+    const { actions } = w.write({ payload, timestampMs: 0, readers: new Set(['a']) }, 0);
+    expect(targets(actions)).toEqual(['data 1 a', 'gap b 1-1', 'hb']);
+  });
+
+  it('answers a NACK for a change meant for someone else with a GAP', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }), options);
+    w.addReader('a', true, 0);
+    w.addReader('b', true, 0);
+    w.write({ payload, timestampMs: 0, readers: new Set(['a']) }, 0);
+    w.write({ payload, timestampMs: 0 }, 0);
+    w.onAckNack('b', 1, [1, 2], 1, 0);
+    expect(
+      targets(w.poll(10))
+        .filter((t) => t !== 'hb')
+        .sort(),
+    ).toEqual(['data 2 b', 'gap b 1-1']);
+  });
+
+  it('gives a late TRANSIENT_LOCAL reader a GAP for changes directed elsewhere', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }), {
+      ...options,
+      transientLocal: true,
+    });
+    w.addReader('a', true, 0);
+    w.write({ payload, timestampMs: 0, readers: new Set(['a']) }, 0);
+    w.write({ payload, timestampMs: 0 }, 0);
+    expect(targets(w.addReader('late', true, 1))).toEqual(['gap late 1-1', 'data 2 late', 'hb']);
+  });
+});
