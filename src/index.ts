@@ -1,2 +1,8 @@
-/** ros2ts: ROS 2 in plain Node.js. The layers above CDR arrive in later releases. */
+/**
+ * ros2ts: ROS 2 in plain Node.js. The node API (Context, Node, publishers, subscriptions,
+ * services, clients, timers, logging), the ROS QoS profiles, and the CDR layer.
+ */
 export * from './cdr/index.js';
+export * from './nodes/index.js';
+export { InvalidNameError, InvalidQosError, InvalidTypeNameError } from './rmw/errors.js';
+export { QOS_PROFILES, type QosProfileName, qosProfile, type RosQos } from './rmw/qos-profiles.js';

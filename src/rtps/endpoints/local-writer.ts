@@ -78,6 +78,11 @@ export class LocalWriter {
     this.history.remove(sn);
   }
 
+  /** Whether a matched reliable reader has acknowledged anything yet (so it knows us). */
+  hasHeardFrom(reader: Guid): boolean {
+    return this.machine.hasHeardFrom(guidKey(reader));
+  }
+
   unacknowledgedCount(): number {
     return this.machine.unacknowledgedCount();
   }

@@ -122,6 +122,11 @@ export class RtpsWriter {
     return this.endpoint.matchedReaders;
   }
 
+  /** Whether a matched reliable reader has sent an ACKNACK, i.e. it has discovered this writer. */
+  hasHeardFrom(reader: Guid): boolean {
+    return this.endpoint.hasHeardFrom(reader);
+  }
+
   close(): void {
     this.participant.deleteEndpoint(this.guid);
   }

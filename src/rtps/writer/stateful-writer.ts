@@ -150,6 +150,14 @@ export class StatefulWriter {
     this.trimHistory();
   }
 
+  /**
+   * Whether a reliable reader has sent us an ACKNACK, so it surely knows this writer: a Cyclone
+   * reader drops data from writers it has not discovered yet (see unacknowledgedReaders).
+   */
+  hasHeardFrom(key: string): boolean {
+    return this.readers.get(key)?.heard ?? false;
+  }
+
   /** Changes written but not yet acknowledged by every reliable reader (for flow control). */
   unacknowledgedCount(): number {
     let low = this.history.lastSN + 1;

@@ -1,0 +1,271 @@
+/**
+ * A ROS 2 context: one DDS participant per process (as rmw does since Foxy) shared by its nodes,
+ * the graph as discovery and `ros_discovery_info` describe it, and the publication of this
+ * process's own nodes on `ros_discovery_info` whenever one of them changes.
+ *
+ * While a context is open its sockets keep the process alive; `shutdown()` destroys every node
+ * and closes every socket and timer, so the process can exit by itself.
+ */
+import { typeHashOf } from '../cdr/index.js';
+import { GraphCache, type GraphEndpoint } from '../rmw/graph/graph-cache.js';
+import {
+  decodeParticipantEntities,
+  encodeParticipantEntities,
+  type NodeEntities,
+} from '../rmw/graph/participant-entities.js';
+import { graphEndpointOf, graphParticipantOf } from '../rmw/graph/rtps-inputs.js';
+import { QOS_PROFILES, type RosQos, toRtpsQos } from '../rmw/qos-profiles.js';
+import { rosTypeToDds } from '../rmw/type-names.js';
+import { encodeEndpointUserData, encodeParticipantUserData } from '../rmw/user-data.js';
+import type { Clock } from '../rtps/clock.js';
+import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
+import {
+  type IncompatibleQosEvent,
+  RtpsParticipant,
+  type RtpsReader,
+  type RtpsWriter,
+} from '../rtps/participant/participant.js';
+import type { DiscoveryOverrides } from '../rtps/transport/discovery-options.js';
+import type { Transport } from '../rtps/transport/transport.js';
+import { ENTITYID_PARTICIPANT, type Guid, prefixKey } from '../rtps/wire/types.js';
+import { AbortError, DestroyedError, TimeoutError } from './errors.js';
+import { Node, type NodeOptions } from './node.js';
+
+export interface ContextOptions {
+  /** Domain, discovery range, static peers; unset ones come from the environment as rcl reads it. */
+  readonly discovery?: DiscoveryOverrides;
+  /** The security enclave announced in participant USER_DATA; default `/`. */
+  readonly enclave?: string;
+  /** Tests: an in-memory or fault-injecting network instead of UDP. */
+  readonly transport?: Transport;
+  readonly clock?: Clock;
+}
+
+const GRAPH_TYPE = 'rmw_dds_common/msg/ParticipantEntitiesInfo';
+const GRAPH_TOPIC = 'ros_discovery_info';
+
+/** What a node asks of its context to make a DDS endpoint with ROS conventions. */
+export interface EndpointSpec {
+  readonly ddsTopic: string;
+  /** The ROS type whose DDS name and hash the endpoint announces, e.g. `std_srvs/srv/Trigger_Request`. */
+  readonly rosType: string;
+  readonly qos: RosQos;
+  /** Extra USER_DATA before the type hash (Cyclone's clientid/serviceid). */
+  readonly clientId?: Uint8Array;
+  readonly serviceId?: Uint8Array;
+}
+
+export class Context {
+  readonly graph = new GraphCache();
+  private readonly nodes = new Set<Node>();
+  private readonly graphWriter: RtpsWriter;
+  private graphPending = false;
+  private closed = false;
+  private readonly incompatibleListeners = new Set<(e: IncompatibleQosEvent) => void>();
+  private serviceIdCounter = 0;
+  /** `ros_discovery_info` samples that did not decode (dropped; the sender's nodes stay as they were). */
+  malformedGraphSamples = 0;
+
+  private constructor(readonly participant: RtpsParticipant) {
+    const p = participant;
+    p.listeners.participantAdded = (rp) => this.graph.addParticipant(graphParticipantOf(rp));
+    p.listeners.participantRemoved = (prefix) => this.graph.removeParticipant(prefix);
+    p.listeners.endpointAdded = (e) => this.graph.addEndpoint(graphEndpointOf(e));
+    p.listeners.endpointRemoved = (guid) => this.graph.removeEndpoint(guid);
+    p.listeners.incompatibleQos = (e) => {
+      for (const l of this.incompatibleListeners) l(e);
+    };
+    this.graphWriter = this.createWriter({
+      ddsTopic: GRAPH_TOPIC,
+      rosType: GRAPH_TYPE,
+      qos: QOS_PROFILES.rosDiscoveryInfoWriter,
+    });
+    this.createReader(
+      { ddsTopic: GRAPH_TOPIC, rosType: GRAPH_TYPE, qos: QOS_PROFILES.rosDiscoveryInfoReader },
+      (s) => this.onGraphSample(s),
+    );
+    this.publishGraph();
+  }
+
+  /** Opens the participant (UDP unless a transport is given) and starts discovery. */
+  static async create(options: ContextOptions = {}): Promise<Context> {
+    const participant = await RtpsParticipant.create({
+      ...(options.discovery ? { discovery: options.discovery } : {}),
+      ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      userData: encodeParticipantUserData(options.enclave ?? '/'),
+      keepAlive: true,
+    });
+    return new Context(participant);
+  }
+
+  get domainId(): number {
+    return this.participant.domainId;
+  }
+
+  get isShutdown(): boolean {
+    return this.closed;
+  }
+
+  /** The participant's GUID, the `gid` of this process's `ros_discovery_info` sample. */
+  get gid(): Guid {
+    return { prefix: this.participant.guidPrefix, entityId: ENTITYID_PARTICIPANT };
+  }
+
+  createNode(name: string, options: NodeOptions = {}): Node {
+    this.assertOpen();
+    const node = new Node(this, name, options);
+    this.nodes.add(node);
+    this.graphChanged();
+    return node;
+  }
+
+  /** Destroys every node, says goodbye to the peers and closes every socket and timer. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    for (const node of [...this.nodes]) await node.destroy();
+    this.closed = true;
+    await this.participant.close();
+  }
+
+  /**
+   * Resolves at the next change of the graph (a participant, endpoint or node came or went),
+   * rejects with TimeoutError after `timeout` ms or with AbortError when `signal` aborts.
+   */
+  waitForGraphChange(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted)
+        return reject(new AbortError('waiting for a graph change', options.signal.reason));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (error?: Error) => {
+        off();
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const off = this.graph.onChange(() => done());
+      const onAbort = () => done(new AbortError('waiting for a graph change', options.signal?.reason));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeout !== undefined)
+        timer = setTimeout(
+          () => done(new TimeoutError(`no graph change within ${options.timeout} ms`, options.timeout!)),
+          options.timeout,
+        );
+    });
+  }
+
+  // --- for nodes ---
+
+  /** @internal */
+  onIncompatibleQos(listener: (e: IncompatibleQosEvent) => void): () => void {
+    this.incompatibleListeners.add(listener);
+    return () => this.incompatibleListeners.delete(listener);
+  }
+
+  /** @internal A DDS writer with ROS conventions (type name, type hash in USER_DATA, QoS). */
+  createWriter(spec: EndpointSpec): RtpsWriter {
+    this.assertOpen();
+    const { qos, history } = toRtpsQos(spec.qos);
+    const typeName = rosTypeToDds(spec.rosType);
+    const w = this.participant.createWriter(
+      { topicName: spec.ddsTopic, typeName, qos, userData: this.userData(spec) },
+      history,
+    );
+    this.addLocal(w.guid, 'writer', spec.ddsTopic, typeName, spec.qos);
+    return w;
+  }
+
+  /** @internal */
+  createReader(spec: EndpointSpec, onSample: (s: DeliveredSample) => void): RtpsReader {
+    this.assertOpen();
+    const { qos } = toRtpsQos(spec.qos);
+    const typeName = rosTypeToDds(spec.rosType);
+    const r = this.participant.createReader(
+      { topicName: spec.ddsTopic, typeName, qos, userData: this.userData(spec) },
+      onSample,
+    );
+    this.addLocal(r.guid, 'reader', spec.ddsTopic, typeName, spec.qos);
+    return r;
+  }
+
+  /** @internal Withdraws a writer or reader made by createWriter/createReader. */
+  deleteEndpoint(guid: Guid): void {
+    if (this.closed) return;
+    this.participant.deleteEndpoint(guid);
+    this.graph.removeEndpoint(guid);
+  }
+
+  /** @internal A 16-byte id for Cyclone's clientid/serviceid: participant prefix + counter. */
+  nextServiceEndpointId(): Uint8Array {
+    const id = new Uint8Array(16);
+    id.set(this.participant.guidPrefix, 0);
+    new DataView(id.buffer).setUint32(12, ++this.serviceIdCounter, false);
+    return id;
+  }
+
+  /** @internal A node's endpoints changed (or it was destroyed): republish the snapshot. */
+  graphChanged(): void {
+    if (this.graphPending || this.closed) return;
+    // Coalesced: creating a node with a dozen endpoints sends one snapshot, not a dozen.
+    this.graphPending = true;
+    queueMicrotask(() => {
+      this.graphPending = false;
+      if (!this.closed) this.publishGraph();
+    });
+  }
+
+  /** @internal */
+  nodeDestroyed(node: Node): void {
+    this.nodes.delete(node);
+    this.graphChanged();
+  }
+
+  private userData(spec: EndpointSpec): Uint8Array {
+    return encodeEndpointUserData({
+      typeHash: typeHashOf(spec.rosType),
+      ...(spec.clientId ? { clientId: spec.clientId } : {}),
+      ...(spec.serviceId ? { serviceId: spec.serviceId } : {}),
+    });
+  }
+
+  private addLocal(
+    guid: Guid,
+    kind: 'writer' | 'reader',
+    topicName: string,
+    typeName: string,
+    qos: RosQos,
+  ): void {
+    const e: GraphEndpoint = {
+      guid,
+      kind,
+      topicName,
+      typeName,
+      reliable: qos.reliability !== 'BEST_EFFORT',
+      durability: qos.durability === 'TRANSIENT_LOCAL' ? 'TRANSIENT_LOCAL' : 'VOLATILE',
+    };
+    this.graph.addEndpoint(e);
+  }
+
+  private publishGraph(): void {
+    const nodes: NodeEntities[] = [...this.nodes].map((n) => n.entities());
+    const info = { gid: this.gid, nodes };
+    this.graph.updateParticipantEntities(info);
+    this.graphWriter.write(encodeParticipantEntities(info));
+  }
+
+  private onGraphSample(s: DeliveredSample): void {
+    // Our own snapshot comes back through the local match; the graph has it already.
+    if (prefixKey(s.writer.prefix) === prefixKey(this.participant.guidPrefix) || !s.payload) return;
+    try {
+      const info = decodeParticipantEntities(s.payload);
+      this.graph.updateParticipantEntities(info);
+    } catch {
+      this.malformedGraphSamples++;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DestroyedError('the context');
+  }
+}

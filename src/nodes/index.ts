@@ -1,0 +1,30 @@
+/** The ROS 2 node API: contexts, nodes and what nodes make. */
+export { type CallOptions, Client, DEFAULT_CALL_TIMEOUT_MS } from './client.js';
+export { Context, type ContextOptions } from './context.js';
+export {
+  AbortError,
+  DestroyedError,
+  MessageDecodeError,
+  ServiceCallTimeoutError,
+  ServiceNotAvailableError,
+  ServiceUnavailableError,
+  TimeoutError,
+} from './errors.js';
+export {
+  consoleSink,
+  DEFAULT_OUTPUT_FORMAT,
+  formatRecord,
+  Logger,
+  LogLevel,
+  type LogLevelName,
+  type LogLevelValue,
+  type LogRecord,
+  type LogSink,
+} from './logger.js';
+export { Node, type NodeOptions } from './node.js';
+export { Publisher } from './publisher.js';
+export type { QosInput } from './qos.js';
+export { type RequestInfo, Service, type ServiceHandler } from './service.js';
+export { type MessageCallback, type MessageInfo, Subscription } from './subscription.js';
+export { Timer } from './timer.js';
+export type { WaitOptions } from './wait.js';

@@ -1,0 +1,326 @@
+/**
+ * A ROS 2 node: a name in a namespace, and the publishers, subscriptions, services, clients and
+ * timers made through it, all on its context's participant. The node appears in the ROS graph
+ * (`ros2 node list`, `ros2 node info`) through the context's `ros_discovery_info` snapshot, and logs
+ * to the console and to `/rosout`.
+ */
+import { getCodec, type Message, type MessageInput } from '../cdr/index.js';
+import type { GraphNode, NameAndTypes } from '../rmw/graph/graph-cache.js';
+import type { NodeEntities } from '../rmw/graph/participant-entities.js';
+import {
+  expandTopicName,
+  normalizeNodeNamespace,
+  serviceToDds,
+  topicToDds,
+  validateNodeName,
+} from '../rmw/names.js';
+import { QOS_PROFILES } from '../rmw/qos-profiles.js';
+import { parseMessageType, serviceMessageTypes } from '../rmw/type-names.js';
+import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
+import { type Guid, guidKey } from '../rtps/wire/types.js';
+import { Client } from './client.js';
+import type { Context } from './context.js';
+import { DestroyedError } from './errors.js';
+import { consoleSink, Logger, LogLevel, type LogLevelName, type LogSink, nodeLoggerName } from './logger.js';
+import { Publisher } from './publisher.js';
+import { type QosInput, resolveQos } from './qos.js';
+import { Service, type ServiceHandler } from './service.js';
+import { type MessageCallback, Subscription } from './subscription.js';
+import { Timer } from './timer.js';
+
+export interface NodeOptions {
+  /** Default `/`. */
+  readonly namespace?: string;
+  /** Publish log records on `/rosout` (default true, as rclcpp). */
+  readonly enableRosout?: boolean;
+  /** Minimum severity logged; default INFO. */
+  readonly logLevel?: LogLevelName;
+  /** Where console log lines go; default rcutils's console format on stderr. */
+  readonly logSink?: LogSink;
+}
+
+type Destroyable = { destroy(): void };
+
+export class Node {
+  readonly name: string;
+  readonly namespace: string;
+  readonly logger: Logger;
+  private readonly readers = new Map<string, Guid>();
+  private readonly writers = new Map<string, Guid>();
+  private readonly owned = new Set<Destroyable>();
+  private readonly timers = new Set<Timer>();
+  private readonly cleanups: (() => void)[] = [];
+  private destroyed = false;
+
+  /** @internal Use Context.createNode. */
+  constructor(
+    private readonly context: Context,
+    name: string,
+    options: NodeOptions = {},
+  ) {
+    validateNodeName(name);
+    this.name = name;
+    this.namespace = normalizeNodeNamespace(options.namespace ?? '/');
+    const sinks: LogSink[] = [options.logSink ?? consoleSink()];
+    this.logger = new Logger(
+      nodeLoggerName(this.namespace, name),
+      sinks,
+      LogLevel[options.logLevel ?? 'INFO'],
+    );
+    if (options.enableRosout !== false) {
+      const rosout = this.createPublisher('rcl_interfaces/msg/Log', '/rosout', QOS_PROFILES.rosout);
+      sinks.push((r) => {
+        if (this.destroyed) return;
+        rosout.publish({
+          stamp: { sec: Number(r.timeNs / 1_000_000_000n), nanosec: Number(r.timeNs % 1_000_000_000n) },
+          level: r.level,
+          name: r.name,
+          msg: r.message,
+          file: '',
+          function: '',
+          line: 0,
+        });
+      });
+    }
+    this.cleanups.push(context.onIncompatibleQos((e) => this.onIncompatibleQos(e)));
+  }
+
+  /** `/ns/name`. */
+  get fullyQualifiedName(): string {
+    return this.namespace === '/' ? `/${this.name}` : `${this.namespace}/${this.name}`;
+  }
+
+  /** The fully qualified name a topic or service name resolves to for this node. */
+  resolveName(name: string, kind: 'topic name' | 'service name' = 'topic name'): string {
+    return expandTopicName(name, this.name, this.namespace, kind);
+  }
+
+  createPublisher<T extends string>(type: T, topic: string, qos?: QosInput): Publisher<T> {
+    this.assertAlive();
+    parseMessageType(type);
+    const name = this.resolveName(topic);
+    const q = resolveQos(qos, QOS_PROFILES.default);
+    const codec = getCodec(type);
+    const writer = this.context.createWriter({
+      ddsTopic: topicToDds(name, q),
+      rosType: codec.typeName,
+      qos: q,
+    });
+    const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, (p) => {
+      this.forget(p, writer.guid);
+    });
+    this.remember(pub, writer.guid, 'writer');
+    return pub;
+  }
+
+  /** A subscription that calls `callback` with each message, in order. */
+  createSubscription<T extends string>(
+    type: T,
+    topic: string,
+    callback: MessageCallback<Message<T>>,
+    qos?: QosInput,
+  ): Subscription<T> {
+    return this.makeSubscription(type, topic, callback, qos);
+  }
+
+  /** A subscription to read with `for await`: `for await (const pose of node.subscribe(...))`. */
+  subscribe<T extends string>(type: T, topic: string, qos?: QosInput): Subscription<T> {
+    return this.makeSubscription(type, topic, undefined, qos);
+  }
+
+  createService<S extends string>(
+    type: S,
+    serviceName: string,
+    handler: ServiceHandler<Message<`${S}_Request`>, MessageInput<`${S}_Response`>>,
+    qos?: QosInput,
+  ): Service<S> {
+    this.assertAlive();
+    const name = this.resolveName(serviceName, 'service name');
+    const q = resolveQos(qos, QOS_PROFILES.servicesDefault);
+    const types = serviceMessageTypes(type);
+    const topics = serviceToDds(name, q);
+    const requestCodec = getCodec(types.request);
+    const responseCodec = getCodec(types.response);
+    const serviceId = this.context.nextServiceEndpointId();
+    const replyWriter = this.context.createWriter({
+      ddsTopic: topics.reply,
+      rosType: types.response,
+      qos: q,
+      serviceId,
+    });
+    const service: Service<S> = new Service(
+      name,
+      type,
+      this.context.participant,
+      requestCodec as never,
+      responseCodec as never,
+      replyWriter,
+      handler,
+      this.logger,
+      (s) => {
+        this.forget(s, replyWriter.guid, requestReader.guid);
+      },
+    );
+    const requestReader = this.context.createReader(
+      { ddsTopic: topics.request, rosType: types.request, qos: q, serviceId },
+      service.onRequest,
+    );
+    service.attach(requestReader);
+    this.remember(service, replyWriter.guid, 'writer');
+    this.remember(service, requestReader.guid, 'reader');
+    return service;
+  }
+
+  createClient<S extends string>(type: S, serviceName: string, qos?: QosInput): Client<S> {
+    this.assertAlive();
+    const name = this.resolveName(serviceName, 'service name');
+    const q = resolveQos(qos, QOS_PROFILES.servicesDefault);
+    const types = serviceMessageTypes(type);
+    const topics = serviceToDds(name, q);
+    const clientId = this.context.nextServiceEndpointId();
+    const graph = this.context.graph;
+    const client: Client<S> = new Client(
+      name,
+      type,
+      this.context.participant,
+      getCodec(types.request) as never,
+      getCodec(types.response) as never,
+      this.logger,
+      (notify) => graph.onChange(notify),
+      (c) => {
+        stopWatching();
+        this.forget(c, requestWriter.guid, replyReader.guid);
+      },
+    );
+    const requestWriter = this.context.createWriter({
+      ddsTopic: topics.request,
+      rosType: types.request,
+      qos: q,
+      clientId,
+    });
+    const replyReader = this.context.createReader(
+      { ddsTopic: topics.reply, rosType: types.response, qos: q, clientId },
+      client.onReply,
+    );
+    client.attach(requestWriter, replyReader);
+    const stopWatching = graph.onChange(client.onGraphChange);
+    this.remember(client, requestWriter.guid, 'writer');
+    this.remember(client, replyReader.guid, 'reader');
+    return client;
+  }
+
+  /** Calls `callback` every `periodMs`, first one period from now. */
+  createTimer(periodMs: number, callback: (timer: Timer) => unknown): Timer {
+    this.assertAlive();
+    const timer = new Timer(
+      periodMs,
+      callback,
+      (error) => this.logger.error(`timer callback threw: ${(error as Error)?.stack ?? String(error)}`),
+      (t) => this.timers.delete(t),
+    );
+    this.timers.add(timer);
+    return timer;
+  }
+
+  // --- the graph ---
+
+  /** Nodes in the graph (this process's included); hidden ones (`_name`) only when asked. */
+  getNodeNames(options: { includeHidden?: boolean } = {}): GraphNode[] {
+    return this.context.graph.nodeNames().filter((n) => options.includeHidden || !n.hidden);
+  }
+
+  getTopicNamesAndTypes(): NameAndTypes[] {
+    return this.context.graph.topicNamesAndTypes();
+  }
+
+  getServiceNamesAndTypes(): NameAndTypes[] {
+    return this.context.graph.serviceNamesAndTypes();
+  }
+
+  countPublishers(topic: string): number {
+    return this.context.graph.countPublishers(this.resolveName(topic));
+  }
+
+  countSubscribers(topic: string): number {
+    return this.context.graph.countSubscribers(this.resolveName(topic));
+  }
+
+  /** @internal This node's entry in the `ros_discovery_info` snapshot. */
+  entities(): NodeEntities {
+    return {
+      namespace: this.namespace,
+      name: this.name,
+      readers: [...this.readers.values()],
+      writers: [...this.writers.values()],
+    };
+  }
+
+  /** Destroys every endpoint and timer of the node and takes it out of the graph. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    for (const t of [...this.timers]) t.cancel();
+    for (const o of [...this.owned]) o.destroy();
+    this.destroyed = true;
+    for (const c of this.cleanups) c();
+    this.context.nodeDestroyed(this);
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  private makeSubscription<T extends string>(
+    type: T,
+    topic: string,
+    callback: MessageCallback<Message<T>> | undefined,
+    qos: QosInput | undefined,
+  ): Subscription<T> {
+    this.assertAlive();
+    parseMessageType(type);
+    const name = this.resolveName(topic);
+    const q = resolveQos(qos, QOS_PROFILES.default);
+    const codec = getCodec(type);
+    const sub: Subscription<T> = new Subscription(name, type, q, codec, this.logger, callback, (s) => {
+      this.forget(s, reader.guid);
+    });
+    const reader = this.context.createReader(
+      { ddsTopic: topicToDds(name, q), rosType: codec.typeName, qos: q },
+      sub.onSample,
+    );
+    sub.attach(reader);
+    this.remember(sub, reader.guid, 'reader');
+    return sub;
+  }
+
+  private remember(owner: Destroyable, guid: Guid, kind: 'reader' | 'writer'): void {
+    this.owned.add(owner);
+    (kind === 'reader' ? this.readers : this.writers).set(guidKey(guid), guid);
+    this.context.graphChanged();
+  }
+
+  private forget(owner: Destroyable, ...guids: Guid[]): void {
+    this.owned.delete(owner);
+    for (const g of guids) {
+      const key = guidKey(g);
+      this.readers.delete(key);
+      this.writers.delete(key);
+      this.context.deleteEndpoint(g);
+    }
+    this.context.graphChanged();
+  }
+
+  private onIncompatibleQos(e: IncompatibleQosEvent): void {
+    const key = guidKey(e.local);
+    if (!this.readers.has(key) && !this.writers.has(key)) return;
+    const ours = this.writers.has(key) ? 'publisher' : 'subscription';
+    const theirs = ours === 'publisher' ? 'subscription' : 'publisher';
+    this.logger.warn(
+      `New ${theirs} discovered on topic '${e.topicName}', ${ours === 'publisher' ? 'requesting' : 'offering'} incompatible QoS. No messages will be ${ours === 'publisher' ? 'sent to' : 'received from'} it. Last incompatible policy: ${e.policy} (offered ${e.offered}, requested ${e.requested})`,
+    );
+  }
+
+  private assertAlive(): void {
+    if (this.destroyed) throw new DestroyedError(`node ${this.fullyQualifiedName}`);
+    if (this.context.isShutdown) throw new DestroyedError('the context');
+  }
+}
