@@ -1,0 +1,111 @@
+/**
+ * The tutorial's examples as a user runs them (`node dist/examples/<name>.js`, each its own
+ * process), against each other and against ros2ts nodes made here, inside the loopback-only
+ * namespace. The examples are compiled first, as `npm install` does.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Context } from '../../src/nodes/context.js';
+import { assertSandboxed } from '../support/sandbox.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const env = { ...process.env, ROS_DOMAIN_ID: '9', ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST' };
+const discovery = { domainId: 9, range: 'localhost' as const, staticPeers: [] };
+
+beforeAll(() => {
+  assertSandboxed('test/integration/examples.test.ts');
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+}, 120_000);
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly out: string[];
+  exited: Promise<number | null>;
+}
+
+const running: Run[] = [];
+const contexts: Context[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) r.child.kill('SIGKILL');
+  await Promise.all(contexts.splice(0).map((c) => c.shutdown()));
+});
+
+function run(example: string, ...args: string[]): Run {
+  const child = spawn(process.execPath, [join(root, 'dist/examples', `${example}.js`), ...args], {
+    env,
+    cwd: root,
+  });
+  const out: string[] = [];
+  child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const r = { child, out, exited };
+  running.push(r);
+  return r;
+}
+
+async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the tutorial examples', () => {
+  it('my_service_client calls my_service_server, which then drives turtle1/cmd_vel; both exit cleanly', async () => {
+    const context = await Context.create({ discovery });
+    contexts.push(context);
+    const twists: [number, number][] = [];
+    context
+      .createNode('turtle_watcher', { logSink: () => {} })
+      .createSubscription('geometry_msgs/msg/Twist', '/turtle1/cmd_vel', (t) =>
+        twists.push([t.linear.x, t.angular.z]),
+      );
+    const server = run('my_service_server');
+    const client = run('my_service_client', '--timeout', '10000');
+    expect(await client.exited).toBe(0);
+    expect(client.out.join('')).toContain("Result: success=true, message='Started drawing a circle!'");
+    await until(() => twists.length >= 2, 5000, 'two Twist messages');
+    expect(twists[0]).toEqual([0.5, 0.5]);
+    expect(server.out.join('')).toMatch(
+      /\[INFO\] \[\d+\.\d{9}\] \[my_service_server\]: Received request to draw a circle!/,
+    );
+    const started = Date.now();
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+  }, 30_000);
+
+  it('my_service_client gives up after its timeout when no server runs, naming the service', async () => {
+    const started = Date.now();
+    const client = run('my_service_client', '--timeout', '500');
+    expect(await client.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(client.out.join('')).toContain('service /draw_circle is not available after 500 ms');
+  }, 15_000);
+
+  it('spawn_turtle calls /spawn and prints the name the server returns', async () => {
+    const context = await Context.create({ discovery });
+    contexts.push(context);
+    const requests: unknown[] = [];
+    context
+      .createNode('turtlesim', { logSink: () => {} })
+      .createService('turtlesim/srv/Spawn', '/spawn', (req) => {
+        requests.push(req);
+        return { name: req.name };
+      });
+    const spawner = run('spawn_turtle', '--timeout', '10000');
+    expect(await spawner.exited).toBe(0);
+    expect(spawner.out.join('')).toContain('spawned foxy_turtle');
+    expect(requests).toEqual([{ x: 2, y: 2, theta: 0, name: 'foxy_turtle' }]);
+  }, 30_000);
+});
