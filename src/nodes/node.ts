@@ -14,7 +14,7 @@ import {
   topicToDds,
   validateNodeName,
 } from '../rmw/names.js';
-import { QOS_PROFILES } from '../rmw/qos-profiles.js';
+import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
 import { parseMessageType, serviceMessageTypes } from '../rmw/type-names.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
@@ -47,6 +47,8 @@ export class Node {
   readonly logger: Logger;
   private readonly readers = new Map<string, Guid>();
   private readonly writers = new Map<string, Guid>();
+  /** The profile each endpoint was made with, to name it when a peer's QoS does not match. */
+  private readonly profiles = new Map<string, RosQos>();
   private readonly owned = new Set<Destroyable>();
   private readonly timers = new Set<Timer>();
   private readonly cleanups: (() => void)[] = [];
@@ -109,7 +111,7 @@ export class Node {
     const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, (p) => {
       this.forget(p, writer.guid);
     });
-    this.remember(pub, writer.guid, 'writer');
+    this.remember(pub, writer.guid, 'writer', q);
     return pub;
   }
 
@@ -166,8 +168,8 @@ export class Node {
       service.onRequest,
     );
     service.attach(requestReader);
-    this.remember(service, replyWriter.guid, 'writer');
-    this.remember(service, requestReader.guid, 'reader');
+    this.remember(service, replyWriter.guid, 'writer', q);
+    this.remember(service, requestReader.guid, 'reader', q);
     return service;
   }
 
@@ -204,8 +206,8 @@ export class Node {
     );
     client.attach(requestWriter, replyReader);
     const stopWatching = graph.onChange(client.onGraphChange);
-    this.remember(client, requestWriter.guid, 'writer');
-    this.remember(client, replyReader.guid, 'reader');
+    this.remember(client, requestWriter.guid, 'writer', q);
+    this.remember(client, replyReader.guid, 'reader', q);
     return client;
   }
 
@@ -288,13 +290,14 @@ export class Node {
       sub.onSample,
     );
     sub.attach(reader);
-    this.remember(sub, reader.guid, 'reader');
+    this.remember(sub, reader.guid, 'reader', q);
     return sub;
   }
 
-  private remember(owner: Destroyable, guid: Guid, kind: 'reader' | 'writer'): void {
+  private remember(owner: Destroyable, guid: Guid, kind: 'reader' | 'writer', qos: RosQos): void {
     this.owned.add(owner);
     (kind === 'reader' ? this.readers : this.writers).set(guidKey(guid), guid);
+    this.profiles.set(guidKey(guid), qos);
     this.context.graphChanged();
   }
 
@@ -304,18 +307,26 @@ export class Node {
       const key = guidKey(g);
       this.readers.delete(key);
       this.writers.delete(key);
+      this.profiles.delete(key);
       this.context.deleteEndpoint(g);
     }
     this.context.graphChanged();
   }
 
+  /**
+   * rclcpp's incompatible-QoS warning, naming our profile and the peer's value of the policy at
+   * fault (the peer's whole profile is not on the wire: Fast DDS never sends its history).
+   */
   private onIncompatibleQos(e: IncompatibleQosEvent): void {
     const key = guidKey(e.local);
-    if (!this.readers.has(key) && !this.writers.has(key)) return;
-    const ours = this.writers.has(key) ? 'publisher' : 'subscription';
-    const theirs = ours === 'publisher' ? 'subscription' : 'publisher';
+    const ours = this.profiles.get(key);
+    if (!ours) return;
+    const weWrite = this.writers.has(key);
+    const theirs = weWrite ? 'subscription' : 'publisher';
     this.logger.warn(
-      `New ${theirs} discovered on topic '${e.topicName}', ${ours === 'publisher' ? 'requesting' : 'offering'} incompatible QoS. No messages will be ${ours === 'publisher' ? 'sent to' : 'received from'} it. Last incompatible policy: ${e.policy} (offered ${e.offered}, requested ${e.requested})`,
+      `New ${theirs} discovered on topic '${ddsToRos(e.topicName)?.name ?? e.topicName}', ${weWrite ? 'requesting' : 'offering'} incompatible QoS. ` +
+        `No messages will be ${weWrite ? 'sent to' : 'received from'} it. Last incompatible policy: ${e.policy} ` +
+        `(offered ${e.offered}, requested ${e.requested}; this ${weWrite ? 'publisher' : 'subscription'}: ${describeQos(ours)})`,
     );
   }
 

@@ -197,3 +197,25 @@ describe('ros2ts nodes over UDP', () => {
     expect(got).toContain('20 ns.chatty: hello rosout');
   });
 });
+
+describe('QoS mismatch', () => {
+  it('warns naming the policy at fault, both values and our profile, and delivers nothing', async () => {
+    const [a, b] = await Promise.all([context(), context()]);
+    const logs: LogRecord[] = [];
+    const sub = a
+      .createNode('strict_listener', { logSink: (r) => logs.push(r) })
+      .subscribe('std_msgs/msg/String', 'chatter', { reliability: 'RELIABLE' });
+    const pub = b
+      .createNode('sloppy_talker', quiet)
+      .createPublisher('std_msgs/msg/String', 'chatter', 'sensorData');
+    await until(() => logs.some((r) => r.message.includes('incompatible QoS')), 5000, 'the warning');
+    const warning = logs.find((r) => r.message.includes('incompatible QoS'))!;
+    expect(warning.level).toBe(30);
+    expect(warning.message).toContain(
+      "New publisher discovered on topic '/chatter', offering incompatible QoS",
+    );
+    expect(warning.message).toMatch(/RELIABILITY.*BEST_EFFORT.*RELIABLE, VOLATILE, KEEP_LAST\(10\)/);
+    expect(pub.subscriptionCount).toBe(0);
+    expect(sub.publisherCount).toBe(0);
+  });
+});
