@@ -8,6 +8,7 @@ import { getCodec, type Message, type MessageInput } from '../cdr/index.js';
 import type { GraphNode, NameAndTypes } from '../rmw/graph/graph-cache.js';
 import type { NodeEntities } from '../rmw/graph/participant-entities.js';
 import {
+  ddsToRos,
   expandTopicName,
   normalizeNodeNamespace,
   serviceToDds,
