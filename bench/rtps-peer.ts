@@ -3,9 +3,11 @@
  *   udp-pong <port>          echo every datagram back (raw node:dgram, the floor)
  *   ros2ts-pong              echo every sample of rt/bench_ping on rt/bench_pong
  *   ros2ts-sink <seconds>    count what arrives on rt/bench_bulk, print {"samples","bytes"}
+ *   ros2ts-add-server        a node serving example_interfaces/srv/AddTwoInts on /bench_add
  * Prints {"event":"ready"} once it is listening.
  */
 import { createSocket } from 'node:dgram';
+import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY } from './rtps-common.js';
 
@@ -46,6 +48,12 @@ if (mode === 'udp-pong') {
     say({ samples, bytes, seconds: (last - first) / 1000 });
     void p.close().then(() => process.exit(0));
   });
+} else if (mode === 'ros2ts-add-server') {
+  const context = await Context.create({ discovery: DISCOVERY });
+  const node = context.createNode('bench_add_server', { logSink: () => {} });
+  node.createService('example_interfaces/srv/AddTwoInts', '/bench_add', (req) => ({ sum: req.a + req.b }));
+  say({ event: 'ready' });
+  process.on('SIGTERM', () => void context.shutdown().then(() => process.exit(0)));
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -3,7 +3,10 @@
  * on loopback, as in real use, against the floor of any Node.js stack measured in the same run:
  * - round-trip latency of a 64 B sample, ros2ts ping-pong vs raw node:dgram ping-pong
  *   (p50/p90/p99), and ddsperf (Cyclone DDS) ping-pong when it is installed;
- * - reliable throughput, samples/s for 64 B and MB/s for 1 MB samples.
+ * - reliable throughput, samples/s for 64 B and MB/s for 1 MB samples;
+ * - the round trip of a service call (example_interfaces/srv/AddTwoInts) from a ros2ts client to
+ *   a ros2ts server in another process, through the whole node API (encode, request, handler,
+ *   reply, decode), against the same raw node:dgram ping-pong.
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -11,6 +14,7 @@ import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY } from './rtps-common.js';
 
@@ -123,6 +127,25 @@ async function ros2tsPingPong(): Promise<number[]> {
   return rtts;
 }
 
+async function serviceCalls(): Promise<number[]> {
+  const peer = await startPeer(['ros2ts-add-server']);
+  const context = await Context.create({ discovery: DISCOVERY });
+  const client = context
+    .createNode('bench_client', { logSink: () => {} })
+    .createClient('example_interfaces/srv/AddTwoInts', '/bench_add');
+  await client.waitForService({ timeout: 10_000 });
+  const rtts: number[] = [];
+  for (let i = 0; i < PINGS + 1000; i++) {
+    const t0 = process.hrtime.bigint();
+    const { sum } = await client.call({ a: BigInt(i), b: 1n }, { timeout: 5000 });
+    if (sum !== BigInt(i) + 1n) throw new Error(`wrong sum ${sum} for call ${i}`);
+    if (i >= 1000) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  await context.shutdown();
+  await stopPeer(peer);
+  return rtts;
+}
+
 async function ros2tsThroughput(
   size: number,
   window: number,
@@ -175,6 +198,7 @@ async function main(): Promise<void> {
   const udp = percentiles(await udpPingPong());
   const ours = percentiles(await ros2tsPingPong());
   const dds = await ddsperfPingPong();
+  const calls = percentiles(await serviceCalls());
   for (const q of ['p50', 'p90', 'p99'] as const) {
     rows.push({
       case: 'ping-pong 64 B, two processes',
@@ -184,6 +208,17 @@ async function main(): Promise<void> {
       baseline: 'raw node:dgram ping-pong',
       baseline_value: udp[q],
       ratio: ours[q] / udp[q],
+    });
+  }
+  for (const q of ['p50', 'p90', 'p99'] as const) {
+    rows.push({
+      case: 'service call AddTwoInts, two processes',
+      metric: `round trip ${q}`,
+      value: calls[q],
+      unit: 'µs',
+      baseline: 'raw node:dgram ping-pong',
+      baseline_value: udp[q],
+      ratio: calls[q] / udp[q],
     });
   }
   if (dds) {

@@ -47,6 +47,8 @@ export class Client<S extends string = string> {
   /** What Cyclone servers echo in their reply header: ours, random, as Cyclone's is opaque. */
   private readonly cycloneGuid = randomBytes(8).readBigUInt64LE();
   private nextId = 1;
+  /** The related sample identity every request carries (our reply reader): the same each time. */
+  private inlineQos: Uint8Array | undefined;
   private destroyed = false;
   /** Replies that matched no pending call (late, duplicate, or another client's). */
   unmatchedReplies = 0;
@@ -106,12 +108,16 @@ export class Client<S extends string = string> {
     const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT_MS;
     const started = Date.now();
     const encoded = this.requestCodec.encode(request);
-    const available = await waitUntil(
-      () => this.isServiceAvailable() || this.destroyed,
-      this.subscribeGraph,
-      `the call to ${this.name}`,
-      { timeout, ...(options.signal ? { signal: options.signal } : {}) },
-    );
+    if (options.signal?.aborted) throw new AbortError(`the call to ${this.name}`, options.signal.reason);
+    // The usual case, a server already there, goes straight on (no extra turn of the loop).
+    const available =
+      this.isServiceAvailable() ||
+      (await waitUntil(
+        () => this.isServiceAvailable() || this.destroyed,
+        this.subscribeGraph,
+        `the call to ${this.name}`,
+        { timeout, ...(options.signal ? { signal: options.signal } : {}) },
+      ));
     if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
     if (!available) throw new ServiceCallTimeoutError(this.name, timeout, false);
     const id = this.nextId++;
@@ -205,7 +211,8 @@ export class Client<S extends string = string> {
       (flavorOf(this.participant, reader.prefix) === 'cyclone' ? cyclone : fastdds).push(reader);
     }
     if (fastdds.length > 0) {
-      const sn = this.requestWriter!.write(encoded, requestInlineQos(this.replyReader!.guid), fastdds);
+      this.inlineQos ??= requestInlineQos(this.replyReader!.guid);
+      const sn = this.requestWriter!.write(encoded, this.inlineQos, fastdds);
       pending.fastddsSn = sn;
       this.byFastddsSn.set(sn, id);
     }

@@ -110,7 +110,9 @@ export class Service<S extends string = string> {
     }
     let response: MessageInput<`${S}_Response`>;
     try {
-      response = await this.handler(request, info);
+      const r = this.handler(request, info);
+      // A synchronous handler's answer goes out in the same turn of the loop.
+      response = r instanceof Promise ? await r : r;
     } catch (error) {
       this.stats.failures++;
       this.logger.error(
@@ -129,14 +131,16 @@ export class Service<S extends string = string> {
       );
       return;
     }
-    const ready = await waitUntil(
-      () => targets().length > 0,
-      () => () => {},
-      'reply',
-      {
-        timeout: REPLY_MATCH_WAIT_MS,
-      },
-    );
+    const ready =
+      targets().length > 0 ||
+      (await waitUntil(
+        () => targets().length > 0,
+        () => () => {},
+        'reply',
+        {
+          timeout: REPLY_MATCH_WAIT_MS,
+        },
+      ));
     if (!ready || this.destroyed) {
       this.stats.undeliverable++;
       this.logger.warn(
