@@ -43,6 +43,11 @@ export type WriterAction =
 
 interface ReaderState {
   readonly reliable: boolean;
+  /**
+   * The first change owed to it: 1 for TRANSIENT_LOCAL, else the next one written after it
+   * matched. Anything below that it asks for gets a GAP.
+   */
+  readonly startSN: number;
   /** Whether it ever sent an ACKNACK: until then it may not know us yet, so we keep telling it. */
   heard: boolean;
   /** Every sequence number below this is acknowledged by the reader. */
@@ -75,9 +80,11 @@ export class StatefulWriter {
    */
   addReader(key: string, reliable: boolean, now: number): WriterAction[] {
     const fromStart = this.options.transientLocal;
+    const startSN = fromStart ? 1 : this.history.lastSN + 1;
     const state: ReaderState = {
       reliable: reliable && this.options.reliable,
-      ackedBelow: fromStart ? 1 : this.history.lastSN + 1,
+      startSN,
+      ackedBelow: startSN,
       requested: new Set(),
       lastAckNackCount: Number.NEGATIVE_INFINITY,
       heard: false,
@@ -85,6 +92,11 @@ export class StatefulWriter {
     this.readers.set(key, state);
     this.reliableKeys = this.allKeys = undefined;
     const actions: WriterAction[] = [];
+    if (!fromStart && state.reliable && startSN > 1) {
+      // Our HEARTBEATs announce the whole history; a VOLATILE reader must not wait for what was
+      // written before it came (it would hold back everything after, forever).
+      actions.push({ kind: 'gap', reader: key, from: 1, to: startSN - 1 });
+    }
     if (fromStart) {
       for (const change of this.history.values()) {
         if (isFor(change, key)) actions.push({ kind: 'data', readers: [key], change });
@@ -145,7 +157,8 @@ export class StatefulWriter {
     r.heard = true;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
     for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
-    for (const sn of missing) if (sn >= r.ackedBelow && sn <= this.history.lastSN) r.requested.add(sn);
+    for (const sn of missing)
+      if ((sn >= r.ackedBelow || sn < r.startSN) && sn <= this.history.lastSN) r.requested.add(sn);
     if (r.requested.size > 0) this.resendDue ??= now + this.options.nackResponseDelayMs;
     this.trimHistory();
   }
@@ -187,8 +200,11 @@ export class StatefulWriter {
         if (r.requested.size === 0) continue;
         let gap: { from: number; to: number } | undefined;
         for (const sn of [...r.requested].sort((a, b) => a - b)) {
-          const change = this.history.get(sn);
+          const change = sn < r.startSN ? undefined : this.history.get(sn);
           if (change && isFor(change, key)) {
+            // In sequence order: a GAP below a resent change goes first.
+            if (gap) actions.push({ kind: 'gap', reader: key, ...gap });
+            gap = undefined;
             actions.push({ kind: 'data', readers: [key], change });
             continue;
           }

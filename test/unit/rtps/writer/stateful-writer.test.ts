@@ -46,7 +46,7 @@ describe('StatefulWriter', () => {
     for (let i = 0; i < 4; i++) w.write({ payload, timestampMs: 0 }, 0);
     w.onAckNack('r1', 1, [1, 2, 3, 4], 1, 10);
     expect(w.poll(14)).toEqual([]);
-    expect(kinds(w.poll(15))).toEqual(['data 3', 'data 4', 'gap 1-2', 'hb 3-4 F']);
+    expect(kinds(w.poll(15))).toEqual(['gap 1-2', 'data 3', 'data 4', 'hb 3-4 F']);
     w.onAckNack('r1', 5, [], 2, 20);
     expect(w.allAcknowledged()).toBe(true);
   });
@@ -62,7 +62,7 @@ describe('StatefulWriter', () => {
     expect(w.nextDeadline()).toBeUndefined();
   });
 
-  it('gives a late-joining TRANSIENT_LOCAL reader what history holds, and a VOLATILE one nothing', () => {
+  it('gives a late-joining TRANSIENT_LOCAL reader what history holds, and a VOLATILE one a GAP for it', () => {
     const h = new WriterHistory({ kind: 'keep-last', depth: 2 });
     const w = new StatefulWriter(h, {
       reliable: true,
@@ -74,9 +74,26 @@ describe('StatefulWriter', () => {
     expect(kinds(w.addReader('late', true, 0))).toEqual(['data 2', 'data 3', 'gap 1-1', 'hb 2-3']);
     const v = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 2 }));
     v.write({ payload, timestampMs: 0 }, 0);
-    expect(kinds(v.addReader('late', true, 0))).toEqual(['hb 1-1']);
+    // The HEARTBEAT announces 1, so the GAP must say 1 is not for it, or it would wait for it.
+    expect(kinds(v.addReader('late', true, 0))).toEqual(['gap 1-1', 'hb 1-1']);
     v.onAckNack('late', 1, [], 1, 0); // it has nothing to acknowledge: 1 was before its time
     expect(v.allAcknowledged()).toBe(true);
+  });
+
+  it('answers a VOLATILE reader asking for changes from before its time with a GAP', () => {
+    const v = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }), {
+      reliable: true,
+      transientLocal: false,
+      heartbeatPeriodMs: 100,
+      nackResponseDelayMs: 0,
+    });
+    v.write({ payload, timestampMs: 0 }, 0);
+    v.write({ payload, timestampMs: 0 }, 0);
+    v.addReader('late', true, 0);
+    v.write({ payload, timestampMs: 0 }, 0);
+    // It lost the first GAP and the new change: it asks for all three.
+    v.onAckNack('late', 1, [1, 2, 3], 2, 0);
+    expect(kinds(v.poll(1)).filter((k) => !k.startsWith('hb'))).toEqual(['gap 1-2', 'data 3']);
   });
 
   it('drops KEEP_ALL changes once every reliable reader acknowledged them', () => {
