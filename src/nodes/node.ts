@@ -23,6 +23,8 @@ import { Client } from './client.js';
 import type { Context } from './context.js';
 import { DestroyedError } from './errors.js';
 import { consoleSink, Logger, LogLevel, type LogLevelName, type LogSink, nodeLoggerName } from './logger.js';
+import { declareUseSimTime, startParameterServices } from './parameter-services.js';
+import { type ParameterDescriptorInput, ParameterStore, type ParameterValueInput } from './parameters.js';
 import { Publisher } from './publisher.js';
 import { type QosInput, resolveQos } from './qos.js';
 import { Service, type ServiceHandler } from './service.js';
@@ -38,6 +40,15 @@ export interface NodeOptions {
   readonly logLevel?: LogLevelName;
   /** Where console log lines go; default rcutils's console format on stderr. */
   readonly logSink?: LogSink;
+  /** Values that replace the defaults of parameters when they are declared (as `--ros-args -p`). */
+  readonly parameterOverrides?: Record<string, ParameterValueInput>;
+  /** Let `setParameters` create parameters that were never declared (rclcpp's option). */
+  readonly allowUndeclaredParameters?: boolean;
+  readonly automaticallyDeclareParametersFromOverrides?: boolean;
+  /** The six parameter services `ros2 param` uses (default true, as rclcpp). */
+  readonly startParameterServices?: boolean;
+  /** Events on `/parameter_events` for every change (default true). */
+  readonly startParameterEventPublisher?: boolean;
 }
 
 type Destroyable = { destroy(): void };
@@ -46,6 +57,8 @@ export class Node {
   readonly name: string;
   readonly namespace: string;
   readonly logger: Logger;
+  /** Declared parameters: `node.parameters.declare('speed', 1.5)`, `get`, `set`, `onSetParameters`... */
+  readonly parameters: ParameterStore;
   private readonly readers = new Map<string, Guid>();
   private readonly writers = new Map<string, Guid>();
   /** The profile each endpoint was made with, to name it when a peer's QoS does not match. */
@@ -86,6 +99,25 @@ export class Node {
       });
     }
     this.cleanups.push(context.onIncompatibleQos((e) => this.onIncompatibleQos(e)));
+    // rclcpp's order: services and event publisher, then overrides, then use_sim_time.
+    this.parameters = new ParameterStore({
+      allowUndeclared: options.allowUndeclaredParameters ?? false,
+      overrides: options.parameterOverrides ?? {},
+      onListenerError: (e) =>
+        this.logger.error(`parameter listener threw: ${(e as Error)?.stack ?? String(e)}`),
+    });
+    const parameterServices = startParameterServices(this, this.parameters, {
+      services: options.startParameterServices !== false,
+      events: options.startParameterEventPublisher !== false,
+    });
+    this.cleanups.push(() => parameterServices.destroy());
+    if (options.automaticallyDeclareParametersFromOverrides) this.parameters.declareFromOverrides();
+    declareUseSimTime(this.parameters);
+  }
+
+  /** Declares a parameter (see ParameterStore.declare) and returns its value. */
+  declareParameter(name: string, defaultValue?: ParameterValueInput, descriptor?: ParameterDescriptorInput) {
+    return this.parameters.declare(name, defaultValue, descriptor);
   }
 
   /** `/ns/name`. */

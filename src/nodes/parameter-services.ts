@@ -32,6 +32,7 @@ import {
   parameterValueToMsg,
   type SetParametersResult,
 } from './parameters.js';
+import type { Publisher } from './publisher.js';
 
 export interface ParameterServicesOptions {
   /** Serve the six parameter services (rclcpp's `start_parameter_services`, default true). */
@@ -41,6 +42,8 @@ export interface ParameterServicesOptions {
 }
 
 export interface ParameterServices {
+  /** The `/parameter_events` publisher (undefined with `events: false`). */
+  readonly eventPublisher: Publisher<'rcl_interfaces/msg/ParameterEvent'> | undefined;
   destroy(): void;
 }
 
@@ -65,6 +68,7 @@ export function startParameterServices(
 ): ParameterServices {
   const owned: { destroy(): void }[] = [];
   let stopListening = () => {};
+  let eventPublisher: Publisher<'rcl_interfaces/msg/ParameterEvent'> | undefined;
 
   const attempt = (what: string, set: () => SetParametersResult): SetParametersResult => {
     try {
@@ -136,6 +140,7 @@ export function startParameterServices(
       'parameterEvents',
     );
     owned.push(publisher);
+    eventPublisher = publisher;
     const toMsgs = (ps: readonly Parameter[]) => ps.map(parameterToMsg);
     stopListening = store.onChange((e: ParameterChangeEvent) => {
       if (node.isDestroyed) return;
@@ -156,6 +161,7 @@ export function startParameterServices(
 
   let destroyed = false;
   return {
+    eventPublisher,
     destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -50,6 +50,20 @@ describe('ros2ts nodes over UDP', () => {
     expect(got).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
+  it('deliver to a subscription that joins after the publisher already published (VOLATILE)', async () => {
+    const [a, b] = await Promise.all([context(), context()]);
+    const pub = a.createNode('early_talker', quiet).createPublisher('std_msgs/msg/String', 'late_join');
+    pub.publish({ data: 'before anyone listened' });
+    const got: string[] = [];
+    b.createNode('late_listener', quiet).createSubscription('std_msgs/msg/String', 'late_join', (m) =>
+      got.push(m.data),
+    );
+    await until(() => pub.subscriptionCount === 1, 5000, 'matching');
+    pub.publish({ data: 'after' });
+    await until(() => got.length > 0, 5000, 'the message published after matching');
+    expect(got).toEqual(['after']);
+  });
+
   it('read a topic with for-await', async () => {
     const [a, b] = await Promise.all([context(), context()]);
     const pub = a.createNode('talker', quiet).createPublisher('std_msgs/msg/String', 'chatter');
@@ -175,7 +189,9 @@ describe('ros2ts nodes over UDP', () => {
       ]),
     );
     const info = b.graph.nodeInfo('/', 'my_service_server');
-    expect(info?.serviceServers.map((s) => s.name)).toEqual(['/draw_circle']);
+    expect(info?.serviceServers.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['/draw_circle', '/my_service_server/get_parameters']),
+    );
     expect(info?.publishers.map((p) => p.name)).toEqual(
       expect.arrayContaining(['/turtle1/cmd_vel', '/rosout']),
     );
