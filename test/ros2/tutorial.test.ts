@@ -126,6 +126,36 @@ describe.runIf(available).each(RMWS)('real ROS 2 over %s', (rmw) => {
     expect(poses[0]).toBeCloseTo(2, 3);
   }, 90_000);
 
+  it('the real ros2 CLI drives the ros2ts turtlesim: service call /spawn, topic pub cmd_vel', async () => {
+    const sim = background(
+      rmw,
+      `node ${join(root, 'dist/src/cli/main.js')} run turtlesim turtlesim_node --no-web`,
+    );
+    await until(
+      () => sim.out().includes('Spawning turtle [turtle1]'),
+      20_000,
+      'the ros2ts turtlesim to start',
+    );
+    const spawn = await ros(
+      rmw,
+      `ros2 service call /spawn turtlesim/srv/Spawn "{x: 2, y: 2, theta: 0, name: 'foxy_turtle'}"`,
+    );
+    expect(spawn.code, spawn.out).toBe(0);
+    expect(spawn.out).toContain("turtlesim.srv.Spawn_Response(name='foxy_turtle')");
+    const context = await Context.create({ discovery: { domainId: DOMAIN } });
+    contexts.push(context);
+    const speeds: number[] = [];
+    context
+      .createNode('pose_reader', { logSink: () => {} })
+      .createSubscription('turtlesim/msg/Pose', '/turtle1/pose', (p) => speeds.push(p.angular_velocity));
+    const pub = await ros(
+      rmw,
+      'ros2 topic pub -t 3 -w 1 /turtle1/cmd_vel geometry_msgs/msg/Twist "{linear: {x: 2.0}, angular: {z: 1.8}}"',
+    );
+    expect(pub.code, pub.out).toBe(0);
+    await until(() => speeds.some((v) => Math.abs(v - 1.8) < 1e-5), 20_000, 'turtle1 to turn at 1.8 rad/s');
+  }, 90_000);
+
   it('the tutorial server drives the real turtlesim', async () => {
     const sim = background(rmw, 'ros2 run turtlesim turtlesim_node');
     await until(() => sim.out().includes('Spawning turtle [turtle1]'), 20_000, 'turtlesim to start');
