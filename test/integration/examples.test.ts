@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '../../src/nodes/context.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const env = { ...process.env, ROS_DOMAIN_ID: '9', ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST' };
@@ -50,14 +51,6 @@ function run(example: string, ...args: string[]): Run {
   const r = { child, out, exited };
   running.push(r);
   return r;
-}
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('the tutorial examples', () => {

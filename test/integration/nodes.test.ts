@@ -4,37 +4,20 @@
  *
  *   scripts/netns-run npx vitest run test/integration/nodes.test.ts
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../src/nodes/context.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ServiceCallTimeoutError,
   ServiceNotAvailableError,
   ServiceUnavailableError,
 } from '../../src/nodes/errors.js';
 import type { LogRecord } from '../../src/nodes/logger.js';
+import { contexts, quiet } from '../support/contexts.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 beforeAll(() => assertSandboxed('test/integration/nodes.test.ts'));
 
-const discovery = { domainId: 7, range: 'localhost' as const, staticPeers: [] };
-const open: Context[] = [];
-async function context(): Promise<Context> {
-  const c = await Context.create({ discovery });
-  open.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.shutdown()));
-});
-const quiet = { logSink: () => {} };
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const { context } = contexts(7);
 
 describe('ros2ts nodes over UDP', () => {
   it('publish Twist messages that a subscription in another context receives in order', async () => {

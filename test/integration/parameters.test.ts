@@ -4,9 +4,8 @@
  *
  *   scripts/netns-run npx vitest run test/integration/parameters.test.ts
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { rcl_interfaces__msg__ParameterEvent } from '../../src/cdr/index.js';
-import { Context } from '../../src/nodes/context.js';
 import { declareUseSimTime, startParameterServices } from '../../src/nodes/parameter-services.js';
 import {
   ParameterStore,
@@ -15,29 +14,13 @@ import {
   parameterValueToMsg,
   toParameterValue,
 } from '../../src/nodes/parameters.js';
+import { contexts, quiet } from '../support/contexts.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 beforeAll(() => assertSandboxed('test/integration/parameters.test.ts'));
 
-const discovery = { domainId: 8, range: 'localhost' as const, staticPeers: [] };
-const open: Context[] = [];
-async function context(): Promise<Context> {
-  const c = await Context.create({ discovery });
-  open.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.shutdown()));
-});
-const quiet = { logSink: () => {} };
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const { context } = contexts(8);
 
 const value = (v: Parameters<typeof toParameterValue>[0]) => parameterValueToMsg(toParameterValue(v));
 

@@ -7,18 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { durationFromMillis } from '../../src/rtps/discovery-data/duration.js';
 import { RtpsParticipant } from '../../src/rtps/participant/participant.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 beforeAll(() => assertSandboxed('test/integration/participant-udp.test.ts'));
 
 const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('participants over UDP', () => {
   it('probe distinct participant ids, discover each other, and carry 10,000 samples, a 4 MB one and a 16 MB one in order', async () => {

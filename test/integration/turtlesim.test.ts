@@ -13,6 +13,7 @@ import { runTurtlesimNode } from '../../src/turtlesim/main.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
 import { WORLD_CENTER } from '../../src/turtlesim/world.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 beforeAll(() => assertSandboxed('test/integration/turtlesim.test.ts'));
 
@@ -29,14 +30,6 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.shutdown()));
 });
 const quiet = { logSink: () => {} };
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function setup() {
   const [a, b] = await Promise.all([context(), context()]);

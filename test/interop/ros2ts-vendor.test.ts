@@ -14,6 +14,7 @@ import { durationFromMillis } from '../../src/rtps/discovery-data/duration.js';
 import type { QosPolicies } from '../../src/rtps/discovery-data/qos.js';
 import { RtpsParticipant, type RtpsWriter } from '../../src/rtps/participant/participant.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 import {
   buildPeer,
   killAllPeers,
@@ -47,14 +48,6 @@ function check(bytes: Uint8Array): { seq: number; good: boolean } {
 
 const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
 const LATCHED = { ...RELIABLE, durability: 'TRANSIENT_LOCAL' as const };
-
-async function until(cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let domain = 20;
 async function participant(): Promise<RtpsParticipant> {

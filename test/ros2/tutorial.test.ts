@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '../../src/nodes/context.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const SETUP = process.env['ROS2_SETUP'];
 const RMWS = ['rmw_fastrtps_cpp', 'rmw_cyclonedds_cpp'] as const;
@@ -71,14 +72,6 @@ function background(rmw: string, command: string): { out: () => string } {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   return { out: () => out };
-}
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe.runIf(available).each(RMWS)('real ROS 2 over %s', (rmw) => {

@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '../../../src/nodes/context.js';
 import type { Guid } from '../../../src/rtps/wire/types.js';
 import { assertSandboxed } from '../../support/sandbox.js';
+import { until } from '../../support/until.js';
 import {
   buildRmwPeer,
   graphNodes,
@@ -47,14 +48,6 @@ afterEach(async () => {
 let counter = 0;
 const unique = (what: string) => `${what}_${process.pid}_${++counter}`;
 const gidHex = (g: Guid) => Buffer.from(g.prefix).toString('hex') + g.entityId.toString(16).padStart(8, '0');
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(VENDORS)('ros2ts and the %s rmw peer', (vendor) => {
   it(`a ros2ts client calls the ${vendor} Trigger server`, async () => {
