@@ -39,25 +39,28 @@
  * Every peer opens DDS sockets, so `startPeer` refuses to run outside the loopback-only network
  * namespace of scripts/netns-run.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildCached } from '../support/native-build.js';
 import { assertSandboxed } from '../support/sandbox.js';
+import {
+  killAllPeerProcesses,
+  type PeerLine,
+  type PeerRecipe,
+  type PeerResult,
+  peerBuilder,
+  runBuildStep as run,
+  type SpawnedPeer,
+  spawnPeerProcess,
+  type Vendor,
+} from './peer-process.js';
 
-export type Vendor = 'fastdds' | 'cyclone';
-export const VENDORS: readonly Vendor[] = ['fastdds', 'cyclone'];
+export { type PeerLine, type PeerResult, VENDORS, type Vendor } from './peer-process.js';
 
 /** The DDS type name both vendors register for peer.idl's struct. */
 export const PEER_TYPE_NAME = 'interop::InteropSample';
-
-/** One JSON object a peer printed. */
-export type PeerLine = { readonly event?: string } & Readonly<Record<string, unknown>>;
 
 export interface PeerOptions {
   readonly topic: string;
@@ -120,43 +123,19 @@ export interface PubSummary {
   readonly elapsedMs: number;
 }
 
-export interface PeerResult {
-  /** Exit code, or null when ended by a signal. */
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly lines: readonly PeerLine[];
-  /** Lines on stdout that were not JSON objects (vendor log output, if any). */
-  readonly text: readonly string[];
-  readonly stderr: string;
-}
-
-export interface PeerProcess {
-  readonly vendor: Vendor;
-  readonly args: readonly string[];
-  readonly pid: number | undefined;
-  /** JSON lines printed so far. */
-  readonly lines: readonly PeerLine[];
-  /** The first line with this event (already printed or still to come); rejects on timeout or exit. */
-  waitFor(event: string, timeoutMs: number): Promise<PeerLine>;
+/** A running peer; `waitFor`, `events`, `result`, `kill` as in `SpawnedPeer`. */
+export interface PeerProcess extends SpawnedPeer {
   /** Writes "go" to stdin, for a publisher started with `awaitGo`. */
   go(): void;
-  result(): Promise<PeerResult>;
-  kill(signal?: NodeJS.Signals): void;
 }
 
 /** peer.idl and the two programs sit beside this file. */
 const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE_ROOT = join(tmpdir(), 'ros2ts-interop');
 
-interface Recipe {
-  readonly source: string;
-  readonly packages: string;
-  compile(dir: string): Promise<void>;
-}
-
-const RECIPES: Record<Vendor, Recipe> = {
+const RECIPES: Record<Vendor, PeerRecipe> = {
   fastdds: {
-    source: 'fastdds-peer.cpp',
+    files: ['peer.idl', 'fastdds-peer.cpp'],
     packages: 'libfastrtps-dev, libfastcdr-dev and fastddsgen (with a Java runtime)',
     async compile(dir) {
       await mkdir(join(dir, 'gen'));
@@ -175,7 +154,7 @@ const RECIPES: Record<Vendor, Recipe> = {
     },
   },
   cyclone: {
-    source: 'cyclone-peer.c',
+    files: ['peer.idl', 'cyclone-peer.c'],
     packages: 'cyclonedds-dev and cyclonedds-tools (idlc)',
     async compile(dir) {
       await mkdir(join(dir, 'gen'));
@@ -189,86 +168,20 @@ const RECIPES: Record<Vendor, Recipe> = {
   },
 };
 
-/** Debian packages by command, for a command that is missing. */
-const TOOL_PACKAGES: Record<string, string> = {
-  fastddsgen: 'fastddsgen (and a Java runtime, default-jre-headless)',
-  'g++': 'g++',
-  idlc: 'cyclonedds-tools',
-  gcc: 'gcc',
-};
-
-const builds = new Map<Vendor, Promise<string>>();
-const built = new Map<Vendor, string>();
+const builder = peerBuilder({
+  what: 'interop peer',
+  sourceDir: SOURCE_DIR,
+  cacheRoot: CACHE_ROOT,
+  recipes: RECIPES,
+});
 
 /**
  * Builds the vendor's peer (or finds it in the cache, keyed by a hash of its sources and build
  * steps); returns the executable's path. Concurrent callers share one build.
  */
 export function buildPeer(vendor: Vendor): Promise<string> {
-  let pending = builds.get(vendor);
-  if (!pending) {
-    pending = buildInto(vendor).then((exe) => {
-      built.set(vendor, exe);
-      return exe;
-    });
-    builds.set(vendor, pending);
-    pending.catch(() => builds.delete(vendor));
-  }
-  return pending;
+  return builder.build(vendor);
 }
-
-async function buildInto(vendor: Vendor): Promise<string> {
-  const recipe = RECIPES[vendor];
-  const files = ['peer.idl', recipe.source];
-  const texts = await Promise.all(files.map((f) => readFile(join(SOURCE_DIR, f), 'utf8')));
-  const hash = createHash('sha256').update(`${vendor}\0${recipe.compile.toString()}`);
-  files.forEach((f, i) => {
-    hash.update(`\0${f}\0${texts[i]}`);
-  });
-  return buildCached({
-    cacheRoot: CACHE_ROOT,
-    key: `${vendor}-${hash.digest('hex').slice(0, 20)}`,
-    label: vendor,
-    files: Object.fromEntries(files.map((f, i) => [f, texts[i]!])),
-    exeName: 'peer',
-    async compile(dir) {
-      try {
-        await recipe.compile(dir);
-      } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        throw new Error(
-          `building the ${vendor} interop peer failed (it needs the Debian packages ${recipe.packages}): ${why}`,
-          { cause: e },
-        );
-      }
-    },
-  });
-}
-
-function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => out.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'ENOENT'
-          ? new Error(`${cmd} not found: install the Debian package ${TOOL_PACKAGES[cmd] ?? cmd}`)
-          : e,
-      ),
-    );
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else {
-        const output = Buffer.concat(out).toString('utf8').slice(-4000);
-        reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output}`));
-      }
-    });
-  });
-}
-
-const running = new Set<ChildProcessWithoutNullStreams>();
 
 /**
  * Starts a built peer (see `buildPeer`) with these arguments (`peerArgs` makes them). Throws
@@ -280,103 +193,20 @@ export function startPeer(
   env?: Record<string, string>,
 ): PeerProcess {
   assertSandboxed('test/interop');
-  const exe = built.get(vendor);
+  const exe = builder.built(vendor);
   if (exe === undefined)
     throw new Error(`the ${vendor} peer is not built: await buildPeer('${vendor}') first`);
-  const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  running.add(child);
-  const lines: PeerLine[] = [];
-  const text: string[] = [];
-  const stderr: Buffer[] = [];
-  const listeners = new Set<() => void>();
-  let exited = false;
-  const notify = () => {
-    for (const l of [...listeners]) l();
-  };
-  child.stderr.on('data', (b: Buffer) => stderr.push(b));
-  child.stdin.on('error', () => {
-    // The peer may have exited; result() reports that.
-  });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const parsed = parseLine(line);
-    if (parsed) lines.push(parsed);
-    else text.push(line);
-    notify();
-  });
-  const done = new Promise<PeerResult>((resolve, reject) => {
-    child.on('error', (e) => {
-      exited = true;
-      running.delete(child);
-      notify();
-      reject(e);
-    });
-    // 'close' comes after stdout has ended, so every line is in.
-    child.on('close', (code, signal) => {
-      exited = true;
-      running.delete(child);
-      notify();
-      resolve({ code, signal, lines, text, stderr: Buffer.concat(stderr).toString('utf8') });
-    });
-  });
-  done.catch(() => {
-    // Reported through result() and waitFor().
-  });
-  const describe = () =>
-    `${vendor} ${args.join(' ')}: stdout ${JSON.stringify(lines).slice(-1500)} ${text.join('\n').slice(-500)} ` +
-    `stderr ${Buffer.concat(stderr).toString('utf8').slice(-1500)}`;
-
-  return {
-    vendor,
-    args,
-    pid: child.pid,
-    lines,
-    waitFor(event, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = lines.find((l) => l.event === event);
-          if (hit) finish(() => resolve(hit));
-          else if (exited) finish(() => reject(new Error(`peer exited before "${event}": ${describe()}`)));
-        };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error(`no "${event}" within ${timeoutMs} ms: ${describe()}`))),
-          timeoutMs,
-        );
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          settle();
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    go() {
-      child.stdin.write('go\n');
-    },
-    result: () => done,
-    kill(signal = 'SIGTERM') {
-      if (!exited) child.kill(signal);
-    },
-  };
+  const peer = spawnPeerProcess(vendor, exe, args, env);
+  return { ...peer, go: () => peer.send('go') };
 }
 
 /** Kills every peer still running (for afterEach). */
 export function killAllPeers(): void {
-  for (const child of running) child.kill('SIGKILL');
+  killAllPeerProcesses();
 }
 
 function lastWith(result: PeerResult, key: string): PeerLine | undefined {
   return [...result.lines].reverse().find((l) => key in l);
-}
-
-function parseLine(line: string): PeerLine | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as PeerLine;
-  } catch {
-    // Not JSON: vendor log output.
-  }
-  return undefined;
 }
 
 /** The subscriber's final summary line; throws if it is missing or malformed. */

@@ -62,20 +62,24 @@
  * Every peer opens DDS sockets, so `startRmwPeer` refuses to run outside the loopback-only network
  * namespace of scripts/netns-run.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildCached } from '../../support/native-build.js';
 import { assertSandboxed } from '../../support/sandbox.js';
-import type { PeerLine, PeerResult, Vendor } from '../peers.js';
+import {
+  killAllPeerProcesses,
+  type PeerLine,
+  type PeerRecipe,
+  peerBuilder,
+  runBuildStep as run,
+  type SpawnedPeer,
+  spawnPeerProcess,
+  type Vendor,
+} from '../peer-process.js';
 
-export type { PeerLine, PeerResult, Vendor } from '../peers.js';
-export { VENDORS } from '../peers.js';
+export { type PeerLine, type PeerResult, VENDORS, type Vendor } from '../peer-process.js';
 
 export type RmwCommand = 'trigger-server' | 'trigger-client' | 'twist-pub' | 'twist-sub' | 'graph';
 
@@ -157,33 +161,13 @@ export const hasNode =
   (line: PeerLine): boolean =>
     graphNodes(line).some((n) => n.name === name);
 
-export interface RmwPeer {
-  readonly vendor: Vendor;
-  readonly args: readonly string[];
-  readonly pid: number | undefined;
-  /** JSON lines printed so far. */
-  readonly lines: readonly PeerLine[];
-  /**
-   * The first line with this event (and, if given, matching `match`), already printed or still
-   * to come; rejects on timeout or when the peer exits first.
-   */
-  waitFor(event: string, timeoutMs: number, match?: (line: PeerLine) => boolean): Promise<PeerLine>;
-  /** The lines with this event printed so far. */
-  events(event: string): PeerLine[];
-  result(): Promise<PeerResult>;
-  kill(signal?: NodeJS.Signals): void;
-}
+/** A running rmw peer (see `SpawnedPeer`). */
+export type RmwPeer = SpawnedPeer;
 
 const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE_ROOT = join(tmpdir(), 'ros2ts-rmw-peers');
 
-interface Recipe {
-  readonly files: readonly string[];
-  readonly packages: string;
-  compile(dir: string): Promise<void>;
-}
-
-const RECIPES: Record<Vendor, Recipe> = {
+const RECIPES: Record<Vendor, PeerRecipe> = {
   fastdds: {
     files: ['ros_msgs.idl', 'trigger_fastdds.idl', 'fastdds-rmw-peer.cpp'],
     packages: 'libfastrtps-dev, libfastcdr-dev and fastddsgen (with a Java runtime)',
@@ -226,84 +210,20 @@ const RECIPES: Record<Vendor, Recipe> = {
   },
 };
 
-const TOOL_PACKAGES: Record<string, string> = {
-  fastddsgen: 'fastddsgen (and a Java runtime, default-jre-headless)',
-  'g++': 'g++',
-  idlc: 'cyclonedds-tools',
-  gcc: 'gcc',
-};
-
-const builds = new Map<Vendor, Promise<string>>();
-const built = new Map<Vendor, string>();
+const builder = peerBuilder({
+  what: 'rmw peer',
+  sourceDir: SOURCE_DIR,
+  cacheRoot: CACHE_ROOT,
+  recipes: RECIPES,
+});
 
 /**
  * Builds the vendor's rmw peer (or finds it in the cache under os.tmpdir(), keyed by a hash of
  * its sources and build steps); returns the executable's path. Concurrent callers share a build.
  */
 export function buildRmwPeer(vendor: Vendor): Promise<string> {
-  let pending = builds.get(vendor);
-  if (!pending) {
-    pending = buildInto(vendor).then((exe) => {
-      built.set(vendor, exe);
-      return exe;
-    });
-    builds.set(vendor, pending);
-    pending.catch(() => builds.delete(vendor));
-  }
-  return pending;
+  return builder.build(vendor);
 }
-
-async function buildInto(vendor: Vendor): Promise<string> {
-  const recipe = RECIPES[vendor];
-  const texts = await Promise.all(recipe.files.map((f) => readFile(join(SOURCE_DIR, f), 'utf8')));
-  const hash = createHash('sha256').update(`${vendor}\0${recipe.compile.toString()}`);
-  recipe.files.forEach((f, i) => {
-    hash.update(`\0${f}\0${texts[i]}`);
-  });
-  return buildCached({
-    cacheRoot: CACHE_ROOT,
-    key: `${vendor}-${hash.digest('hex').slice(0, 20)}`,
-    label: vendor,
-    files: Object.fromEntries(recipe.files.map((f, i) => [f, texts[i]!])),
-    exeName: 'peer',
-    async compile(dir) {
-      try {
-        await recipe.compile(dir);
-      } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        throw new Error(
-          `building the ${vendor} rmw peer failed (it needs the Debian packages ${recipe.packages}): ${why}`,
-          { cause: e },
-        );
-      }
-    },
-  });
-}
-
-function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => out.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'ENOENT'
-          ? new Error(`${cmd} not found: install the Debian package ${TOOL_PACKAGES[cmd] ?? cmd}`)
-          : e,
-      ),
-    );
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else {
-        const output = Buffer.concat(out).toString('utf8').slice(-4000);
-        reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output}`));
-      }
-    });
-  });
-}
-
-const running = new Set<ChildProcessWithoutNullStreams>();
 
 /**
  * Starts a built rmw peer (`await buildRmwPeer(vendor)` first) with these arguments
@@ -312,95 +232,13 @@ const running = new Set<ChildProcessWithoutNullStreams>();
  */
 export function startRmwPeer(vendor: Vendor, args: readonly string[], env?: Record<string, string>): RmwPeer {
   assertSandboxed('test/interop/rmw-peers');
-  const exe = built.get(vendor);
+  const exe = builder.built(vendor);
   if (exe === undefined)
     throw new Error(`the ${vendor} rmw peer is not built: await buildRmwPeer('${vendor}') first`);
-  const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  running.add(child);
-  const lines: PeerLine[] = [];
-  const text: string[] = [];
-  const stderr: Buffer[] = [];
-  const listeners = new Set<() => void>();
-  let exited = false;
-  const notify = () => {
-    for (const l of [...listeners]) l();
-  };
-  child.stderr.on('data', (b: Buffer) => stderr.push(b));
-  child.stdin.on('error', () => {
-    // The peer may have exited; result() reports that.
-  });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const parsed = parseLine(line);
-    if (parsed) lines.push(parsed);
-    else text.push(line);
-    notify();
-  });
-  const done = new Promise<PeerResult>((resolve, reject) => {
-    child.on('error', (e) => {
-      exited = true;
-      running.delete(child);
-      notify();
-      reject(e);
-    });
-    // 'close' comes after stdout has ended, so every line is in.
-    child.on('close', (code, signal) => {
-      exited = true;
-      running.delete(child);
-      notify();
-      resolve({ code, signal, lines, text, stderr: Buffer.concat(stderr).toString('utf8') });
-    });
-  });
-  done.catch(() => {
-    // Reported through result() and waitFor().
-  });
-  const describe = () =>
-    `${vendor} ${args.join(' ')}: stdout ${JSON.stringify(lines).slice(-2000)} ${text.join('\n').slice(-500)} ` +
-    `stderr ${Buffer.concat(stderr).toString('utf8').slice(-1500)}`;
-
-  return {
-    vendor,
-    args,
-    pid: child.pid,
-    lines,
-    waitFor(event, timeoutMs, match) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = lines.find((l) => l.event === event && (match === undefined || match(l)));
-          if (hit) finish(() => resolve(hit));
-          else if (exited) finish(() => reject(new Error(`peer exited before "${event}": ${describe()}`)));
-        };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error(`no "${event}" within ${timeoutMs} ms: ${describe()}`))),
-          timeoutMs,
-        );
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          settle();
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    events: (event) => lines.filter((l) => l.event === event),
-    result: () => done,
-    kill(signal = 'SIGTERM') {
-      if (!exited) child.kill(signal);
-    },
-  };
+  return spawnPeerProcess(vendor, exe, args, env);
 }
 
 /** Kills every rmw peer still running (for afterEach / afterAll). */
 export function killAllRmwPeers(): void {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-function parseLine(line: string): PeerLine | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as PeerLine;
-  } catch {
-    // Not JSON: vendor log output.
-  }
-  return undefined;
+  killAllPeerProcesses();
 }
