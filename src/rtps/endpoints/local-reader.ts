@@ -83,6 +83,10 @@ export class LocalReader {
     };
     byId.set(writer.guid.entityId, matched);
     this.list.push(matched);
+    if (reliable) {
+      matched.proxy.requestPreemptiveAck(this.clock.now());
+      this.reschedule();
+    }
   }
 
   unmatchWriter(writer: Guid): void {

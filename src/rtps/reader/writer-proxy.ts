@@ -53,6 +53,7 @@ export class WriterProxy {
   private lastHeartbeatCount = Number.NEGATIVE_INFINITY;
   private ackCount = 0;
   private ackDue: number | undefined;
+  private preemptive = false;
 
   constructor(private readonly options: WriterProxyOptions = DEFAULT_WRITER_PROXY_OPTIONS) {}
 
@@ -117,6 +118,18 @@ export class WriterProxy {
     return out;
   }
 
+  /**
+   * A preemptive ACKNACK (RTPS 8.4.12.1 lets a reader send one before any HEARTBEAT): sent when
+   * the writer matches, it tells the writer we are here, so it sends us a HEARTBEAT (and what
+   * we lack) at once instead of at its next period (3 s for Fast DDS), whose first messages to
+   * us may have come before we knew it.
+   */
+  requestPreemptiveAck(now: number): void {
+    if (!this.options.reliable) return;
+    this.preemptive = true;
+    this.ackDue ??= now;
+  }
+
   /** When this proxy next needs `poll` (an ACKNACK to send), if ever. */
   nextDeadline(): number | undefined {
     return this.ackDue;
@@ -133,9 +146,12 @@ export class WriterProxy {
   ackNack(): AckNackPlan {
     const missing = this.missing();
     this.ackCount++;
+    // Not final while preemptive: the writer must answer with a HEARTBEAT.
+    const final = missing.length === 0 && !this.preemptive;
+    this.preemptive = false;
     return {
       readerSNState: makeSet(this.next, missing, missing.length === 0 ? 0 : undefined),
-      final: missing.length === 0,
+      final,
       count: this.ackCount,
     };
   }

@@ -96,3 +96,22 @@ describe('best-effort WriterProxy', () => {
     expect(p.nextDeadline()).toBeUndefined();
   });
 });
+
+describe('WriterProxy preemptive ACKNACK', () => {
+  it('asks a newly matched reliable writer for a HEARTBEAT at once (non-final), then acks normally', () => {
+    const p = new WriterProxy({ reliable: true, maxBuffered: 16, heartbeatResponseDelayMs: 5 });
+    p.requestPreemptiveAck(100);
+    expect(p.nextDeadline()).toBe(100);
+    const plan = p.poll(100);
+    expect(plan).toMatchObject({ final: false, count: 1 });
+    expect(plan?.readerSNState.base).toBe(1);
+    p.onHeartbeat(1, 0, 1, false, 200);
+    expect(p.poll(205)?.final).toBe(true);
+  });
+
+  it('sends nothing preemptive for a best-effort writer', () => {
+    const p = new WriterProxy({ reliable: false, maxBuffered: 16, heartbeatResponseDelayMs: 5 });
+    p.requestPreemptiveAck(100);
+    expect(p.nextDeadline()).toBeUndefined();
+  });
+});
