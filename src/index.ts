@@ -5,4 +5,11 @@
 export * from './cdr/index.js';
 export * from './nodes/index.js';
 export { InvalidNameError, InvalidQosError, InvalidTypeNameError } from './rmw/errors.js';
+export type {
+  GraphEndpoint,
+  GraphNode,
+  GraphParticipant,
+  NameAndTypes,
+  NodeInfo,
+} from './rmw/graph/graph-cache.js';
 export { QOS_PROFILES, type QosProfileName, qosProfile, type RosQos } from './rmw/qos-profiles.js';

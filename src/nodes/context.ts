@@ -172,7 +172,7 @@ export class Context {
       { topicName: spec.ddsTopic, typeName, qos, userData: this.userData(spec) },
       history,
     );
-    this.addLocal(w.guid, 'writer', spec.ddsTopic, typeName, spec.qos);
+    this.addLocal(w.guid, 'writer', spec, typeName);
     return w;
   }
 
@@ -185,7 +185,7 @@ export class Context {
       { topicName: spec.ddsTopic, typeName, qos, userData: this.userData(spec) },
       onSample,
     );
-    this.addLocal(r.guid, 'reader', spec.ddsTopic, typeName, spec.qos);
+    this.addLocal(r.guid, 'reader', spec, typeName);
     return r;
   }
 
@@ -229,20 +229,16 @@ export class Context {
     });
   }
 
-  private addLocal(
-    guid: Guid,
-    kind: 'writer' | 'reader',
-    topicName: string,
-    typeName: string,
-    qos: RosQos,
-  ): void {
+  /** Our own endpoints in the graph, as a peer would see them (type hash included). */
+  private addLocal(guid: Guid, kind: 'writer' | 'reader', spec: EndpointSpec, typeName: string): void {
     const e: GraphEndpoint = {
       guid,
       kind,
-      topicName,
+      topicName: spec.ddsTopic,
       typeName,
-      reliable: qos.reliability !== 'BEST_EFFORT',
-      durability: qos.durability === 'TRANSIENT_LOCAL' ? 'TRANSIENT_LOCAL' : 'VOLATILE',
+      reliable: spec.qos.reliability !== 'BEST_EFFORT',
+      durability: spec.qos.durability === 'TRANSIENT_LOCAL' ? 'TRANSIENT_LOCAL' : 'VOLATILE',
+      typeHash: typeHashOf(spec.rosType),
     };
     this.graph.addEndpoint(e);
   }
