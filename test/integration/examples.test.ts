@@ -53,6 +53,28 @@ function run(example: string, ...args: string[]): Run {
   return r;
 }
 
+describe('npm start: the tutorial as a story', () => {
+  it('starts turtlesim, spawns foxy_turtle, runs draw_circle and its client, serves the picture, and Ctrl+C ends it all', async () => {
+    const child = spawn(process.execPath, [join(root, 'dist/scripts/tutorial.js')], { env, cwd: root });
+    const out: string[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => out.push(d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    running.push({ child, out, exited });
+    await until(() => /watch it at (\S+)/.test(out.join('')), 30_000, 'the story to reach its end');
+    const text = out.join('');
+    expect(text).toContain("turtlesim.srv.Spawn_Response(name='foxy_turtle')");
+    expect(text).toMatch(/\/spawn \[turtlesim\/srv\/Spawn\]/);
+    expect(text).toContain("Result: success=true, message='Started drawing a circle!'");
+    const url = text.match(/watch it at (\S+)/)![1]!;
+    const state = (await (await fetch(new URL('state.json', url))).json()) as { turtles: { name: string }[] };
+    expect(state.turtles.map((t) => t.name).sort()).toEqual(['foxy_turtle', 'turtle1']);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
+  }, 60_000);
+});
+
 describe('the tutorial examples', () => {
   it('my_service_client calls my_service_server, which then drives turtle1/cmd_vel; both exit cleanly', async () => {
     const context = await Context.create({ discovery });
