@@ -110,6 +110,7 @@ export class LocalReader {
     this.emit(
       matched.proxy.onData(
         sampleOf(matched.writer.guid, m.writerSN, m.payload, m.inlineQos, keyOnly, ctx, m.flags),
+        this.clock.now(),
       ),
     );
   }
@@ -122,6 +123,7 @@ export class LocalReader {
     this.emit(
       matched.proxy.onData(
         sampleOf(matched.writer.guid, m.writerSN, outcome.payload, outcome.inlineQos, false, ctx, m.flags),
+        this.clock.now(),
       ),
     );
   }

@@ -66,8 +66,14 @@ export class WriterProxy {
     return this.buffered.size;
   }
 
-  /** A sample arrived; returns the samples now deliverable, in order. */
-  onData(sample: ReceivedSample): ReceivedSample[] {
+  /**
+   * A sample arrived; returns the samples now deliverable, in order. A sample past a hole
+   * schedules an ACKNACK (at `now` plus the response delay) asking for what is missing, without
+   * waiting for a HEARTBEAT: samples sent before we matched the writer were dropped, and a writer
+   * that writes rarely (Fast DDS: HEARTBEAT every 3 s) would otherwise leave us holding back
+   * everything after the hole until its next HEARTBEAT, or forever if it goes away first.
+   */
+  onData(sample: ReceivedSample, now?: number): ReceivedSample[] {
     const sn = sample.sn;
     if (!this.options.reliable) {
       if (sn < this.next) return [];
@@ -78,6 +84,7 @@ export class WriterProxy {
     if (sn > this.lastAvailable) this.lastAvailable = sn;
     if (sn !== this.next) {
       if (this.buffered.size < this.options.maxBuffered) this.buffered.set(sn, sample);
+      if (now !== undefined) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
       return [];
     }
     const out = [sample];

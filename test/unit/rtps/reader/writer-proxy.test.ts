@@ -115,3 +115,16 @@ describe('WriterProxy preemptive ACKNACK', () => {
     expect(p.nextDeadline()).toBeUndefined();
   });
 });
+
+describe('WriterProxy hole detection', () => {
+  it('asks for what is missing when a sample arrives past a hole, without waiting for a HEARTBEAT', () => {
+    const p = new WriterProxy({ reliable: true, maxBuffered: 16, heartbeatResponseDelayMs: 5 });
+    const sample = (sn: number) => ({ sn, littleEndian: true, payload: new Uint8Array([sn]) });
+    expect(p.onData(sample(2), 100)).toEqual([]);
+    expect(p.nextDeadline()).toBe(105);
+    const plan = p.poll(105);
+    expect(plan && setMembers(plan.readerSNState)).toEqual([1]);
+    expect(p.onData(sample(1), 110).map((s) => s.sn)).toEqual([1, 2]);
+    expect(p.nextDeadline()).toBeUndefined();
+  });
+});
