@@ -31,9 +31,20 @@ if (!available) {
 const children: ChildProcess[] = [];
 const contexts: Context[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) c.kill('SIGINT');
-  await Promise.all(contexts.splice(0).map((c) => c.shutdown()));
-  await new Promise((r) => setTimeout(r, 300));
+  // Whole process groups: `ros2 run` starts the node as a child of its own.
+  const gone = children.splice(0).map((c) => {
+    const exited = new Promise((r) => c.once('exit', r));
+    if (c.exitCode === null && c.pid !== undefined) process.kill(-c.pid, 'SIGINT');
+    return Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]).then(() => {
+      if (c.pid !== undefined)
+        try {
+          process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+    });
+  });
+  await Promise.all([...gone, ...contexts.splice(0).map((c) => c.shutdown())]);
 });
 
 function rosEnv(rmw: string): NodeJS.ProcessEnv {
@@ -66,7 +77,10 @@ function ros(
 
 /** Starts a long-running ROS 2 or ros2ts process (killed after the test). */
 function background(rmw: string, command: string): { out: () => string } {
-  const child = spawn('bash', ['-c', `source "${SETUP}" && exec ${command}`], { env: rosEnv(rmw) });
+  const child = spawn('bash', ['-c', `source "${SETUP}" && exec ${command}`], {
+    env: rosEnv(rmw),
+    detached: true,
+  });
   children.push(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -134,7 +148,7 @@ describe.runIf(available).each(RMWS)('real ROS 2 over %s', (rmw) => {
       `ros2 service call /spawn turtlesim/srv/Spawn "{x: 2, y: 2, theta: 0, name: 'foxy_turtle'}"`,
     );
     expect(spawn.code, spawn.out).toBe(0);
-    expect(spawn.out).toContain("turtlesim.srv.Spawn_Response(name='foxy_turtle')");
+    expect(spawn.out, spawn.out).toContain("turtlesim.srv.Spawn_Response(name='foxy_turtle')");
     const context = await Context.create({ discovery: { domainId: DOMAIN } });
     contexts.push(context);
     const speeds: number[] = [];
