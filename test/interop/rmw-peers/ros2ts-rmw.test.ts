@@ -139,10 +139,26 @@ describe('one ros2ts server, both vendors calling', () => {
       calls++;
       return { success: true, message: `ros2ts answer ${calls}` };
     });
-    const clients = VENDORS.map((v) =>
-      startRmwPeer(v, rmwPeerArgs('trigger-client', svc, { domain: DOMAIN, count: 5, timeoutMs: 20_000 })),
-    );
-    const results = await Promise.all(clients.map((c) => c.result()));
+    const bothClients = () =>
+      Promise.all(
+        VENDORS.map((v) =>
+          startRmwPeer(
+            v,
+            rmwPeerArgs('trigger-client', svc, { domain: DOMAIN, count: 5, timeoutMs: 20_000 }),
+          ).result(),
+        ),
+      );
+    let results = await bothClients();
+    // Debian's Fast DDS 2.9.1 sometimes aborts at start-up on an assertion of its own statistics
+    // module (OutputTrafficManager.hpp:87, `it != collection_.end()`): seen in about 1 of 4 full-suite runs under load, never alone. Then both clients go
+    // again; any other failure fails the test.
+    const fastddsAborted = results.some((r) => r.code === null && r.stderr.includes('OutputTrafficManager'));
+    if (fastddsAborted) {
+      console.warn(
+        'the Fast DDS 2.9.1 client aborted on its statistics assertion; running both clients again',
+      );
+      results = await bothClients();
+    }
     for (const [i, r] of results.entries()) {
       expect(r.code, `${VENDORS[i]} client: ${r.stderr}`).toBe(0);
       const responses = r.lines.filter((l) => l.event === 'response');
@@ -152,6 +168,8 @@ describe('one ros2ts server, both vendors calling', () => {
         expect(String(l['message'])).toMatch(/^ros2ts answer \d+$/);
       }
     }
-    expect(service.stats).toMatchObject({ requests: 10, responses: 10, failures: 0 });
+    expect(service.stats.failures).toBe(0);
+    if (!fastddsAborted) expect(service.stats).toMatchObject({ requests: 10, responses: 10 });
+    else expect(service.stats.responses).toBeGreaterThanOrEqual(10);
   });
 });
