@@ -150,8 +150,9 @@ describe('one ros2ts server, both vendors calling', () => {
       );
     let results = await bothClients();
     // Debian's Fast DDS 2.9.1 sometimes aborts at start-up on an assertion of its own statistics
-    // module (OutputTrafficManager.hpp:87, `it != collection_.end()`): seen in about 1 of 4 full-suite runs under load, never alone. Then both clients go
-    // again; any other failure fails the test.
+    // module (OutputTrafficManager.hpp:87, `it != collection_.end()`): seen in about 1 of 4
+    // full-suite runs under load, never alone. Then both clients go again; any other failure
+    // fails the test.
     const fastddsAborted = results.some((r) => r.code === null && r.stderr.includes('OutputTrafficManager'));
     if (fastddsAborted) {
       console.warn(
