@@ -8,26 +8,12 @@
  * `parse_message_string` (Jazzy `parser.py`), whose rules are reproduced here.
  */
 import { readFileSync } from 'node:fs';
+import { PRIMITIVE_TYPES } from '../cdr/model.js';
 import type { InterfaceRegistry } from '../index.js';
 import { CliError } from './errors.js';
 
-const PRIMITIVES = new Set([
-  'bool',
-  'byte',
-  'char',
-  'float32',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'string',
-  'wstring',
-]);
+/** The primitive types, and `char` (the .msg files' alias of uint8). */
+const PRIMITIVES: ReadonlySet<string> = new Set([...PRIMITIVE_TYPES, 'char']);
 
 export interface ShowOptions {
   /** Comments of the top-level definition (default true; `--no-comments` turns it off). */

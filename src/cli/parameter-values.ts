@@ -3,23 +3,13 @@
  * `get_parameter_value` (the type guessed from the YAML of a command-line value),
  * `parameter_value_to_python`, and the labels of `ros2 param get`.
  */
+import { ParameterType } from '../nodes/parameters.js';
 import { parseYaml } from './message-input.js';
 import { pyBool, pyBytesRepr, pyFloatRepr, pyStrRepr } from './python-repr.js';
 import type { YamlValue } from './python-yaml.js';
 
-/** rcl_interfaces/msg/ParameterType. */
-export const PARAMETER_TYPE = {
-  NOT_SET: 0,
-  BOOL: 1,
-  INTEGER: 2,
-  DOUBLE: 3,
-  STRING: 4,
-  BYTE_ARRAY: 5,
-  BOOL_ARRAY: 6,
-  INTEGER_ARRAY: 7,
-  DOUBLE_ARRAY: 8,
-  STRING_ARRAY: 9,
-} as const;
+/** rcl_interfaces/msg/ParameterType (the node API's constants). */
+export const PARAMETER_TYPE = ParameterType;
 
 export interface ParameterValueMsg {
   type: number;
