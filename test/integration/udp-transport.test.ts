@@ -75,6 +75,25 @@ describe('UdpTransport in the sandbox', () => {
     expect(b.stats).toMatchObject({ received: 2, receivedBytes: 60_003 });
   });
 
+  it('moves a destination to a socket connected to it, on loopback, losing and reordering nothing', async () => {
+    const a = await transport();
+    const b = await transport();
+    const channel = await b.openUnicast('any');
+    const got = collect(channel);
+    const to = { address: '127.0.0.1', port: channel.port };
+    for (let i = 0; i < 200; i++) {
+      a.send(Uint8Array.of(i), to);
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    await until(() => got.length === 200);
+    expect(got.map((g) => g.data[0])).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    const sources = new Set(got.map((g) => g.from.port));
+    // The first datagrams leave from the shared sender, the rest from the connected socket.
+    expect(sources.size).toBe(2);
+    expect(got.every((g) => g.from.address === '127.0.0.1')).toBe(true);
+    expect(got[got.length - 1]!.from.port).not.toBe(got[0]!.from.port);
+  });
+
   it('copies on send: the caller may reuse its buffer at once', async () => {
     const a = await transport();
     const channel = await a.openUnicast('any');
