@@ -218,3 +218,18 @@ describe('QoS mismatch', () => {
     expect(sub.publisherCount).toBe(0);
   });
 });
+
+describe('errors that say what to do', () => {
+  it('an unknown type names the files searched; a bad name or type name says what is wrong', async () => {
+    const node = (await context()).createNode('careful', quiet);
+    expect(() => node.createPublisher('geometry_msgs/msg/Twits', 'cmd_vel')).toThrow(
+      /unknown interface 'geometry_msgs\/msg\/Twits'; searched:\n.*geometry_msgs\/msg\/Twits\.msg/,
+    );
+    expect(() => node.createPublisher('geometry_msgs/msg/Twist', 'cmd vel')).toThrow(
+      /Invalid topic name: .*alphanumerics/,
+    );
+    expect(() => node.createClient('geometry_msgs/msg/Twist', 'not_a_service')).toThrow(
+      "invalid type name 'geometry_msgs/msg/Twist': expected a service type",
+    );
+  });
+});
