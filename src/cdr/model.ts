@@ -39,6 +39,19 @@ export const PRIMITIVE_TYPES: ReadonlySet<string> = new Set<PrimitiveType>([
   'wstring',
 ]);
 
+/** The value range of each integer type (byte included), inclusive. */
+export const INTEGER_RANGES: Partial<Record<PrimitiveType, readonly [bigint, bigint]>> = {
+  byte: [0n, 255n],
+  int8: [-128n, 127n],
+  uint8: [0n, 255n],
+  int16: [-32768n, 32767n],
+  uint16: [0n, 65535n],
+  int32: [-2147483648n, 2147483647n],
+  uint32: [0n, 4294967295n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+};
+
 export type ArrayKind =
   | { readonly kind: 'none' }
   | { readonly kind: 'fixed'; readonly length: number }

@@ -12,6 +12,7 @@ import {
   type ConstantDef,
   type DefaultValue,
   type FieldDef,
+  INTEGER_RANGES,
   type InterfaceName,
   isValidConstantName,
   isValidFieldName,
@@ -243,18 +244,6 @@ function checkCount(n: number, field: string, fail: (m: string) => never): numbe
   return n;
 }
 
-const INT_RANGES: Partial<Record<PrimitiveType, readonly [bigint, bigint]>> = {
-  byte: [0n, 255n],
-  int8: [-128n, 127n],
-  uint8: [0n, 255n],
-  int16: [-32768n, 32767n],
-  uint16: [0n, 65535n],
-  int32: [-2147483648n, 2147483647n],
-  uint32: [0n, 4294967295n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n],
-};
-
 /** Checks a constant or default scalar against its type and normalises it (64-bit integers to bigint). */
 function checkScalar(type: PrimitiveType, value: unknown, what: string, fail: (m: string) => never): Scalar {
   const bad = (): never => fail(`${what}: value ${String(value)} does not fit type ${type}`);
@@ -265,7 +254,7 @@ function checkScalar(type: PrimitiveType, value: unknown, what: string, fail: (m
     if (typeof value === 'bigint') return Number(value);
     return bad();
   }
-  const range = INT_RANGES[type]!;
+  const range = INTEGER_RANGES[type]!;
   let big: bigint;
   if (typeof value === 'bigint') big = value;
   else if (typeof value === 'number' && Number.isInteger(value)) big = BigInt(value);

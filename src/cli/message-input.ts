@@ -13,6 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import type { ScalarTag } from 'yaml';
+import { INTEGER_RANGES } from '../cdr/model.js';
 import type { FieldDef, InterfaceRegistry, MessageType, PrimitiveType } from '../index.js';
 import { defaultStruct } from './message-defaults.js';
 import { isFloatType, isIntegerType, pyFloatRepr } from './python-repr.js';
@@ -94,17 +95,6 @@ export function parseYaml(text: string): unknown {
   }
 }
 
-const INT_RANGES: Partial<Record<PrimitiveType, readonly [bigint, bigint]>> = {
-  byte: [0n, 255n],
-  int8: [-128n, 127n],
-  uint8: [0n, 255n],
-  int16: [-32768n, 32767n],
-  uint16: [0n, 65535n],
-  int32: [-2147483648n, 2147483647n],
-  uint32: [0n, 4294967295n],
-  int64: [-9223372036854775808n, 9223372036854775807n],
-  uint64: [0n, 18446744073709551615n],
-};
 const FLOAT32_MAX = 3.402823466e38;
 
 export interface FillOptions {
@@ -263,7 +253,7 @@ function primitiveValue(f: FieldDef, t: PrimitiveType, value: unknown, path: str
     if (typeof value === 'bigint') n = value;
     else if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
     else return fail(`an integer (${t})`);
-    const [min, max] = INT_RANGES[t]!;
+    const [min, max] = INTEGER_RANGES[t]!;
     if (n < min || n > max) {
       throw new InputError(`field '${path}' expects an integer in [${min}, ${max}] (${t}), got ${n}`);
     }
