@@ -110,16 +110,18 @@ export class Client<S extends string = string> {
     const encoded = this.requestCodec.encode(request);
     if (options.signal?.aborted) throw new AbortError(`the call to ${this.name}`, options.signal.reason);
     // The usual case, a server already there, goes straight on (no extra turn of the loop).
-    const available =
-      this.isServiceAvailable() ||
-      (await waitUntil(
+    let servers = this.servers();
+    if (servers.length === 0) {
+      const available = await waitUntil(
         () => this.isServiceAvailable() || this.destroyed,
         this.subscribeGraph,
         `the call to ${this.name}`,
         { timeout, ...(options.signal ? { signal: options.signal } : {}) },
-      ));
-    if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
-    if (!available) throw new ServiceCallTimeoutError(this.name, timeout, false);
+      );
+      if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
+      if (!available) throw new ServiceCallTimeoutError(this.name, timeout, false);
+      servers = this.servers();
+    }
     const id = this.nextId++;
     return new Promise<Message<`${S}_Response`>>((resolve, reject) => {
       const timer = setTimeout(
@@ -144,7 +146,7 @@ export class Client<S extends string = string> {
       };
       this.pending.set(id, pending);
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.send(id, encoded, pending);
+      this.send(id, encoded, pending, servers);
     });
   }
 
@@ -204,10 +206,11 @@ export class Client<S extends string = string> {
     this.onDestroy(this);
   }
 
-  private send(id: number, encoded: Uint8Array, pending: Pending): void {
+  /** Sends the request to each server's request reader, in that server's format. */
+  private send(id: number, encoded: Uint8Array, pending: Pending, servers: readonly Guid[]): void {
     const fastdds: Guid[] = [];
     const cyclone: Guid[] = [];
-    for (const reader of this.servers()) {
+    for (const reader of servers) {
       (flavorOf(this.participant, reader.prefix) === 'cyclone' ? cyclone : fastdds).push(reader);
     }
     if (fastdds.length > 0) {

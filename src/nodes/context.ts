@@ -165,27 +165,17 @@ export class Context {
 
   /** @internal A DDS writer with ROS conventions (type name, type hash in USER_DATA, QoS). */
   createWriter(spec: EndpointSpec): RtpsWriter {
-    this.assertOpen();
-    const { qos, history } = toRtpsQos(spec.qos);
-    const typeName = rosTypeToDds(spec.rosType);
-    const w = this.participant.createWriter(
-      { topicName: spec.ddsTopic, typeName, qos, userData: this.userData(spec) },
-      history,
-    );
-    this.addLocal(w.guid, 'writer', spec, typeName);
+    const e = this.endpointOptions(spec);
+    const w = this.participant.createWriter(e.options, e.history);
+    this.addLocal(w.guid, 'writer', spec, e.options.typeName, e.typeHash);
     return w;
   }
 
   /** @internal */
   createReader(spec: EndpointSpec, onSample: (s: DeliveredSample) => void): RtpsReader {
-    this.assertOpen();
-    const { qos } = toRtpsQos(spec.qos);
-    const typeName = rosTypeToDds(spec.rosType);
-    const r = this.participant.createReader(
-      { topicName: spec.ddsTopic, typeName, qos, userData: this.userData(spec) },
-      onSample,
-    );
-    this.addLocal(r.guid, 'reader', spec, typeName);
+    const e = this.endpointOptions(spec);
+    const r = this.participant.createReader(e.options, onSample);
+    this.addLocal(r.guid, 'reader', spec, e.options.typeName, e.typeHash);
     return r;
   }
 
@@ -221,16 +211,28 @@ export class Context {
     this.graphChanged();
   }
 
-  private userData(spec: EndpointSpec): Uint8Array {
-    return encodeEndpointUserData({
-      typeHash: typeHashOf(spec.rosType),
+  /** What the RTPS layer takes for an endpoint of this spec; the type hash is computed once. */
+  private endpointOptions(spec: EndpointSpec) {
+    this.assertOpen();
+    const { qos, history } = toRtpsQos(spec.qos);
+    const typeHash = typeHashOf(spec.rosType);
+    const userData = encodeEndpointUserData({
+      typeHash,
       ...(spec.clientId ? { clientId: spec.clientId } : {}),
       ...(spec.serviceId ? { serviceId: spec.serviceId } : {}),
     });
+    const options = { topicName: spec.ddsTopic, typeName: rosTypeToDds(spec.rosType), qos, userData };
+    return { options, history, typeHash };
   }
 
   /** Our own endpoints in the graph, as a peer would see them (type hash included). */
-  private addLocal(guid: Guid, kind: 'writer' | 'reader', spec: EndpointSpec, typeName: string): void {
+  private addLocal(
+    guid: Guid,
+    kind: 'writer' | 'reader',
+    spec: EndpointSpec,
+    typeName: string,
+    typeHash: string,
+  ): void {
     const e: GraphEndpoint = {
       guid,
       kind,
@@ -238,7 +240,7 @@ export class Context {
       typeName,
       reliable: spec.qos.reliability !== 'BEST_EFFORT',
       durability: spec.qos.durability === 'TRANSIENT_LOCAL' ? 'TRANSIENT_LOCAL' : 'VOLATILE',
-      typeHash: typeHashOf(spec.rosType),
+      typeHash,
     };
     this.graph.addEndpoint(e);
   }

@@ -131,24 +131,26 @@ export class Service<S extends string = string> {
       );
       return;
     }
-    const ready =
-      targets().length > 0 ||
-      (await waitUntil(
+    let to = targets();
+    if (to.length === 0) {
+      const ready = await waitUntil(
         () => targets().length > 0,
         () => () => {},
         'reply',
         {
           timeout: REPLY_MATCH_WAIT_MS,
         },
-      ));
-    if (!ready || this.destroyed) {
-      this.stats.undeliverable++;
-      this.logger.warn(
-        `service ${this.name}: the client's reply reader did not match within ${REPLY_MATCH_WAIT_MS} ms, response dropped`,
       );
-      return;
+      to = targets();
+      if (!ready || this.destroyed) {
+        this.stats.undeliverable++;
+        this.logger.warn(
+          `service ${this.name}: the client's reply reader did not match within ${REPLY_MATCH_WAIT_MS} ms, response dropped`,
+        );
+        return;
+      }
     }
-    this.replyWriter.write(out.payload, out.inlineQos, targets());
+    this.replyWriter.write(out.payload, out.inlineQos, to);
     this.stats.responses++;
   }
 
