@@ -12,4 +12,5 @@ export type {
   NameAndTypes,
   NodeInfo,
 } from './rmw/graph/graph-cache.js';
+export { isHiddenName, isHiddenNodeName, nodeFqn, splitNodeFqn } from './rmw/names.js';
 export { QOS_PROFILES, type QosProfileName, qosProfile, type RosQos } from './rmw/qos-profiles.js';

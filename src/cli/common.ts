@@ -1,6 +1,7 @@
 /** Options and small helpers shared by the verbs. */
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { isHiddenName } from '../index.js';
 
 /** ros2cli's strategy options: `--spin-time`, and the daemon options, accepted and ignored. */
 export function addGraphOptions(cmd: Command): Command {
@@ -48,11 +49,6 @@ export function int(text: string): number {
   return Number(text);
 }
 
-/** rclpy's topic_or_service_is_hidden: a token of the name starts with '_'. */
-export function isHiddenName(name: string): boolean {
-  return name.split('/').some((t) => t.startsWith('_'));
-}
-
 export interface NameAndTypes {
   readonly name: string;
   readonly types: readonly string[];
@@ -72,15 +68,4 @@ export async function readStdin(): Promise<string> {
 /** `/ns/name` from what the user typed (`name` → `/name`), as ros2node's get_absolute_node_name. */
 export function absoluteName(text: string): string {
   return text.startsWith('/') ? text : `/${text}`;
-}
-
-/** `/ns/name` → ['/ns', 'name']; `/name` → ['/', 'name'] (ros2node's parse_node_name). */
-export function splitNodeName(full: string): { namespace: string; name: string } {
-  const abs = absoluteName(full);
-  const i = abs.lastIndexOf('/');
-  return { namespace: i === 0 ? '/' : abs.slice(0, i), name: abs.slice(i + 1) };
-}
-
-export function fullNodeName(namespace: string, name: string): string {
-  return `${namespace}${namespace.endsWith('/') ? '' : '/'}${name}`;
 }

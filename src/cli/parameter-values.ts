@@ -3,7 +3,7 @@
  * `get_parameter_value` (the type guessed from the YAML of a command-line value),
  * `parameter_value_to_python`, and the labels of `ros2 param get`.
  */
-import { ParameterType } from '../nodes/parameters.js';
+import { ParameterType } from '../index.js';
 import { parseYaml } from './message-input.js';
 import { pyBool, pyBytesRepr, pyFloatRepr, pyStrRepr } from './python-repr.js';
 import type { YamlValue } from './python-yaml.js';

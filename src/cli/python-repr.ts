@@ -11,6 +11,8 @@
  * - fixed-size arrays of numbers: a numpy array (`array([0., 0., 0.])`, `array([1, 2], dtype=int8)`);
  * - other arrays (bool, byte, string, messages): Python lists.
  */
+
+import { INTEGER_RANGES } from '../cdr/model.js';
 import type { FieldDef, InterfaceRegistry, MessageType, PrimitiveType } from '../index.js';
 import { withDefaults } from './message-defaults.js';
 
@@ -107,16 +109,8 @@ function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
 }
 
-const INTEGER_TYPES: ReadonlySet<string> = new Set([
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-]);
+/** The integer types: those with a value range, byte aside (bytes print as `b'..'`). */
+const INTEGER_TYPES: ReadonlySet<string> = new Set(Object.keys(INTEGER_RANGES).filter((t) => t !== 'byte'));
 const FLOAT_TYPES: ReadonlySet<string> = new Set(['float32', 'float64']);
 
 export function isIntegerType(t: PrimitiveType): boolean {

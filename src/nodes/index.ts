@@ -22,6 +22,28 @@ export {
   type LogSink,
 } from './logger.js';
 export { Node, type NodeOptions } from './node.js';
+export {
+  DEPTH_RECURSIVE,
+  InvalidParameterNameError,
+  InvalidParameterTypeError,
+  InvalidParameterValueError,
+  type Parameter,
+  ParameterAlreadyDeclaredError,
+  type ParameterChangeEvent,
+  type ParameterDescriptor,
+  type ParameterDescriptorInput,
+  ParameterError,
+  ParameterImmutableError,
+  ParameterModifiedInCallbackError,
+  ParameterNotDeclaredError,
+  ParameterStore,
+  ParameterType,
+  ParameterUninitializedError,
+  type ParameterValue,
+  type ParameterValueInput,
+  type SetParametersResult,
+  UnknownParameterTypeError,
+} from './parameters.js';
 export { Publisher } from './publisher.js';
 export type { QosInput } from './qos.js';
 export { type RequestInfo, Service, type ServiceHandler } from './service.js';

@@ -2,14 +2,8 @@
  * `ros2ts node list|info`, as ros2node (Jazzy) prints them.
  */
 import type { Command } from 'commander';
-import {
-  absoluteName,
-  addGraphOptions,
-  fullNodeName,
-  isHiddenName,
-  type NameAndTypes,
-  splitNodeName,
-} from '../common.js';
+import { isHiddenName, nodeFqn, splitNodeFqn } from '../../index.js';
+import { absoluteName, addGraphOptions, type NameAndTypes } from '../common.js';
 import { CliError, print, printError } from '../errors.js';
 import { withSession } from '../session.js';
 
@@ -44,7 +38,7 @@ export function registerNode(program: Command): void {
       return s.node
         .getNodeNames({ includeHidden: o.all === true })
         .filter((n) => n.name !== '')
-        .map((n) => fullNodeName(n.namespace, n.name));
+        .map((n) => nodeFqn(n.namespace, n.name));
     });
     if (o.countNodes) return print(String(names.length));
     if (names.length === 0) return;
@@ -68,14 +62,14 @@ export function registerNode(program: Command): void {
     await withSession(undefined, async (s) => {
       await s.waitForDiscovery({ spinTime: o.spinTime });
       const all = s.node.getNodeNames({ includeHidden: o.includeHidden === true });
-      const count = all.filter((n) => fullNodeName(n.namespace, n.name) === nodeName).length;
+      const count = all.filter((n) => nodeFqn(n.namespace, n.name) === nodeName).length;
       if (count > 1) {
         printError(
           `There are ${count} nodes in the graph with the exact name "${nodeName}". You are seeing information about only one of them.`,
         );
       }
       if (count === 0) throw new CliError(`Unable to find node '${nodeName}'`);
-      const { namespace, name } = splitNodeName(nodeName);
+      const { namespace, name } = splitNodeFqn(nodeName);
       const info = s.context.graph.nodeInfo(namespace, name);
       const show = (list: readonly NameAndTypes[]) =>
         list

@@ -5,8 +5,8 @@
  * AsyncParameterClient does.
  */
 import type { Command } from 'commander';
-import type { Client } from '../../index.js';
-import { absoluteName, addGraphOptions, fullNodeName, int } from '../common.js';
+import { type Client, nodeFqn } from '../../index.js';
+import { absoluteName, addGraphOptions, int } from '../common.js';
 import { CliError, print, printError } from '../errors.js';
 import {
   describeParameterValue,
@@ -73,7 +73,7 @@ async function requireNode(s: Session, nodeName: string, o: NodeOptions): Promis
   const present = () =>
     s.node
       .getNodeNames({ includeHidden: o.includeHiddenNodes === true })
-      .some((n) => fullNodeName(n.namespace, n.name) === nodeName);
+      .some((n) => nodeFqn(n.namespace, n.name) === nodeName);
   await s.waitForDiscovery({
     spinTime: o.spinTime,
     until: present,
@@ -125,7 +125,7 @@ export function registerParam(program: Command): void {
         await s.waitForDiscovery({ spinTime: o.spinTime });
         let nodes = s.node
           .getNodeNames({ includeHidden: o.includeHiddenNodes === true })
-          .map((n) => ({ name: n.name, namespace: n.namespace, full: fullNodeName(n.namespace, n.name) }));
+          .map((n) => ({ name: n.name, namespace: n.namespace, full: nodeFqn(n.namespace, n.name) }));
         if (nodeArg !== undefined) {
           const wanted = absoluteName(nodeArg);
           if (!nodes.some((n) => n.full === wanted)) throw new CliError('Node not found');
