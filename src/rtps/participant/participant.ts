@@ -26,6 +26,7 @@ import { ipv4InterfaceAddresses, UdpTransport } from '../transport/udp-transport
 import { DropCounter } from '../wire/errors.js';
 import { parseMessage } from '../wire/message.js';
 import {
+  ENTITY_KIND_BUILTIN,
   ENTITY_KIND_READER_NO_KEY,
   ENTITY_KIND_WRITER_NO_KEY,
   ENTITYID_P2P_MESSAGE_READER,
@@ -37,6 +38,7 @@ import {
   guidKey,
   prefixKey,
 } from '../wire/types.js';
+import { EarlyArrivals, type HeldSubmessage } from './early-arrivals.js';
 import { wireLocators } from './locators.js';
 import { ParticipantMessageAgent } from './participant-message.js';
 import { type RemoteEndpointInfo, SedpAgent } from './sedp.js';
@@ -159,6 +161,8 @@ export class RtpsParticipant {
   private readonly spdp: SpdpAgent;
   private readonly sedp: SedpAgent;
   private readonly p2p: ParticipantMessageAgent;
+  /** Data from writers a known participant has not announced yet (early-arrivals.ts says why). */
+  private readonly early: EarlyArrivals;
   private readonly writers = new Map<number, LocalWriter>();
   private readonly readers = new Map<number, LocalReader>();
   private readonly locals = new Map<string, LocalEndpoint>();
@@ -183,6 +187,10 @@ export class RtpsParticipant {
     addresses: readonly string[],
   ) {
     this.scheduler = new Scheduler(clock);
+    this.early = new EarlyArrivals(undefined, (why, n) => {
+      for (let i = 0; i < n; i++)
+        this.drops.drop(`early-arrival-${why}`, 'submessage of an unannounced writer');
+    });
     const ports = rtpsPorts(domainId, participantId);
     this.spdp = new SpdpAgent(
       {
@@ -225,6 +233,7 @@ export class RtpsParticipant {
         removed: (prefix, why) => {
           this.sedp.removeParticipant(prefix);
           this.p2p.removeParticipant(prefix);
+          this.early.forgetParticipant(prefixKey(prefix));
           this.listeners.participantRemoved?.(prefix, why);
         },
       },
@@ -238,6 +247,7 @@ export class RtpsParticipant {
       {
         endpointAdded: (e) => {
           this.matchRemote(e);
+          if (e.data.kind === 'writer') this.releaseEarlyArrivals(e.data.guid);
           this.listeners.endpointAdded?.(e);
         },
         endpointRemoved: (guid, kind) => {
@@ -249,6 +259,7 @@ export class RtpsParticipant {
     );
     this.p2p = new ParticipantMessageAgent(guidPrefix, outbox, clock, this.scheduler.reschedule);
     this.scheduler.add(this.spdp);
+    this.scheduler.add(this.early);
     for (const p of [...this.sedp.pollables, ...this.p2p.pollables]) this.scheduler.add(p);
     for (const c of channels) c.onDatagram((data) => this.onDatagram(data));
   }
@@ -329,6 +340,11 @@ export class RtpsParticipant {
       matchedReaders: this.p2p.writer.matchedReaders.length,
       unacknowledged: this.p2p.writer.unacknowledgedCount(),
     };
+  }
+
+  /** Submessages of writers not yet announced: held now (count, bytes), and handed on after their SEDP came. */
+  get earlyArrivals(): { readonly held: number; readonly bytes: number; readonly released: number } {
+    return { held: this.early.size, bytes: this.early.bytes, released: this.early.released };
   }
 
   get remoteWriters(): readonly RemoteEndpointInfo[] {
@@ -520,23 +536,61 @@ export class RtpsParticipant {
   private readonly handler: SubmessageHandler = {
     onData: (ctx, m) => {
       if (m.writerId === ENTITYID_SPDP_WRITER) this.spdp.onData(ctx, m);
-      else for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onData(ctx, m);
+      else this.toReaders(ctx, m);
     },
-    onDataFrag: (ctx, m) => {
-      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onDataFrag(ctx, m);
-    },
-    onHeartbeat: (ctx, m) => {
-      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onHeartbeat(ctx, m);
-    },
-    onHeartbeatFrag: (ctx, m) => {
-      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onHeartbeatFrag(ctx, m);
-    },
-    onGap: (ctx, m) => {
-      for (const r of this.readersFor(ctx, m.writerId, m.readerId)) r.onGap(ctx, m);
-    },
+    onDataFrag: (ctx, m) => this.toReaders(ctx, m),
+    onHeartbeat: (ctx, m) => this.toReaders(ctx, m),
+    onHeartbeatFrag: (ctx, m) => this.toReaders(ctx, m),
+    onGap: (ctx, m) => this.toReaders(ctx, m),
     onAckNack: (ctx, m) => this.writerById(m.writerId)?.onAckNack(ctx.sourceGuidPrefix, m),
     onNackFrag: (ctx, m) => this.writerById(m.writerId)?.onNackFrag(ctx.sourceGuidPrefix, m),
   };
+
+  /** Hands a reader-bound submessage to the readers it is for, or holds it if its writer may yet be announced. */
+  private toReaders(ctx: ReceiveContext, m: HeldSubmessage): void {
+    const readers = this.readersFor(ctx, m.writerId, m.readerId);
+    if (readers.length === 0) {
+      if (this.mayBeAnnounced(ctx, m)) this.early.hold(ctx, m, this.clock.now());
+      return;
+    }
+    for (const r of readers) {
+      switch (m.kind) {
+        case 'DATA':
+          r.onData(ctx, m);
+          break;
+        case 'DATA_FRAG':
+          r.onDataFrag(ctx, m);
+          break;
+        case 'HEARTBEAT':
+          r.onHeartbeat(ctx, m);
+          break;
+        case 'HEARTBEAT_FRAG':
+          r.onHeartbeatFrag(ctx, m);
+          break;
+        case 'GAP':
+          r.onGap(ctx, m);
+          break;
+      }
+    }
+  }
+
+  /**
+   * Whether a submessage no reader takes may be for one of ours once its writer is announced: a
+   * user writer of a participant we know, not yet in SEDP, sending to one of our readers or to
+   * any. Anything else (a writer known and not matched, a stranger, a builtin writer) is not.
+   */
+  private mayBeAnnounced(ctx: ReceiveContext, m: HeldSubmessage): boolean {
+    if ((m.writerId & ENTITY_KIND_BUILTIN) === ENTITY_KIND_BUILTIN) return false;
+    if (m.readerId !== 0 && !this.readers.has(m.readerId)) return false;
+    if (!this.spdp.participants.has(ctx.sourceKey)) return false;
+    return !this.sedp.remote.writer.has(guidKey({ prefix: ctx.sourceGuidPrefix, entityId: m.writerId }));
+  }
+
+  /** A writer was announced and matched: what it sent before that goes to its readers now. */
+  private releaseEarlyArrivals(writer: Guid): void {
+    for (const { ctx, m } of this.early.take(prefixKey(writer.prefix), writer, this.clock.now()))
+      this.toReaders(ctx, m);
+  }
 
   private writerById(entityId: number): LocalWriter | undefined {
     if (entityId === ENTITYID_P2P_MESSAGE_WRITER) return this.p2p.writer;

@@ -11,7 +11,9 @@ export type DropReason =
   | 'unsupported-version'
   | 'truncated-submessage' // a submessage claims more bytes than the datagram has
   | 'malformed-submessage' // a field inconsistent with the spec (bad set size, bad length...)
-  | 'malformed-parameter-list';
+  | 'malformed-parameter-list'
+  | 'early-arrival-over-budget' // from a writer not yet announced, and the hold limits are reached
+  | 'early-arrival-expired'; // from a writer whose announcement did not come in time
 
 /** Thrown inside the parser only; turned into a counted drop at the message boundary. */
 export class WireFormatError extends Error {

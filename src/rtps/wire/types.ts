@@ -114,3 +114,5 @@ export const ENTITY_KIND_WRITER_NO_KEY = 0x03;
 export const ENTITY_KIND_READER_NO_KEY = 0x04;
 export const ENTITY_KIND_WRITER_WITH_KEY = 0x02;
 export const ENTITY_KIND_READER_WITH_KEY = 0x07;
+/** The bits of an entity kind that mark a builtin (discovery) endpoint. */
+export const ENTITY_KIND_BUILTIN = 0xc0;
