@@ -4,6 +4,7 @@ import type { RosQos } from '../rmw/qos-profiles.js';
 import type { RtpsWriter } from '../rtps/participant/participant.js';
 import type { Guid } from '../rtps/wire/types.js';
 import { DestroyedError } from './errors.js';
+import { type WaitOptions, waitUntil } from './wait.js';
 
 export class Publisher<T extends string = string> {
   private destroyed = false;
@@ -36,6 +37,21 @@ export class Publisher<T extends string = string> {
   publishSerialized(payload: Uint8Array): void {
     if (this.destroyed) throw new DestroyedError(`the publisher of ${this.topic}`);
     this.writer.write(payload);
+  }
+
+  /**
+   * Resolves true once every matched reliable subscription has acknowledged every message
+   * published so far, false if the timeout passes first (rclcpp's `wait_for_all_acked`). A
+   * program that publishes and exits at once waits for this: a reader that had not yet
+   * discovered this publisher dropped the first sample and asks for it again.
+   */
+  waitForAllAcked(options: WaitOptions = {}): Promise<boolean> {
+    return waitUntil(
+      () => this.destroyed || this.writer.allAcknowledged(),
+      () => () => {},
+      `acknowledgements on ${this.topic}`,
+      options,
+    );
   }
 
   destroy(): void {

@@ -424,6 +424,9 @@ function intArg(text: string): number {
   return Number.parseInt(text, 10);
 }
 
+/** How long `topic pub` waits for its subscriptions to acknowledge before it exits. */
+const ACK_WAIT_MS = 2_000;
+
 async function pub(topicName: string, typeText: string, valuesText: string, o: PubOptions): Promise<void> {
   const type = messageType(typeText);
   const qos = qosFromArgs(o);
@@ -495,6 +498,10 @@ async function pub(topicName: string, typeText: string, valuesText: string, o: P
           if (!stop.signal.aborted) publishOnce();
         }
       }
+      // Unlike ros2cli, wait (a bounded time) until every reliable subscription has the
+      // messages: a reader that had not yet discovered us drops the first one and asks again,
+      // which a process that has exited cannot answer.
+      await publisher.waitForAllAcked({ timeout: ACK_WAIT_MS, signal: stop.signal }).catch(() => false);
       await sleep(o.keepAlive * 1000, stop.signal);
     } finally {
       interrupt.dispose();

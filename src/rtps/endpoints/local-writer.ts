@@ -87,6 +87,11 @@ export class LocalWriter {
     return this.machine.unacknowledgedCount();
   }
 
+  /** Whether every matched reliable reader acknowledged everything written. */
+  allAcknowledged(): boolean {
+    return this.machine.allAcknowledged();
+  }
+
   onAckNack(readerPrefix: Uint8Array, m: AckNackSubmessage): void {
     const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
     this.machine.onAckNack(key, m.readerSNState.base, setMembers(m.readerSNState), m.count, this.clock.now());

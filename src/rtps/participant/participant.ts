@@ -129,6 +129,11 @@ export class RtpsWriter {
     return this.endpoint.hasHeardFrom(reader);
   }
 
+  /** Whether every matched reliable reader acknowledged everything written so far. */
+  allAcknowledged(): boolean {
+    return this.endpoint.allAcknowledged();
+  }
+
   close(): void {
     this.participant.deleteEndpoint(this.guid);
   }
