@@ -14,6 +14,12 @@ import { CliError } from './errors.js';
 export const QUIET_MS = 300;
 export const MAX_WAIT_MS = 2_000;
 /**
+ * The quiet time while no other participant has answered at all: on a loaded machine the first
+ * answers to our announcements can take longer than QUIET_MS, and an empty graph printed then is
+ * wrong, while on an empty network this costs one second.
+ */
+export const LONELY_QUIET_MS = 1_000;
+/**
  * How long to wait at most for a peer whose endpoints are known but whose nodes are not yet (its
  * `ros_discovery_info` sample has not come): a Fast DDS writer sends its history to a new reader
  * at its next HEARTBEAT, up to its 3 s period later.
@@ -88,9 +94,11 @@ export class Session {
         if (options.until?.()) return finish();
         const now = Date.now();
         const pending = now - started < MAX_SNAPSHOT_WAIT_MS && this.snapshotsPending();
-        if ((now - lastChange >= quiet && !pending) || (now - started >= max && !pending)) return finish();
+        const q =
+          this.context.participant.participants.length === 0 ? Math.max(quiet, LONELY_QUIET_MS) : quiet;
+        if ((now - lastChange >= q && !pending) || (now - started >= max && !pending)) return finish();
         if (timer) clearTimeout(timer);
-        const next = pending ? now + 50 : Math.min(lastChange + quiet, started + max);
+        const next = pending || q !== quiet ? now + 50 : Math.min(lastChange + quiet, started + max);
         timer = setTimeout(check, Math.max(1, next - now));
       };
       const off = graph.onChange(() => {
