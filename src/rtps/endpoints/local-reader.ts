@@ -33,6 +33,8 @@ export interface LocalReaderOptions {
   readonly maxBuffered?: number;
   readonly heartbeatResponseDelayMs?: number;
   readonly assembler?: AssemblerLimits;
+  /** Told why a fragment was refused (over a limit, inconsistent), to count it. */
+  readonly onFragmentRejected?: (reason: string) => void;
 }
 
 export interface DeliveredSample extends ReceivedSample {
@@ -95,7 +97,10 @@ export class LocalReader {
     const gone = byId?.get(writer.entityId);
     byId?.delete(writer.entityId);
     if (byId?.size === 0) this.writers.delete(key);
-    if (gone) this.list.splice(this.list.indexOf(gone), 1);
+    if (gone) {
+      this.list.splice(this.list.indexOf(gone), 1);
+      gone.assembler.clear();
+    }
   }
 
   /** Whether a writer (its participant's prefix key and entity id) is matched. */
@@ -119,6 +124,7 @@ export class LocalReader {
     const matched = this.matched(ctx, m.writerId);
     if (!matched || m.writerSN < matched.proxy.expected) return;
     const outcome = matched.assembler.add(m);
+    if (outcome.kind === 'rejected') this.options.onFragmentRejected?.(outcome.reason);
     if (outcome.kind !== 'complete') return;
     this.emit(
       matched.proxy.onData(

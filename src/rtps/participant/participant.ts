@@ -16,6 +16,7 @@ import { Scheduler } from '../endpoints/scheduler.js';
 import { newGuidPrefix, PROTOCOL_VERSION, ROS2TS_VENDOR_ID } from '../identity.js';
 import { type ReceiveContext, receiveMessage, type SubmessageHandler } from '../message-receiver.js';
 import { checkCompatibility } from '../qos-compatibility.js';
+import { DEFAULT_ASSEMBLER_LIMITS, FragmentBudget } from '../reader/fragment-assembler.js';
 import { DEFAULT_MAX_DATAGRAM } from '../sender/datagram-builder.js';
 import { isLoopbackIPv4 } from '../transport/address.js';
 import { type DiscoveryOverrides, resolveDiscoveryOptions } from '../transport/discovery-options.js';
@@ -43,6 +44,9 @@ import { wireLocators } from './locators.js';
 import { ParticipantMessageAgent } from './participant-message.js';
 import { type RemoteEndpointInfo, SedpAgent } from './sedp.js';
 import { type RemoteParticipant, SpdpAgent } from './spdp.js';
+
+/** Bytes all readers of a participant may hold for fragmented samples in progress. */
+const FRAGMENT_BUDGET_BYTES = 256 * 1024 * 1024;
 
 export interface ParticipantOptions {
   /** Domain, discovery range and static peers; unset ones come from the environment as rcl reads it. */
@@ -168,6 +172,8 @@ export class RtpsParticipant {
   private readonly p2p: ParticipantMessageAgent;
   /** Data from writers a known participant has not announced yet (early-arrivals.ts says why). */
   private readonly early: EarlyArrivals;
+  /** Bytes of fragmented samples in progress, for all our readers together. */
+  readonly fragmentBudget = new FragmentBudget(FRAGMENT_BUDGET_BYTES);
   private readonly writers = new Map<number, LocalWriter>();
   private readonly readers = new Map<number, LocalReader>();
   private readonly locals = new Map<string, LocalEndpoint>();
@@ -393,7 +399,11 @@ export class RtpsParticipant {
     const guid = this.newGuid(ENTITY_KIND_READER_NO_KEY);
     const reader = new LocalReader(
       guid,
-      { reliable: qos.reliability.kind === 'RELIABLE' },
+      {
+        reliable: qos.reliability.kind === 'RELIABLE',
+        assembler: { ...DEFAULT_ASSEMBLER_LIMITS, shared: this.fragmentBudget },
+        onFragmentRejected: (reason) => this.drops.drop('fragment-rejected', reason),
+      },
       this.outbox,
       this.clock,
       onSample,

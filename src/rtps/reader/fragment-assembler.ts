@@ -1,27 +1,74 @@
 /**
- * Reassembly of samples sent as DATA_FRAG (RTPS 8.4.14.1), bounded: a sample is accepted only up
- * to `maxSampleSize`, and only `maxSamples` samples may be in progress per writer (the oldest is
- * abandoned for a new one). The buffer of a sample is allocated when its first valid fragment
- * arrives, at the size that fragment declares and the limit allows.
+ * Reassembly of samples sent as DATA_FRAG (RTPS 8.4.14.1), bounded by what has arrived: a
+ * sample's fragments are kept as the runs of new fragments that came (copied, so a datagram is
+ * not kept alive by a few bytes of it), and the whole sample is allocated only when every
+ * fragment is here. Announcing a huge sample in a tiny DATA_FRAG costs the announcer, not us
+ * (issue 13: eight 70-byte DATA_FRAGs with fragmentSize 1 and sampleSize 64 MiB made the old
+ * assembler reserve 1 GiB).
+ *
+ * Limits: the largest sample, fragments per sample (the bitmap of received fragments is sized by
+ * it), samples in progress per writer (the oldest is abandoned for a new one), bytes in progress
+ * per writer, and a budget shared by every assembler of a participant. Each refusal is returned
+ * with its reason, to be counted.
  */
 import type { DataFragSubmessage } from '../wire/submessage.js';
+
+/** Bytes in progress shared by several assemblers (one participant's readers). */
+export class FragmentBudget {
+  private usedBytes = 0;
+
+  constructor(readonly limit: number) {}
+
+  get used(): number {
+    return this.usedBytes;
+  }
+
+  tryReserve(bytes: number): boolean {
+    if (this.usedBytes + bytes > this.limit) return false;
+    this.usedBytes += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.usedBytes = Math.max(0, this.usedBytes - bytes);
+  }
+}
 
 export interface AssemblerLimits {
   /** The largest sample we reassemble, in bytes. */
   readonly maxSampleSize: number;
   /** Samples in progress at once, per writer. */
   readonly maxSamples: number;
+  /** Fragments a sample may be cut into (Cyclone's 1,344-byte fragments give 49,932 for 64 MiB). */
+  readonly maxFragments?: number;
+  /** Bytes held for samples in progress, per writer. */
+  readonly maxBytesInProgress?: number;
+  /** A budget shared with other assemblers (per participant), if any. */
+  readonly shared?: FragmentBudget;
 }
 
-export const DEFAULT_ASSEMBLER_LIMITS: AssemblerLimits = { maxSampleSize: 64 * 1024 * 1024, maxSamples: 8 };
+export const DEFAULT_ASSEMBLER_LIMITS: AssemblerLimits = {
+  maxSampleSize: 64 * 1024 * 1024,
+  maxSamples: 8,
+  maxFragments: 131_072,
+  maxBytesInProgress: 128 * 1024 * 1024,
+};
+
+/** A run of consecutive fragments received together: where its bytes go, and the bytes. */
+interface Run {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
 
 interface Partial {
   readonly sampleSize: number;
   readonly fragmentSize: number;
   readonly total: number;
-  readonly data: Uint8Array;
-  readonly have: Uint8Array; // one byte per fragment: 1 when received
+  /** One bit per fragment: set when received. */
+  readonly have: Uint8Array;
+  readonly runs: Run[];
   missing: number;
+  held: number;
   readonly inlineQos?: Uint8Array;
 }
 
@@ -30,10 +77,21 @@ export type FragmentOutcome =
   | { readonly kind: 'partial' }
   | { readonly kind: 'rejected'; readonly reason: string };
 
+const has = (p: Partial, f: number) => (p.have[f >> 3]! & (1 << (f & 7))) !== 0;
+const mark = (p: Partial, f: number) => {
+  p.have[f >> 3] = p.have[f >> 3]! | (1 << (f & 7));
+};
+
 export class FragmentAssembler {
   private readonly samples = new Map<number, Partial>();
+  private heldBytes = 0;
 
   constructor(private readonly limits: AssemblerLimits = DEFAULT_ASSEMBLER_LIMITS) {}
+
+  /** Bytes held for samples in progress. */
+  get bytesInProgress(): number {
+    return this.heldBytes;
+  }
 
   add(m: DataFragSubmessage): FragmentOutcome {
     let p = this.samples.get(m.writerSN);
@@ -44,20 +102,27 @@ export class FragmentAssembler {
           reason: `sample of ${m.sampleSize} bytes exceeds the limit of ${this.limits.maxSampleSize}`,
         };
       }
+      const total = Math.ceil(m.sampleSize / m.fragmentSize);
+      const maxFragments = this.limits.maxFragments ?? DEFAULT_ASSEMBLER_LIMITS.maxFragments!;
+      if (total > maxFragments) {
+        return {
+          kind: 'rejected',
+          reason: `sample of ${m.sampleSize} bytes in ${total} fragments of ${m.fragmentSize} (limit ${maxFragments} fragments)`,
+        };
+      }
       if (this.samples.size >= this.limits.maxSamples) {
         // Abandon the oldest sample in progress; its writer will be asked again if it matters.
-        const oldest = Math.min(...this.samples.keys());
-        this.samples.delete(oldest);
+        this.abandon(Math.min(...this.samples.keys()));
       }
-      const total = Math.ceil(m.sampleSize / m.fragmentSize);
       p = {
         sampleSize: m.sampleSize,
         fragmentSize: m.fragmentSize,
         total,
-        data: new Uint8Array(m.sampleSize),
-        have: new Uint8Array(total),
+        have: new Uint8Array((total + 7) >> 3),
+        runs: [],
         missing: total,
-        ...(m.inlineQos ? { inlineQos: m.inlineQos.slice() } : {}),
+        held: 0,
+        ...(m.inlineQos ? { inlineQos: new Uint8Array(m.inlineQos) } : {}),
       };
       this.samples.set(m.writerSN, p);
     } else if (p.sampleSize !== m.sampleSize || p.fragmentSize !== m.fragmentSize) {
@@ -67,20 +132,34 @@ export class FragmentAssembler {
       };
     }
     const first = m.fragmentStartingNum - 1;
-    const count = Math.min(m.fragmentsInSubmessage, p.total - first);
-    p.data.set(
-      m.fragments.subarray(0, Math.min(m.fragments.length, p.sampleSize - first * p.fragmentSize)),
-      first * p.fragmentSize,
-    );
-    for (let f = first; f < first + count; f++) {
-      if (p.have[f] === 0) {
-        p.have[f] = 1;
-        p.missing--;
+    const end = Math.min(first + m.fragmentsInSubmessage, p.total);
+    // Keep each run of fragments not had before, copied.
+    for (let f = first; f < end; ) {
+      if (has(p, f)) {
+        f++;
+        continue;
       }
+      let g = f;
+      while (g < end && !has(p, g)) g++;
+      const from = (f - first) * p.fragmentSize;
+      const to = Math.min((g - first) * p.fragmentSize, m.fragments.length);
+      if (!this.reserve(to - from)) {
+        return {
+          kind: 'rejected',
+          reason: `fragments over the in-progress budget (${this.heldBytes} bytes held)`,
+        };
+      }
+      p.runs.push({ offset: f * p.fragmentSize, bytes: new Uint8Array(m.fragments.subarray(from, to)) });
+      p.held += to - from;
+      for (let k = f; k < g; k++) mark(p, k);
+      p.missing -= g - f;
+      f = g;
     }
     if (p.missing > 0) return { kind: 'partial' };
-    this.samples.delete(m.writerSN);
-    return { kind: 'complete', payload: p.data, ...(p.inlineQos ? { inlineQos: p.inlineQos } : {}) };
+    const payload = new Uint8Array(p.sampleSize);
+    for (const r of p.runs) payload.set(r.bytes, r.offset);
+    this.forget(m.writerSN, p);
+    return { kind: 'complete', payload, ...(p.inlineQos ? { inlineQos: p.inlineQos } : {}) };
   }
 
   /** The 1-based numbers of the fragments still missing of a sample in progress (at most `max`). */
@@ -88,7 +167,7 @@ export class FragmentAssembler {
     const p = this.samples.get(sn);
     if (!p) return [];
     const out: number[] = [];
-    for (let f = 0; f < p.total && out.length < max; f++) if (p.have[f] === 0) out.push(f + 1);
+    for (let f = 0; f < p.total && out.length < max; f++) if (!has(p, f)) out.push(f + 1);
     return out;
   }
 
@@ -98,6 +177,30 @@ export class FragmentAssembler {
 
   /** Forgets samples below `sn` (delivered, or declared irrelevant by the writer). */
   dropBelow(sn: number): void {
-    for (const k of this.samples.keys()) if (k < sn) this.samples.delete(k);
+    for (const k of [...this.samples.keys()]) if (k < sn) this.abandon(k);
+  }
+
+  /** Forgets every sample in progress (the writer went away), giving their bytes back. */
+  clear(): void {
+    for (const k of [...this.samples.keys()]) this.abandon(k);
+  }
+
+  private reserve(bytes: number): boolean {
+    const perWriter = this.limits.maxBytesInProgress ?? DEFAULT_ASSEMBLER_LIMITS.maxBytesInProgress!;
+    if (this.heldBytes + bytes > perWriter) return false;
+    if (this.limits.shared && !this.limits.shared.tryReserve(bytes)) return false;
+    this.heldBytes += bytes;
+    return true;
+  }
+
+  private abandon(sn: number): void {
+    const p = this.samples.get(sn);
+    if (p) this.forget(sn, p);
+  }
+
+  private forget(sn: number, p: Partial): void {
+    this.samples.delete(sn);
+    this.heldBytes -= p.held;
+    this.limits.shared?.release(p.held);
   }
 }

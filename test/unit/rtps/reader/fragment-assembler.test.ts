@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FragmentAssembler } from '../../../../src/rtps/reader/fragment-assembler.js';
+import { FragmentAssembler, FragmentBudget } from '../../../../src/rtps/reader/fragment-assembler.js';
 import type { DataFragSubmessage } from '../../../../src/rtps/wire/submessage.js';
 
 const SAMPLE = Uint8Array.from({ length: 10 }, (_, i) => i);
@@ -49,4 +49,55 @@ describe('FragmentAssembler', () => {
     a.dropBelow(3);
     expect(a.inProgress()).toEqual([3]);
   });
+
+  it('holds only what arrived: a huge announced sample in tiny fragments reserves nothing', () => {
+    const a = new FragmentAssembler();
+    const before = process.memoryUsage().arrayBuffers;
+    // The attack of issue 13: fragmentSize 1, sampleSize 64 MiB, eight samples in progress.
+    const bomb = (sn: number): DataFragSubmessage => ({
+      ...frag(sn, 1, 1, 1),
+      sampleSize: 64 * 1024 * 1024,
+      fragments: new Uint8Array(1),
+    });
+    for (let sn = 1; sn <= 8; sn++) expect(a.add(bomb(sn))).toMatchObject({ kind: 'rejected' });
+    // Larger fragments pass the fragment-count limit, and still only what came is held.
+    const big = (sn: number): DataFragSubmessage => ({
+      ...frag(sn, 1, 1, 1024),
+      sampleSize: 64 * 1024 * 1024,
+      fragments: new Uint8Array(1024),
+    });
+    for (let sn = 1; sn <= 8; sn++) expect(a.add(big(sn)).kind).toBe('partial');
+    expect(a.bytesInProgress).toBe(8 * 1024);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('stores a repeated or overlapping fragment once', () => {
+    const a = new FragmentAssembler();
+    a.add(frag(1, 1, 2));
+    a.add(frag(1, 1, 2));
+    a.add(frag(1, 2, 1));
+    expect(a.bytesInProgress).toBe(8);
+    const done = a.add(frag(1, 2, 2));
+    expect(done.kind === 'complete' && Array.from(done.payload)).toEqual(Array.from(SAMPLE));
+    expect(a.bytesInProgress).toBe(0);
+  });
+
+  it('refuses fragments past the per-writer and the shared budget, and frees them when abandoned', () => {
+    const shared = new FragmentBudget(12);
+    const a = new FragmentAssembler({ maxSampleSize: 100, maxSamples: 8, maxBytesInProgress: 8, shared });
+    const b = new FragmentAssembler({ maxSampleSize: 100, maxSamples: 8, shared });
+    expect(a.add(frag(1, 1, 2)).kind).toBe('partial'); // 8 bytes held by a
+    expect(a.add(frag(2, 1, 1))).toMatchObject({ kind: 'rejected' }); // a's own limit
+    expect(b.add(frag(1, 1, 1)).kind).toBe('partial'); // 4 more: the shared 12 are used
+    expect(b.add(frag(2, 1, 1))).toMatchObject({ kind: 'rejected' });
+    expect(shared.used).toBe(12);
+    a.clear();
+    expect(shared.used).toBe(4);
+    b.dropBelow(5);
+    expect(shared.used).toBe(0);
+    // A rejected fragment is not marked as received: it is asked for again.
+    expect(a.add(frag(3, 1, 1)).kind).toBe('partial');
+    expect(a.missingFragments(3)).toEqual([2, 3]);
+  });
 });
+
