@@ -4,6 +4,7 @@
  * DATA or DATA_FRAGs, GAP, HEARTBEAT) and feeds ACKNACKs and NACK_FRAGs back in.
  */
 import type { Clock } from '../clock.js';
+import { isNewCount } from '../counts.js';
 import { DATA_OVERHEAD, dataSubmessages } from '../sender/data-submessages.js';
 import { sendDatagrams } from '../sender/datagram-builder.js';
 import { RTPS_HEADER_SIZE } from '../wire/message.js';
@@ -105,7 +106,7 @@ export class LocalWriter {
   onNackFrag(readerPrefix: Uint8Array, m: NackFragSubmessage): void {
     const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
     const reader = this.readers.get(key);
-    if (!reader || m.count <= (this.nackFragCounts.get(key) ?? Number.NEGATIVE_INFINITY)) return;
+    if (!reader || !isNewCount(m.count, this.nackFragCounts.get(key) ?? Number.NEGATIVE_INFINITY)) return;
     this.nackFragCounts.set(key, m.count);
     const change = this.history.get(m.writerSN);
     if (!change?.payload) return; // gone: the next HEARTBEAT tells the reader it may skip it

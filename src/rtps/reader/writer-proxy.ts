@@ -8,6 +8,7 @@
  * `maxBuffered`; past it the newest are dropped and asked for again later). Best effort:
  * a sample is delivered if it is newer than the last one delivered.
  */
+import { isNewCount } from '../counts.js';
 import { MAX_SET_BITS, makeSet, type NumberSet, setMembers } from '../wire/number-sets.js';
 
 export interface ReceivedSample {
@@ -45,6 +46,10 @@ export interface AckNackPlan {
 export class WriterProxy {
   /** Every sequence number below this was delivered or is irrelevant. */
   private next = 1;
+  /** One past the last sample delivered: what `next` may fall back to if a skip was a lie. */
+  private deliveredNext = 1;
+  /** HEARTBEATs whose numbers contradicted what we had skipped (see onHeartbeat). */
+  contradictions = 0;
   /** The highest sequence number the writer said it has (HEARTBEAT lastSN). */
   private lastAvailable = 0;
   private readonly buffered = new Map<number, ReceivedSample>();
@@ -89,16 +94,16 @@ export class WriterProxy {
     }
     const out = [sample];
     this.next = sn + 1;
+    this.deliveredNext = this.next;
     this.drain(out);
     return out;
   }
 
   /** GAP: `gapStart` up to `gapList.base - 1`, and the members of `gapList`, will never come. */
   onGap(gapStart: number, gapList: NumberSet): ReceivedSample[] {
-    if (!this.options.reliable) {
-      if (gapList.base > this.next) this.next = gapList.base;
-      return [];
-    }
+    // A best-effort reader waits for nothing, so a GAP has nothing to tell it (and a forged one
+    // would make it drop everything below a number the writer may never reach).
+    if (!this.options.reliable) return [];
     if (gapList.base - 1 >= gapStart) this.markIrrelevant(gapStart, gapList.base - 1);
     for (const sn of setMembers(gapList)) this.markIrrelevant(sn, sn);
     const out: ReceivedSample[] = [];
@@ -112,8 +117,12 @@ export class WriterProxy {
    */
   onHeartbeat(firstSN: number, lastSN: number, count: number, final: boolean, now: number): ReceivedSample[] {
     if (!this.options.reliable) return [];
-    if (count <= this.lastHeartbeatCount) return []; // an old or repeated HEARTBEAT (8.4.15.4)
+    if (!isNewCount(count, this.lastHeartbeatCount)) return []; // an old or repeated HEARTBEAT (8.4.15.4)
     this.lastHeartbeatCount = count;
+    // The writer says its newest sample is older than what we skipped: the skip came from a lie
+    // (a forged HEARTBEAT or GAP in its name) or a reordering. Go back to what was delivered and
+    // ask again; a real skip is simply told to us again.
+    if (lastSN < this.next - 1 && this.next > this.deliveredNext) this.rewind(lastSN);
     if (lastSN > this.lastAvailable) this.lastAvailable = lastSN;
     const out: ReceivedSample[] = [];
     if (firstSN > this.next) {
@@ -123,6 +132,15 @@ export class WriterProxy {
     const missing = this.missing().length > 0;
     if (!final || missing) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
     return out;
+  }
+
+  private rewind(lastSN: number): void {
+    this.contradictions++;
+    this.next = this.deliveredNext;
+    this.irrelevant = [];
+    let highest = lastSN;
+    for (const sn of this.buffered.keys()) if (sn > highest) highest = sn;
+    this.lastAvailable = highest;
   }
 
   /**
@@ -200,6 +218,7 @@ export class WriterProxy {
         this.buffered.delete(this.next);
         out.push(s);
         this.next++;
+        this.deliveredNext = this.next;
         continue;
       }
       const range = this.irrelevant.find(([a, b]) => this.next >= a && this.next <= b);

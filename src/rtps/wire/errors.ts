@@ -12,6 +12,8 @@ export type DropReason =
   | 'truncated-submessage' // a submessage claims more bytes than the datagram has
   | 'malformed-submessage' // a field inconsistent with the spec (bad set size, bad length...)
   | 'malformed-parameter-list'
+  | 'invalid-sequence-numbers' // breaks a validity rule of RTPS 8.3.7 (HEARTBEAT firstSN > lastSN + 1...)
+  | 'fragment-rejected' // a DATA_FRAG over a reassembly limit, or inconsistent with the sample's others
   | 'early-arrival-over-budget' // from a writer not yet announced, and the hold limits are reached
   | 'early-arrival-expired'; // from a writer whose announcement did not come in time
 

@@ -30,6 +30,7 @@ import {
 } from './info.js';
 import { FLAG_ENDIANNESS, type Submessage, SubmessageId } from './submessage.js';
 import { GUID_PREFIX_SIZE, type GuidPrefix } from './types.js';
+import { assertValid } from './validity.js';
 
 export const RTPS_HEADER_SIZE = 20;
 export const SUBMESSAGE_HEADER_SIZE = 4;
@@ -98,7 +99,7 @@ export function parseMessage(
       break;
     }
     try {
-      submessages.push(readSubmessage(id, flags, new ByteReader(bytes, bodyStart, bodyEnd, le)));
+      submessages.push(assertValid(readSubmessage(id, flags, new ByteReader(bytes, bodyStart, bodyEnd, le))));
     } catch (err) {
       if (!(err instanceof WireFormatError)) throw err;
       drops.drop(err.reason, `submessage 0x${id.toString(16)}: ${err.message}`, source);

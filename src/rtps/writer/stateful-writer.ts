@@ -9,6 +9,8 @@
  * after each write (piggy-backed, asking for an acknowledgement), so readers learn of losses
  * quickly and the writer of what it may drop.
  */
+
+import { isNewCount } from '../counts.js';
 import type { CacheChange, WriterHistory } from './history.js';
 
 export interface WriterOptions {
@@ -152,7 +154,7 @@ export class StatefulWriter {
    */
   onAckNack(key: string, base: number, missing: readonly number[], count: number, now: number): void {
     const r = this.readers.get(key);
-    if (!r?.reliable || count <= r.lastAckNackCount) return;
+    if (!r?.reliable || !isNewCount(count, r.lastAckNackCount)) return;
     r.lastAckNackCount = count;
     r.heard = true;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
