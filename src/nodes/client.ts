@@ -26,7 +26,10 @@ import { flavorOf } from './service-flavor.js';
 import { type WaitOptions, waitUntil } from './wait.js';
 
 export interface CallOptions {
-  /** Milliseconds until the call rejects with ServiceCallTimeoutError; default 10 s. */
+  /**
+   * Milliseconds until the call rejects with ServiceCallTimeoutError; default 10 s. Infinity waits
+   * as long as it takes (the call still rejects when the servers go away, on abort and on destroy).
+   */
   readonly timeout?: number;
   readonly signal?: AbortSignal;
 }
@@ -106,6 +109,8 @@ export class Client<S extends string = string> {
   ): Promise<Message<`${S}_Response`>> {
     if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
     const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT_MS;
+    // setTimeout would turn Infinity into 1 ms.
+    const bounded = Number.isFinite(timeout);
     const started = Date.now();
     const encoded = this.requestCodec.encode(request);
     if (options.signal?.aborted) throw new AbortError(`the call to ${this.name}`, options.signal.reason);
@@ -116,7 +121,7 @@ export class Client<S extends string = string> {
         () => this.isServiceAvailable() || this.destroyed,
         this.subscribeGraph,
         `the call to ${this.name}`,
-        { timeout, ...(options.signal ? { signal: options.signal } : {}) },
+        { ...(bounded ? { timeout } : {}), ...(options.signal ? { signal: options.signal } : {}) },
       );
       if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
       if (!available) throw new ServiceCallTimeoutError(this.name, timeout, false);
@@ -124,10 +129,12 @@ export class Client<S extends string = string> {
     }
     const id = this.nextId++;
     return new Promise<Message<`${S}_Response`>>((resolve, reject) => {
-      const timer = setTimeout(
-        () => finish(new ServiceCallTimeoutError(this.name, timeout, true)),
-        timeout - (Date.now() - started),
-      );
+      const timer = bounded
+        ? setTimeout(
+            () => finish(new ServiceCallTimeoutError(this.name, timeout, true)),
+            timeout - (Date.now() - started),
+          )
+        : undefined;
       const onAbort = () => finish(new AbortError(`the call to ${this.name}`, options.signal?.reason));
       const finish = (error: Error | undefined, response?: unknown) => {
         const p = this.pending.get(id);

@@ -5,6 +5,7 @@
  * to the console and to `/rosout`.
  */
 import { getCodec, type Message, type MessageInput } from '../cdr/index.js';
+import { actionNamesAndTypes } from '../rmw/graph/action-graph.js';
 import type { GraphNode, NameAndTypes } from '../rmw/graph/graph-cache.js';
 import type { NodeEntities } from '../rmw/graph/participant-entities.js';
 import {
@@ -12,11 +13,12 @@ import {
   expandTopicName,
   normalizeNodeNamespace,
   serviceToDds,
+  type TopicNameKind,
   topicToDds,
   validateNodeName,
 } from '../rmw/names.js';
 import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
-import { parseMessageType, serviceMessageTypes } from '../rmw/type-names.js';
+import { parseMessageType, type ServiceTypes, serviceMessageTypes } from '../rmw/type-names.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
 import { Client } from './client.js';
@@ -126,7 +128,7 @@ export class Node {
   }
 
   /** The fully qualified name a topic or service name resolves to for this node. */
-  resolveName(name: string, kind: 'topic name' | 'service name' = 'topic name'): string {
+  resolveName(name: string, kind: TopicNameKind = 'topic name'): string {
     return expandTopicName(name, this.name, this.namespace, kind);
   }
 
@@ -172,7 +174,7 @@ export class Node {
     this.assertAlive();
     const name = this.resolveName(serviceName, 'service name');
     const q = resolveQos(qos, QOS_PROFILES.servicesDefault);
-    const types = serviceMessageTypes(type);
+    const types = serviceTypesOf(type);
     const topics = serviceToDds(name, q);
     const requestCodec = getCodec(types.request);
     const responseCodec = getCodec(types.response);
@@ -210,7 +212,7 @@ export class Node {
     this.assertAlive();
     const name = this.resolveName(serviceName, 'service name');
     const q = resolveQos(qos, QOS_PROFILES.servicesDefault);
-    const types = serviceMessageTypes(type);
+    const types = serviceTypesOf(type);
     const topics = serviceToDds(name, q);
     const clientId = this.context.nextServiceEndpointId();
     const graph = this.context.graph;
@@ -272,6 +274,24 @@ export class Node {
     return this.context.graph.serviceNamesAndTypes();
   }
 
+  /**
+   * Actions, as rcl_action finds them: every topic `<action>/_action/feedback`, its type with
+   * `_FeedbackMessage` cut (`/fibonacci`, `example_interfaces/action/Fibonacci`).
+   */
+  getActionNamesAndTypes(): NameAndTypes[] {
+    return actionNamesAndTypes(this.context.graph.topicNamesAndTypes());
+  }
+
+  /** The actions a node serves (from its feedback publishers); empty for a node not in the graph. */
+  getActionServerNamesAndTypesByNode(nodeName: string, nodeNamespace: string): NameAndTypes[] {
+    return actionNamesAndTypes(this.context.graph.nodeInfo(nodeNamespace, nodeName)?.publishers ?? []);
+  }
+
+  /** The actions a node is a client of (from its feedback subscriptions). */
+  getActionClientNamesAndTypesByNode(nodeName: string, nodeNamespace: string): NameAndTypes[] {
+    return actionNamesAndTypes(this.context.graph.nodeInfo(nodeNamespace, nodeName)?.subscribers ?? []);
+  }
+
   countPublishers(topic: string): number {
     return this.context.graph.countPublishers(this.resolveName(topic));
   }
@@ -288,6 +308,16 @@ export class Node {
       readers: [...this.readers.values()],
       writers: [...this.writers.values()],
     };
+  }
+
+  /**
+   * @internal Something built over this node's endpoints (an action server or client, src/actions)
+   * that the node destroys with itself, before its endpoints; returns the function that lets go of it.
+   */
+  adopt(owner: Destroyable): () => void {
+    this.assertAlive();
+    this.owned.add(owner);
+    return () => this.owned.delete(owner);
   }
 
   /** Destroys every endpoint and timer of the node and takes it out of the graph. */
@@ -367,4 +397,16 @@ export class Node {
     if (this.destroyed) throw new DestroyedError(`node ${this.fullyQualifiedName}`);
     if (this.context.isShutdown) throw new DestroyedError('the context');
   }
+}
+
+/**
+ * The request and response messages of a service type: `pkg/srv/Name`, or one of the services
+ * rosidl derives for an action (`pkg/action/Name_SendGoal`, `pkg/action/Name_GetResult`).
+ */
+function serviceTypesOf(type: string): ServiceTypes {
+  if (/^[^/]+\/action\/[^/]+_(SendGoal|GetResult)$/.test(type)) {
+    parseMessageType(`${type}_Request`);
+    return { request: `${type}_Request`, response: `${type}_Response` };
+  }
+  return serviceMessageTypes(type);
 }
