@@ -19,7 +19,11 @@ import { checkCompatibility } from '../qos-compatibility.js';
 import { DEFAULT_ASSEMBLER_LIMITS, FragmentBudget } from '../reader/fragment-assembler.js';
 import { DEFAULT_MAX_DATAGRAM } from '../sender/datagram-builder.js';
 import { isLoopbackIPv4 } from '../transport/address.js';
-import { type DiscoveryOverrides, resolveDiscoveryOptions } from '../transport/discovery-options.js';
+import {
+  type DiscoveryOverrides,
+  type DiscoveryRange,
+  resolveDiscoveryOptions,
+} from '../transport/discovery-options.js';
 import { MulticastUnavailableError, PortInUseError } from '../transport/errors.js';
 import { maxParticipantId, rtpsPorts, SPDP_MULTICAST_GROUP } from '../transport/ports.js';
 import type { ReceiveChannel, Transport, UdpLocator } from '../transport/transport.js';
@@ -39,8 +43,9 @@ import {
   guidKey,
   prefixKey,
 } from '../wire/types.js';
+import { DEFAULT_DISCOVERY_LIMITS, type DiscoveryLimits, reachableAddress } from './discovery-limits.js';
 import { EarlyArrivals, type HeldSubmessage } from './early-arrivals.js';
-import { wireLocators } from './locators.js';
+import { type LocatorPolicy, wireLocators } from './locators.js';
 import { ParticipantMessageAgent } from './participant-message.js';
 import { type RemoteEndpointInfo, SedpAgent } from './sedp.js';
 import { type RemoteParticipant, SpdpAgent } from './spdp.js';
@@ -67,6 +72,8 @@ export interface ParticipantOptions {
   readonly announceAddresses?: readonly string[];
   /** Keep the process alive while the participant is open (UDP only); default false. */
   readonly keepAlive?: boolean;
+  /** Bounds on what discovery accepts (participants, their rate, locators, leases). */
+  readonly discoveryLimits?: Partial<DiscoveryLimits>;
 }
 
 export interface EndpointOptions {
@@ -196,8 +203,17 @@ export class RtpsParticipant {
     metaPort: number,
     multicast: boolean,
     addresses: readonly string[],
+    range: DiscoveryRange,
   ) {
     this.scheduler = new Scheduler(clock);
+    const limits: DiscoveryLimits = { ...DEFAULT_DISCOVERY_LIMITS, ...options.discoveryLimits };
+    const locatorPolicy: LocatorPolicy = {
+      accept: reachableAddress(range, new Set([...addresses, ...ipv4InterfaceAddresses()])),
+      max: limits.maxLocatorsPerKind,
+      refused: (why, n) => {
+        for (let i = 0; i < n; i++) this.drops.drop(why, 'announced locator');
+      },
+    };
     this.early = new EarlyArrivals(undefined, (why, n) => {
       for (let i = 0; i < n; i++)
         this.drops.drop(`early-arrival-${why}`, 'submessage of an unannounced writer');
@@ -249,6 +265,9 @@ export class RtpsParticipant {
         },
       },
       (e) => this.listeners.malformedDiscoveryData?.(e),
+      limits,
+      locatorPolicy,
+      (why, detail) => this.drops.drop(why, detail),
     );
     this.sedp = new SedpAgent(
       guidPrefix,
@@ -267,6 +286,7 @@ export class RtpsParticipant {
         },
       },
       (e) => this.listeners.malformedDiscoveryData?.(e),
+      locatorPolicy,
     );
     this.p2p = new ParticipantMessageAgent(guidPrefix, outbox, clock, this.scheduler.reschedule);
     this.scheduler.add(this.spdp);
@@ -328,6 +348,7 @@ export class RtpsParticipant {
         ports.metatrafficUnicast,
         multicast,
         addresses,
+        discovery.range,
       );
     } catch (err) {
       if (ownsTransport) await transport.close();

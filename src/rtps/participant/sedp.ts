@@ -33,7 +33,7 @@ import {
   guidKey,
   prefixKey,
 } from '../wire/types.js';
-import { udpLocators } from './locators.js';
+import { type LocatorPolicy, udpLocators } from './locators.js';
 import type { RemoteParticipant } from './spdp.js';
 
 export interface RemoteEndpointInfo {
@@ -76,6 +76,7 @@ export class SedpAgent {
     reschedule: () => void,
     private readonly events: SedpEvents,
     private readonly onMalformed: (error: DiscoveryDataError) => void,
+    private readonly locatorPolicy?: LocatorPolicy,
   ) {
     const w = (entityId: number) =>
       new LocalWriter({ prefix, entityId }, SEDP_WRITER_OPTIONS, outbox, clock, reschedule);
@@ -216,7 +217,7 @@ export class SedpAgent {
       return;
     }
     const data = change.data;
-    const own = udpLocators(data.unicastLocators);
+    const own = udpLocators(data.unicastLocators, this.locatorPolicy);
     const info: RemoteEndpointInfo = {
       data,
       participant,

@@ -5,6 +5,10 @@
  * `periodMs`, to the SPDP multicast group, to static peers, and straight to every participant we
  * learn of (as Cyclone does), so discovery does not wait for the next period. A remote
  * participant is dropped when it says goodbye (a disposed SPDP sample) or when its lease runs out.
+ *
+ * Bounded against floods (discovery-limits.ts): known participants are renewed first and always;
+ * new ones are taken in at a limited rate and up to a limited number; leases are capped; expiry
+ * looks only at the earliest lease (deadline-heap.ts), not at every participant every time.
  */
 import type { Clock } from '../clock.js';
 import {
@@ -33,7 +37,9 @@ import {
   prefixKey,
   timeFromMillis,
 } from '../wire/types.js';
-import { udpLocators, uniqueLocators } from './locators.js';
+import { DeadlineHeap } from './deadline-heap.js';
+import { DEFAULT_DISCOVERY_LIMITS, type DiscoveryLimits, RateLimit } from './discovery-limits.js';
+import { type LocatorPolicy, udpLocators, uniqueLocators } from './locators.js';
 
 export interface RemoteParticipant {
   readonly data: DecodedParticipantData;
@@ -57,6 +63,8 @@ const BURST_INTERVAL_MS = 100;
 
 export class SpdpAgent {
   readonly participants = new Map<string, RemoteParticipant>();
+  private readonly leases = new DeadlineHeap();
+  private readonly newcomers: RateLimit;
   private sn = 0;
   private announcements = 0;
   private nextAnnounce: number;
@@ -70,14 +78,20 @@ export class SpdpAgent {
     private readonly periodMs: number,
     private readonly events: SpdpEvents,
     private readonly onMalformed: (error: DiscoveryDataError) => void,
+    private readonly limits: DiscoveryLimits = DEFAULT_DISCOVERY_LIMITS,
+    private readonly locatorPolicy?: LocatorPolicy,
+    private readonly refused: (
+      why: 'participant-limit' | 'new-participant-rate',
+      detail: string,
+    ) => void = () => {},
   ) {
     this.nextAnnounce = clock.now();
+    this.newcomers = new RateLimit(limits.newParticipantsPerSecond, clock.now());
   }
 
   nextDeadline(): number {
-    let next = this.nextAnnounce;
-    for (const p of this.participants.values()) if (p.expiresAt < next) next = p.expiresAt;
-    return next;
+    const lease = this.leases.peek();
+    return lease !== undefined && lease < this.nextAnnounce ? lease : this.nextAnnounce;
   }
 
   poll(now: number): void {
@@ -88,11 +102,11 @@ export class SpdpAgent {
       this.announcements++;
       this.nextAnnounce = now + (this.announcements < BURST ? BURST_INTERVAL_MS : this.periodMs);
     }
-    for (const [key, p] of this.participants) {
-      if (now >= p.expiresAt) {
-        this.participants.delete(key);
-        this.events.removed(p.data.guid.prefix, 'lease expired');
-      }
+    for (const key of this.leases.popDue(now)) {
+      const p = this.participants.get(key);
+      if (!p) continue;
+      this.participants.delete(key);
+      this.events.removed(p.data.guid.prefix, 'lease expired');
     }
   }
 
@@ -107,6 +121,7 @@ export class SpdpAgent {
     const change = decoded.value;
     if (change.kind === 'gone') {
       const key = prefixKey(change.guid.prefix);
+      this.leases.delete(key);
       if (this.participants.delete(key)) this.events.removed(change.guid.prefix, 'goodbye');
       return;
     }
@@ -115,19 +130,35 @@ export class SpdpAgent {
     if (key === prefixKey(this.own.guid.prefix)) return; // our own announcement, looped back
     if (this.own.domainId !== undefined && data.domainId !== undefined && data.domainId !== this.own.domainId)
       return;
-    const lease = participantLease(data);
-    const expiresAt = isInfinite(lease)
-      ? Number.POSITIVE_INFINITY
-      : this.clock.now() + durationToMillis(lease);
+    const now = this.clock.now();
     const known = this.participants.get(key);
+    if (!known) {
+      if (this.participants.size >= this.limits.maxParticipants) {
+        this.refused('participant-limit', `${this.participants.size} participants known`);
+        return;
+      }
+      if (!this.newcomers.take(now)) {
+        this.refused(
+          'new-participant-rate',
+          `over ${this.limits.newParticipantsPerSecond} new participants a second`,
+        );
+        return;
+      }
+    }
+    const lease = participantLease(data);
+    const leaseMs = isInfinite(lease)
+      ? this.limits.maxLeaseMs
+      : Math.min(durationToMillis(lease), this.limits.maxLeaseMs);
+    const expiresAt = now + leaseMs;
     const p: RemoteParticipant = {
       data,
       vendorId: vendor,
-      metatraffic: udpLocators(data.metatrafficUnicastLocators),
-      defaultUnicast: udpLocators(data.defaultUnicastLocators),
+      metatraffic: udpLocators(data.metatrafficUnicastLocators, this.locatorPolicy),
+      defaultUnicast: udpLocators(data.defaultUnicastLocators, this.locatorPolicy),
       expiresAt,
     };
     this.participants.set(key, p);
+    this.leases.set(key, expiresAt);
     if (known) this.events.updated(p);
     else {
       this.events.added(p);

@@ -14,6 +14,10 @@ export type DropReason =
   | 'malformed-parameter-list'
   | 'invalid-sequence-numbers' // breaks a validity rule of RTPS 8.3.7 (HEARTBEAT firstSN > lastSN + 1...)
   | 'fragment-rejected' // a DATA_FRAG over a reassembly limit, or inconsistent with the sample's others
+  | 'unreachable-locator' // an announced address outside the discovery range (or multicast)
+  | 'locator-limit' // an announcement with more locators of a kind than we keep
+  | 'participant-limit' // a new participant while the table of known ones is full
+  | 'new-participant-rate' // a new participant past the rate at which we take them in
   | 'early-arrival-over-budget' // from a writer not yet announced, and the hold limits are reached
   | 'early-arrival-expired'; // from a writer whose announcement did not come in time
 
