@@ -99,6 +99,18 @@ export function registerDoctor(program: Command): void {
             ['names', nodes.length === 0 ? '(none)' : nodes.join(', ')],
           ]),
         );
+        // What this command's participant refused while it listened, by reason: a network that
+        // sends malformed, forged or excessive discovery shows up here.
+        const drops = [...p.drops.counts].sort(([a], [b]) => a.localeCompare(b));
+        const early = p.earlyArrivals;
+        lines.push(
+          ...formatReport('DROPPED', [
+            ...(drops.length === 0
+              ? [['(nothing)', '0'] as const]
+              : drops.map(([r, n]) => [r, String(n)] as const)),
+            ['held for unannounced writers', `${early.held} now, ${early.released} handed on`],
+          ]),
+        );
       });
       print(...lines);
     },
