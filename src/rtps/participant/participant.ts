@@ -448,6 +448,7 @@ export class RtpsParticipant {
     this.sedp.withdraw(guid);
     if (local.kind === 'writer') {
       const w = this.writers.get(guid.entityId);
+      w?.flush();
       if (w) this.scheduler.delete(w);
       this.writers.delete(guid.entityId);
       for (const r of this.readers.values()) r.unmatchWriter(guid);
@@ -466,6 +467,9 @@ export class RtpsParticipant {
   async close(options: { goodbye?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.writers.values()) w.flush();
+    // Writers send at the end of the turn (a microtask): let the builtin ones' last words out.
+    await Promise.resolve();
     if (options.goodbye !== false) this.spdp.goodbye();
     this.scheduler.stop();
     await Promise.all(this.channels.map((c) => c.close()));
