@@ -5,7 +5,7 @@
  *
  *   peer trigger-server SERVICE | trigger-client SERVICE | twist-pub TOPIC | twist-sub TOPIC | graph
  *        [--count N] [--node NAME] [--namespace NS] [--domain ID] [--timeout MS] [--interval MS]
- *        [--message TEXT] [--topic TOPIC] [--linger MS]
+ *        [--message TEXT] [--topic TOPIC] [--linger MS] [--startup MS] [--pause MS] [--ack-wait MS]
  *
  * QoS as rmw_cyclonedds: RELIABLE (max_blocking_time infinite), VOLATILE, KEEP_LAST 10, data
  * representation XCDR1; ros_discovery_info writer TRANSIENT_LOCAL KEEP_LAST 1, reader
@@ -57,6 +57,9 @@ typedef struct {
   const char *message;
   const char *topic; /* graph: also publish Twist on this topic */
   long linger_ms;    /* stay this long after the command is done (graph, acknowledgements) */
+  long startup_ms;   /* between the participant and the command's endpoints (ros2cli's DirectNode spin) */
+  long pause_ms;     /* twist-pub: after the match, before the first sample */
+  long ack_wait_ms;  /* twist-pub: for acknowledgements after the last sample (0: none) */
 } options_t;
 
 typedef struct {
@@ -110,7 +113,8 @@ static long parse_number(int argc, char **argv, int *i) {
 }
 
 static options_t parse(int argc, char **argv) {
-  options_t o = {.ns = "/", .timeout_ms = 60000, .interval_ms = 100, .message = "from cyclone"};
+  options_t o = {.ns = "/", .timeout_ms = 60000, .interval_ms = 100, .message = "from cyclone", .pause_ms = 200,
+                 .ack_wait_ms = 5000};
   if (argc < 2) fail("usage: peer trigger-server|trigger-client|twist-pub|twist-sub NAME | graph [options]", 0);
   o.command = argv[1];
   int i = 2;
@@ -133,6 +137,9 @@ static options_t parse(int argc, char **argv) {
     else if (strcmp(a, "--message") == 0 && i + 1 < argc) o.message = argv[++i];
     else if (strcmp(a, "--topic") == 0 && i + 1 < argc) o.topic = argv[++i];
     else if (strcmp(a, "--linger") == 0) o.linger_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--startup") == 0) o.startup_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--pause") == 0) o.pause_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--ack-wait") == 0) o.ack_wait_ms = parse_number(argc, argv, &i);
     else fail("unknown option", 0);
   }
   if (o.node[0] == 0) {
@@ -484,8 +491,8 @@ static int run_twist_pub(const options_t *o) {
     if (stop_requested || timed_out(o, start)) fail("no subscription matched", 0);
     dds_sleepfor(DDS_MSECS(10));
   }
-  /* Give the reader a moment to match us too. */
-  dds_sleepfor(DDS_MSECS(200));
+  /* Give the reader a moment to match us too (--pause 0: publish at once, as `ros2 topic pub --once`). */
+  dds_sleepfor(DDS_MSECS(o->pause_ms));
   long k = 0;
   for (; (o->count == 0 || k < o->count) && !stop_requested && !timed_out(o, start); k++) {
     twist_t t = {.linear = {0.5, 0.0, 0.0}, .angular = {0.0, 0.0, (double) (k + 1)}};
@@ -494,8 +501,11 @@ static int run_twist_pub(const options_t *o) {
     match_update(&matched, writer_matches(writer) > 0);
     if (o->interval_ms > 0 && (o->count == 0 || k + 1 < o->count)) dds_sleepfor(DDS_MSECS(o->interval_ms));
   }
-  bool acked = dds_wait_for_acks(writer, DDS_SECS(5)) == DDS_RETCODE_OK;
-  emit("{\"event\":\"published\",\"vendor\":\"cyclone\",\"count\":%ld,\"acked\":%s}", k, acked ? "true" : "false");
+  /* --ack-wait 0: no waiting, as `ros2 topic pub`, which only sleeps --keep-alive (here --linger). */
+  const char *acked = "null";
+  if (o->ack_wait_ms > 0)
+    acked = dds_wait_for_acks(writer, DDS_MSECS(o->ack_wait_ms)) == DDS_RETCODE_OK ? "true" : "false";
+  emit("{\"event\":\"published\",\"vendor\":\"cyclone\",\"count\":%ld,\"acked\":%s}", k, acked);
   return o->count == 0 || k == o->count ? 0 : 1;
 }
 
@@ -575,6 +585,7 @@ int main(int argc, char **argv) {
   if (node.participant < 0) fail("dds_create_participant failed", node.participant);
   dds_get_guid(node.participant, &node.guid);
   create_graph();
+  for (long t = now_ms(); !stop_requested && now_ms() - t < o.startup_ms;) dds_sleepfor(DDS_MSECS(10));
 
   int code;
   if (strcmp(o.command, "trigger-server") == 0) code = run_trigger_server(&o);

@@ -4,7 +4,7 @@
 //
 //   peer trigger-server SERVICE | trigger-client SERVICE | twist-pub TOPIC | twist-sub TOPIC | graph
 //        [--count N] [--node NAME] [--namespace NS] [--domain ID] [--timeout MS] [--interval MS]
-//        [--message TEXT] [--topic TOPIC] [--linger MS]
+//        [--message TEXT] [--topic TOPIC] [--linger MS] [--startup MS] [--pause MS] [--ack-wait MS]
 //
 // Names: ROS names, with or without the leading slash: topic T is `rt/T`, service S is
 // `rq/SRequest` + `rr/SReply`. QoS as rmw: RELIABLE, VOLATILE, KEEP_LAST 10 (max_blocking_time
@@ -77,6 +77,9 @@ struct Options {
   std::string message = "from fastdds";
   std::string topic;  // graph: also publish Twist on this topic
   long linger_ms = 0;  // stay this long after the command is done (graph, acknowledgements)
+  long startup_ms = 0;  // between the participant and the command's endpoints (ros2cli's DirectNode spin)
+  long pause_ms = 200;  // twist-pub: after the match, before the first sample
+  long ack_wait_ms = 5000;  // twist-pub: for acknowledgements after the last sample (0: none)
 };
 
 static std::mutex out_mutex;
@@ -136,6 +139,9 @@ static Options parse(int argc, char **argv) {
     else if (a == "--message" && i + 1 < argc) o.message = argv[++i];
     else if (a == "--topic" && i + 1 < argc) o.topic = argv[++i];
     else if (a == "--linger") o.linger_ms = parse_number(argc, argv, i);
+    else if (a == "--startup") o.startup_ms = parse_number(argc, argv, i);
+    else if (a == "--pause") o.pause_ms = parse_number(argc, argv, i);
+    else if (a == "--ack-wait") o.ack_wait_ms = parse_number(argc, argv, i);
     else fail("unknown option " + a);
   }
   if (o.node.empty()) {
@@ -440,8 +446,10 @@ static int run_trigger_client(const Options &o, Node &node, Graph &graph) {
   TypeSupport req_type(new srv::Trigger_Request_PubSubType());
   TypeSupport rep_type(new srv::Trigger_Response_PubSubType());
   std::string svc = ros_name(o.name);
-  DataWriter *writer = node.writer(node.topic("rq/" + svc + "Request", req_type), writer_qos(REQUEST_HASH));
+  // rmw_fastrtps's rmw_create_client makes the reply reader first: the request writer's SEDP is
+  // the last before the first request.
   DataReader *reader = node.reader(node.topic("rr/" + svc + "Reply", rep_type), reader_qos(RESPONSE_HASH));
+  DataWriter *writer = node.writer(node.topic("rq/" + svc + "Request", req_type), writer_qos(REQUEST_HASH));
   graph.publish(node, o.node, o.ns);
   const GUID_t reader_guid = reader->guid(), writer_guid = writer->guid();
   emit_ready(o, node, ",\"request_writer\":\"" + gid_hex(writer_guid) + "\",\"reply_reader\":\"" +
@@ -513,8 +521,9 @@ static int run_twist_pub(const Options &o, Node &node, Graph &graph) {
     if (stop_requested || timed_out(o, start)) fail("no subscription matched");
     sleep_ms(10);
   }
-  // Give the reader a moment to match us too, or its first sample waits for a heartbeat.
-  sleep_ms(200);
+  // Give the reader a moment to match us too, or its first sample waits for a heartbeat (--pause 0:
+  // publish at once, as `ros2 topic pub --once` does).
+  sleep_ms(o.pause_ms);
   long k = 0;
   for (; (o.count == 0 || k < o.count) && !stop_requested && !timed_out(o, start); k++) {
     gm::Twist_ twist;
@@ -523,8 +532,14 @@ static int run_twist_pub(const Options &o, Node &node, Graph &graph) {
     watch.update(writer_matches(writer) > 0);
     if (o.interval_ms > 0 && (o.count == 0 || k + 1 < o.count)) sleep_ms(o.interval_ms);
   }
-  bool acked = writer->wait_for_acknowledgments(eprosima::fastrtps::Duration_t(5, 0)) == ReturnCode_t::RETCODE_OK;
-  emit("{\"event\":\"published\",\"vendor\":\"fastdds\",\"count\":%ld,\"acked\":%s}", k, acked ? "true" : "false");
+  // --ack-wait 0: no waiting, as `ros2 topic pub`, which only sleeps --keep-alive (here --linger).
+  const char *acked = "null";
+  if (o.ack_wait_ms > 0) {
+    eprosima::fastrtps::Duration_t wait(static_cast<int32_t>(o.ack_wait_ms / 1000),
+                                        static_cast<uint32_t>(o.ack_wait_ms % 1000) * 1000000u);
+    acked = writer->wait_for_acknowledgments(wait) == ReturnCode_t::RETCODE_OK ? "true" : "false";
+  }
+  emit("{\"event\":\"published\",\"vendor\":\"fastdds\",\"count\":%ld,\"acked\":%s}", k, acked);
   return o.count == 0 || k == o.count ? 0 : 1;
 }
 
@@ -595,6 +610,7 @@ int main(int argc, char **argv) {
   if (node.publisher == nullptr || node.subscriber == nullptr) fail("create_publisher/subscriber failed");
   Graph graph;
   graph.create(node);
+  for (auto t = Clock::now(); !stop_requested && ms_since(t) < o.startup_ms;) sleep_ms(10);
 
   int code;
   if (o.command == "trigger-server") code = run_trigger_server(o, node, graph);

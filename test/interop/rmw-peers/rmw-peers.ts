@@ -6,7 +6,7 @@
  *
  *   peer trigger-server SVC | trigger-client SVC | twist-pub TOPIC | twist-sub TOPIC | graph
  *        [--count N] [--node NAME] [--namespace NS] [--domain ID] [--timeout MS] [--interval MS]
- *        [--message TEXT] [--topic TOPIC] [--linger MS]
+ *        [--message TEXT] [--topic TOPIC] [--linger MS] [--startup MS] [--pause MS] [--ack-wait MS]
  *
  * - Names are ROS names, with or without the leading slash: topic T is DDS topic `rt/T`, service
  *   S is `rq/SRequest` / `rr/SReply`. Types `std_srvs::srv::dds_::Trigger_Request_` /
@@ -44,15 +44,19 @@
  *   SIGTERM) with `done` {count}, exit 0.
  * - client: waits for both matches, then per request `request` {seq} and `response`
  *   {seq, success, message}; `done` {count} and exit 0 after N (default 1); `timeout`, exit 1.
- * - twist-pub: after its match and 200 ms, publishes N (0: until stopped) Twists every --interval
- *   ms (default 100): linear (0.5, 0, 0), angular (0, 0, k) for k = 1, 2, …; `published`
- *   {count, acked (by every matched reader within 5 s)}; exit 0 iff all N were published.
+ * - twist-pub: after its match and --pause ms (default 200), publishes N (0: until stopped)
+ *   Twists every --interval ms (default 100): linear (0.5, 0, 0), angular (0, 0, k) for k = 1, 2,
+ *   …; `published` {count, acked (by every matched reader within --ack-wait ms, default 5000;
+ *   null with --ack-wait 0, which does not wait)}; exit 0 iff all N were published. `ros2 topic
+ *   pub --once` is `--count 1 --pause 0 --ack-wait 0 --linger 100 --startup 500`.
  * - twist-sub: `twist` {linear_x, linear_y, linear_z, angular_x, angular_y, angular_z, writer}
  *   per sample; `done` {count} and exit 0 after N (0: until stopped); `timeout`, exit 1.
  * - all: `graph` {gid, nodes: [{name, namespace, gid, readers, writers, reader_gids,
  *   writer_gids}]} for every ParticipantEntitiesInfo read from another participant.
  * - `error` {message}, exit 2. --timeout (default 60000 ms, 0: none) bounds every command;
- *   --linger MS keeps the participant up after it (SIGTERM ends that early, exit code unchanged).
+ *   --linger MS keeps the participant up after it (SIGTERM ends that early, exit code unchanged);
+ *   --startup MS waits between creating the participant and the command's endpoints (ros2cli's
+ *   DirectNode spins 0.5 s before a verb creates its publisher or client).
  *
  * Graph latency: between two Fast DDS processes a node can take up to the 3 s heartbeat period
  * to appear (the writer's first heartbeat and the reader's first ACKNACK can both arrive before
@@ -113,6 +117,12 @@ export interface RmwPeerOptions {
   readonly topic?: string;
   /** Stay this long after the command is done (SIGTERM ends it early, exit code unchanged). */
   readonly lingerMs?: number;
+  /** Wait this long between creating the participant and the command's endpoints (default 0). */
+  readonly startupMs?: number;
+  /** twist-pub: wait this long after the match before the first sample (default 200). */
+  readonly pauseMs?: number;
+  /** twist-pub: wait this long for acknowledgements after the last sample (default 5000; 0: none). */
+  readonly ackWaitMs?: number;
 }
 
 /** The command line of a peer: `name` is the service or topic (not for `graph`). */
@@ -132,6 +142,9 @@ export function rmwPeerArgs(command: RmwCommand, name: string | undefined, o: Rm
     ['--message', o.message],
     ['--topic', o.topic],
     ['--linger', o.lingerMs],
+    ['--startup', o.startupMs],
+    ['--pause', o.pauseMs],
+    ['--ack-wait', o.ackWaitMs],
   ];
   for (const [flag, value] of values) if (value !== undefined) args.push(flag, String(value));
   return args;
