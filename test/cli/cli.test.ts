@@ -467,6 +467,8 @@ describe('ros2ts interface, run, doctor', () => {
     expect(r.stdout).toMatch(/PARTICIPANTS \(1 after [\d.]+ s of discovery\)/);
     expect(r.stdout).toMatch(/ros2ts \(01\.f7\), \d+ writers, \d+ readers, at 127\.0\.0\.1:\d+/);
     expect(r.stdout).toMatch(/names +: \/demo\/talker, \/demo_server\n/);
-    expect(r.stdout).toMatch(/\n {3}DROPPED\n[\s\S]*held for unannounced writers +: \d+ now, \d+ handed on\n/);
+    expect(r.stdout).toMatch(
+      /\n {3}DROPPED\n[\s\S]*held for unannounced writers +: \d+ now, \d+ handed on\n/,
+    );
   });
 });

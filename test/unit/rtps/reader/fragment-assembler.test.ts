@@ -100,4 +100,3 @@ describe('FragmentAssembler', () => {
     expect(a.missingFragments(3)).toEqual([2, 3]);
   });
 });
-
