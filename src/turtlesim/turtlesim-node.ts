@@ -4,17 +4,27 @@
  *
  * - Services `clear`, `reset` (std_srvs/srv/Empty), `spawn`, `kill`.
  * - Per turtle `<t>/cmd_vel` (sub), `<t>/pose` and `<t>/color_sensor` (pub, every tick), all
- *   KeepLast(7) reliable; services `<t>/set_pen`, `<t>/teleport_absolute`, `<t>/teleport_relative`.
- *   They come with the turtle and go with it.
+ *   KeepLast(7) reliable; services `<t>/set_pen`, `<t>/teleport_absolute`, `<t>/teleport_relative`;
+ *   the action `<t>/rotate_absolute` (turtlesim/action/RotateAbsolute), which accepts every goal
+ *   and every cancel request, as turtlesim does (the rotation itself is the world's). They come
+ *   with the turtle and go with it: a killed turtle's goal ends with its action server.
  * - A 16 ms timer steps the world by 0.016 s (the first tick only starts the clock, as turtlesim's
  *   updateTurtles does) and publishes each turtle's pose and colour.
  * - A refused spawn or kill is answered (rclcpp discards the callbacks' `false`), with turtlesim's
  *   error logged: the spawn response's name is then empty.
  */
-import type { Context, Node, NodeOptions, Publisher } from '../index.js';
+import {
+  ActionServer,
+  type Context,
+  type Node,
+  type NodeOptions,
+  type Publisher,
+  type ServerGoalHandle,
+} from '../index.js';
 import { declareTurtlesimParameters, type TurtlesimParameters } from './parameters.js';
 import {
   type Rgb,
+  type RotationGoal,
   TurtlesimError,
   type TurtleUpdate,
   TurtleWorld,
@@ -104,6 +114,10 @@ export function startTurtlesim(context: Context, options: TurtlesimOptions = {})
           world.teleportAbsolute(name, req.x, req.y, req.theta);
           return {};
         }),
+        new ActionServer(node, 'turtlesim/action/RotateAbsolute', `${name}/rotate_absolute`, {
+          onCancel: () => 'accept',
+          execute: (goal) => rotate(name, goal),
+        }),
       );
       endpoints.set(name, { pose, color, all: made });
     } catch (error) {
@@ -111,6 +125,33 @@ export function startTurtlesim(context: Context, options: TurtlesimOptions = {})
       throw error;
     }
   };
+
+  /** Runs one rotate_absolute goal in the world; resolves when it ended or its server went away. */
+  const rotate = (name: string, goal: ServerGoalHandle<'turtlesim/action/RotateAbsolute'>): Promise<void> =>
+    new Promise((resolve) => {
+      const listener: RotationGoal = {
+        feedback: (remaining) => goal.publishFeedback({ remaining }),
+        ended: (outcome, delta) => {
+          goal.signal.removeEventListener('abort', onAbort);
+          if (outcome === 'succeeded') goal.succeed({ delta });
+          else if (outcome === 'canceled') goal.canceled({ delta });
+          else goal.abort({ delta });
+          resolve();
+        },
+      };
+      // A cancel was accepted (the world ends the goal at its next update), or the server is gone.
+      const onAbort = () => {
+        if (goal.isCancelRequested && world.isRotating(name)) return world.cancelRotation(name, listener);
+        world.forgetRotation(name, listener);
+        resolve();
+      };
+      if (!world.has(name)) {
+        goal.abort({ delta: 0 });
+        return resolve();
+      }
+      goal.signal.addEventListener('abort', onAbort, { once: true });
+      world.rotateAbsolute(name, goal.goal.theta, listener);
+    });
 
   const removeTurtle = (name: string) => {
     const e = endpoints.get(name);

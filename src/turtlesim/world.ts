@@ -11,6 +11,10 @@
  *   3.14159265) and the position moves along the new heading, then it is clamped to the window with
  *   the warning "Oh no! I hit the wall! (Clamping from [x=.., y=..])" (window coordinates: y
  *   grows downwards), then pose and colour sensor are published, then the pen draws the move.
+ * - A `rotate_absolute` goal (see rotate-absolute.ts) is updated after the teleports and before
+ *   the command timeout: feedback each update, then success within 0.02 rad, turning at 1 rad/s
+ *   meanwhile (which counts as a fresh command). A cmd_vel, or a new goal, aborts a running goal,
+ *   with turtlesim's warnings; a cancel takes effect at the next update, and stops the turtle.
  * - The colour sensor reads the pixel under the turtle in the path image only (not the background):
  *   ROS 2's turtlesim clears that image to transparent white, so untouched ground reads 255,255,255.
  *
@@ -18,6 +22,11 @@
  * (`sx`, `sy`); poses are reported with y upwards. Trails are kept twice: as line segments (for
  * drawing elsewhere) and rasterized into a 500x500 path image (for the colour sensor and PNGs).
  */
+
+import { normalizeAngle } from './angles.js';
+import { rotationStep } from './rotate-absolute.js';
+
+export { normalizeAngle, TURTLESIM_PI } from './angles.js';
 
 /** Window size in pixels. */
 export const WINDOW_PX = 500;
@@ -34,11 +43,6 @@ export const UPDATE_DT = 0.001 * UPDATE_PERIOD_MS;
 export const COMMAND_TIMEOUT_MS = 1000;
 /** How many turtle images turtlesim picks from at random (ardent..rolling). */
 export const TURTLE_IMAGE_COUNT = 10;
-
-/** turtlesim's own PI (turtle.hpp), deliberately not Math.PI: normalizeAngle wraps at this value. */
-// biome-ignore lint/suspicious/noApproximativeNumericConstant: turtlesim's truncated constant, on purpose
-const PI = 3.14159265;
-const TWO_PI = 2.0 * PI;
 
 export interface Rgb {
   readonly r: number;
@@ -122,6 +126,29 @@ export interface Twist2 {
   readonly angular: number;
 }
 
+/** How a rotation goal ended. */
+export type RotationOutcome = 'succeeded' | 'canceled' | 'aborted';
+
+/**
+ * The listener of one `rotate_absolute` goal: the world calls it from `step` and `command` (and
+ * from `rotateAbsolute`, for the goal it preempts).
+ */
+export interface RotationGoal {
+  /** Each update while the goal runs: the angle still to turn (the action's feedback). */
+  feedback(remaining: number): void;
+  /** The goal ended; `delta` is the result (start heading minus heading at the last update). */
+  ended(outcome: RotationOutcome, delta: number): void;
+}
+
+interface ActiveRotation {
+  readonly goal: RotationGoal;
+  readonly theta: number;
+  readonly startOrient: number;
+  /** The result so far: 0 until the first update. */
+  delta: number;
+  canceling: boolean;
+}
+
 type Teleport =
   | { readonly relative: true; readonly linear: number; readonly angular: number }
   | { readonly relative: false; readonly x: number; readonly y: number; readonly theta: number };
@@ -135,6 +162,7 @@ class Turtle {
   ang = 0;
   pen: Pen = DEFAULT_PEN;
   teleports: Teleport[] = [];
+  rotation: ActiveRotation | undefined;
 
   constructor(
     readonly name: string,
@@ -159,11 +187,6 @@ class Turtle {
       angularVelocity: this.ang,
     };
   }
-}
-
-/** turtle.cpp's normalizeAngle, with its PI: into [-PI, PI). */
-export function normalizeAngle(angle: number): number {
-  return angle - TWO_PI * Math.floor((angle + PI) / TWO_PI);
 }
 
 /** C printf's `%f` (glibc spellings of the special values). */
@@ -264,7 +287,10 @@ export class TurtleWorld {
     return real;
   }
 
-  /** /kill. Throws TurtlesimError "Tried to kill turtle [name], which does not exist". */
+  /**
+   * /kill. Throws TurtlesimError "Tried to kill turtle [name], which does not exist". A rotation
+   * goal of the turtle is dropped with it, unended: its action server goes with the turtle.
+   */
   kill(name: string): void {
     if (!this.turtles.delete(name)) {
       throw new TurtlesimError(`Tried to kill turtle [${name}], which does not exist`);
@@ -312,13 +338,56 @@ export class TurtleWorld {
     this.get(name).teleports.push({ relative: true, linear, angular });
   }
 
-  /** /<t>/cmd_vel: velocities that hold until the next command or for COMMAND_TIMEOUT_MS. */
+  /**
+   * /<t>/cmd_vel: velocities that hold until the next command or for COMMAND_TIMEOUT_MS. A
+   * running rotation goal is aborted (with its delta so far).
+   */
   command(name: string, twist: Twist2, nowMs: number, holonomic = false): void {
     const t = this.get(name);
     t.lastCommandMs = nowMs;
     t.linX = twist.linear;
     if (holonomic) t.linY = twist.lateral ?? 0;
     t.ang = twist.angular;
+    const running = t.rotation;
+    if (running) {
+      this.log('warn', 'Velocity command received during rotation goal. Aborting goal');
+      t.rotation = undefined;
+      running.goal.ended('aborted', running.delta);
+    }
+  }
+
+  // --- the rotate_absolute action ---
+
+  /**
+   * /<t>/rotate_absolute: an accepted goal to turn to `theta`, from the heading the turtle has
+   * now. A goal still running is aborted first (with its delta so far).
+   */
+  rotateAbsolute(name: string, theta: number, goal: RotationGoal): void {
+    const t = this.get(name);
+    const previous = t.rotation;
+    if (previous) {
+      this.log('warn', 'Rotation goal received before a previous goal finished. Aborting previous goal');
+      t.rotation = undefined;
+      previous.goal.ended('aborted', previous.delta);
+    }
+    t.rotation = { goal, theta, startOrient: t.theta, delta: 0, canceling: false };
+  }
+
+  /** A cancel request was accepted for `goal`: it ends CANCELED at the next update. */
+  cancelRotation(name: string, goal: RotationGoal): void {
+    const r = this.turtles.get(name)?.rotation;
+    if (r?.goal === goal) r.canceling = true;
+  }
+
+  /** Drops `goal` without ending it (its action server went away); the turtle keeps its velocities. */
+  forgetRotation(name: string, goal: RotationGoal): void {
+    const t = this.turtles.get(name);
+    if (t?.rotation?.goal === goal) t.rotation = undefined;
+  }
+
+  /** Whether `name` has a rotation goal running. */
+  isRotating(name: string): boolean {
+    return this.turtles.get(name)?.rotation !== undefined;
   }
 
   // --- time ---
@@ -345,6 +414,8 @@ export class TurtleWorld {
     }
     t.teleports = [];
 
+    this.updateRotation(t, nowMs);
+
     if (nowMs - t.lastCommandMs > COMMAND_TIMEOUT_MS) {
       t.linX = 0;
       t.linY = 0;
@@ -369,6 +440,40 @@ export class TurtleWorld {
     const update: TurtleUpdate = { name: t.name, pose: t.pose(), color: this.colorUnder(t.name) };
     if ((t.sx !== oldX || t.sy !== oldY) && !t.pen.off) this.draw(t, oldX, oldY);
     return update;
+  }
+
+  private updateRotation(t: Turtle, nowMs: number): void {
+    const r = t.rotation;
+    if (!r) return;
+    if (r.canceling) {
+      this.log('info', 'Rotation goal canceled');
+      t.rotation = undefined;
+      this.stop(t);
+      r.goal.ended('canceled', r.delta);
+      return;
+    }
+    const step = rotationStep(r.theta, r.startOrient, t.theta);
+    r.delta = step.delta;
+    r.goal.feedback(step.remaining);
+    // The listener may have ended the goal (a cmd_vel, a new goal, a kill) while being told.
+    if (t.rotation !== r) return;
+    if (step.reached) {
+      this.log('info', 'Rotation goal completed successfully');
+      t.rotation = undefined;
+      this.stop(t);
+      r.goal.ended('succeeded', r.delta);
+      return;
+    }
+    t.linX = 0;
+    t.linY = 0;
+    t.ang = step.angular;
+    t.lastCommandMs = nowMs;
+  }
+
+  private stop(t: Turtle): void {
+    t.linX = 0;
+    t.linY = 0;
+    t.ang = 0;
   }
 
   // --- the pen ---
