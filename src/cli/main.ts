@@ -5,13 +5,14 @@
  *   ros2ts service list|type|find|call ...    ros2ts topic list|info|type|find|echo|pub|hz|bw ...
  *   ros2ts node list|info ...                 ros2ts interface list|packages|package|show|proto ...
  *   ros2ts param list|get|set|dump ...        ros2ts run <package> <executable> ...
- *   ros2ts doctor
+ *   ros2ts action list|info|type|send_goal ... ros2ts doctor
  *
  * Output follows ros2cli's (Jazzy) line for line. Errors go to stderr, with exit code 1 (2 for
  * a command line that does not parse).
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, printError } from './errors.js';
+import { registerAction } from './verbs/action.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerInterface } from './verbs/interface.js';
 import { registerNode } from './verbs/node.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerAction(program);
   registerService(program);
   registerTopic(program);
   registerNode(program);

@@ -1,8 +1,8 @@
 /**
  * `ros2ts run <package> <executable> [args...]` for the executables ros2ts ships:
  * `turtlesim turtlesim_node` (ros2ts's turtlesim, in this process) and `ros2ts_examples
- * my_service_server|my_service_client|spawn_turtle` (the tutorial's examples, as child
- * processes, from a checkout where `dist/examples` is built).
+ * my_service_server|my_service_client|spawn_turtle|fibonacci_action_server|fibonacci_action_client`
+ * (the tutorials' examples, as child processes, from a checkout where `dist/examples` is built).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,7 +13,13 @@ import { CliError } from '../errors.js';
 
 const EXECUTABLES: Readonly<Record<string, readonly string[]>> = {
   turtlesim: ['turtlesim_node'],
-  ros2ts_examples: ['my_service_server', 'my_service_client', 'spawn_turtle'],
+  ros2ts_examples: [
+    'my_service_server',
+    'my_service_client',
+    'spawn_turtle',
+    'fibonacci_action_server',
+    'fibonacci_action_client',
+  ],
 };
 
 /** `dist/src/cli/verbs` → the package root (the folder with package.json). */
