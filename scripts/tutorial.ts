@@ -1,8 +1,10 @@
 /**
  * `npm start`: the ROS 2 services tutorial as a story in one terminal, on ros2ts processes only.
  * It starts turtlesim (with its web view), lists the services, spawns foxy_turtle, starts the
- * draw_circle server, calls it from the client, and prints where to watch the circle being drawn.
- * Ctrl+C ends every process it started.
+ * draw_circle server, calls it from the client, lets turtle1 close its circle, then (the actions
+ * tutorial's first step) turns turtle1 with turtlesim's rotate_absolute action, printing the
+ * feedback as it comes and the result, and prints where to watch. Ctrl+C ends every process it
+ * started.
  *
  * Unless ROS_AUTOMATIC_DISCOVERY_RANGE is set, the story stays on this host (LOCALHOST): a demo
  * has no business on the LAN. Set it (e.g. SUBNET) to let real ROS 2 nodes join in.
@@ -24,23 +26,82 @@ function say(text: string): void {
   process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
 }
 
-function start(args: string[], label: string): { child: ChildProcess; output: () => string } {
+/** Rewrites (or drops, with undefined) each complete line a child prints. */
+type LineFilter = (line: string) => string | undefined;
+
+function start(
+  args: string[],
+  label: string,
+  filter: LineFilter = (l) => l,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
-  const relay = (d: Buffer) => {
-    out += d.toString();
-    for (const line of d.toString().split('\n')) if (line) process.stdout.write(`  [${label}] ${line}\n`);
+  const relay = () => {
+    let partial = '';
+    return (d: Buffer) => {
+      out += d.toString();
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const shown = line ? filter(line) : undefined;
+        if (shown !== undefined) process.stdout.write(`  [${label}] ${shown}\n`);
+      }
+    };
   };
-  child.stdout!.on('data', relay);
-  child.stderr!.on('data', relay);
+  child.stdout!.on('data', relay());
+  child.stderr!.on('data', relay());
   child.on('exit', () => children.delete(child));
   return { child, output: () => out };
 }
 
-async function run(args: string[], label: string): Promise<number | null> {
-  const { child } = start(args, label);
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+async function run(
+  args: string[],
+  label: string,
+  filter?: LineFilter,
+): Promise<{ code: number | null; output: string }> {
+  const { child, output } = start(args, label, filter);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  return { code, output: output() };
+}
+
+/** `ros2ts action send_goal --feedback` prints each feedback in three lines; one each reads better here. */
+function foldFeedback(): LineFilter {
+  let inFeedback = false;
+  return (line) => {
+    if (line === 'Feedback:') {
+      inFeedback = true;
+      return undefined;
+    }
+    if (!inFeedback) return line;
+    inFeedback = false;
+    return `Feedback: ${line.trim()}`;
+  };
+}
+
+/**
+ * How far turtle1 has turned, from the headings `ros2ts topic echo /turtle1/pose --field theta`
+ * printed (one number per message, then `---`), each step unwrapped across +-pi.
+ */
+function turned(echoed: string): number {
+  const headings = echoed
+    .split('\n')
+    .filter((l) => /^-?\d/.test(l))
+    .map(Number);
+  let total = 0;
+  for (let i = 1; i < headings.length; i++) {
+    const step = headings[i]! - headings[i - 1]!;
+    total += step - 2 * Math.PI * Math.round(step / (2 * Math.PI));
+  }
+  return total;
+}
+
+async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function waitFor(
@@ -96,12 +157,51 @@ async function main(): Promise<void> {
   const server = start([example('my_service_server')], 'my_service_server');
   await waitFor(server.output, /draw_circle service ready/, 15_000, 'the draw_circle server starting');
 
+  // Watched (quietly) to tell when the circle is closed: turtlesim's clock is its update count,
+  // which falls behind the wall clock on a busy machine.
+  const headings = start(
+    [cli, 'topic', 'echo', '/turtle1/pose', '--field', 'theta'],
+    'pose',
+    () => undefined,
+  );
+
   say('5. call it from the client:  node dist/examples/my_service_client.js');
-  const code = await run([example('my_service_client')], 'my_service_client');
+  const { code } = await run([example('my_service_client')], 'my_service_client');
   if (code !== 0) throw new Error(`the client exited with code ${code}`);
 
+  say(`6. turtle1 draws its circle (2 pi at 0.5 rad/s: 12.6 s): see it on ${url}`);
+  await until(() => turned(headings.output()) >= 2 * Math.PI, 60_000, 'the circle');
+  headings.child.kill('SIGINT');
   if (stopping) return;
-  say(`turtle1 is drawing a circle: watch it at ${url}  (Ctrl+C ends the tutorial)`);
+  // Its velocity commands would abort the goal: turtlesim aborts a rotation on any cmd_vel.
+  say('   then the draw_circle server stops (Ctrl+C), as any cmd_vel would abort the next step');
+  server.child.kill('SIGINT');
+  await new Promise((resolve) => server.child.once('exit', resolve));
+
+  say(
+    '7. turn turtle1 with its action:  ros2ts action send_goal /turtle1/rotate_absolute turtlesim/action/RotateAbsolute "{theta: 1.57}" --feedback',
+  );
+  const goal = await run(
+    [
+      cli,
+      'action',
+      'send_goal',
+      '/turtle1/rotate_absolute',
+      'turtlesim/action/RotateAbsolute',
+      '{theta: 1.57}',
+      '--feedback',
+      '--timeout',
+      '10',
+    ],
+    'action send_goal',
+    foldFeedback(),
+  );
+  if (goal.code !== 0) throw new Error(`action send_goal exited with code ${goal.code}`);
+  if (!goal.output.includes('Goal finished with status: SUCCEEDED'))
+    throw new Error('the rotation did not succeed');
+
+  if (stopping) return;
+  say(`turtle1 drew its circle and turned to face up: watch it at ${url}  (Ctrl+C ends the tutorial)`);
 }
 
 main().catch(async (error: unknown) => {
