@@ -6,7 +6,9 @@
  * - reliable throughput, samples/s for 64 B and MB/s for 1 MB samples;
  * - the round trip of a service call (example_interfaces/srv/AddTwoInts) from a ros2ts client to
  *   a ros2ts server in another process, through the whole node API (encode, request, handler,
- *   reply, decode), against the same raw node:dgram ping-pong.
+ *   reply, decode), against the same raw node:dgram ping-pong;
+ * - the round trip of an action goal (example_interfaces/action/Fibonacci, order 10): send_goal
+ *   accepted, then get_result answered, ros2ts client and server in two processes.
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ActionClient, GoalStatus } from '../src/actions/index.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY } from './rtps-common.js';
@@ -176,6 +179,31 @@ async function ros2tsThroughput(
   return result;
 }
 
+/** Fibonacci goals one after the other: from sendGoal to the result, in µs. */
+async function actionGoals(): Promise<number[]> {
+  const peer = await startPeer(['ros2ts-fibonacci-server']);
+  const context = await Context.create({ discovery: DISCOVERY });
+  const client = new ActionClient(
+    context.createNode('bench_action_client', { logSink: () => {} }),
+    'example_interfaces/action/Fibonacci',
+    '/bench_fibonacci',
+  );
+  await client.waitForServer({ timeout: 10_000 });
+  const rtts: number[] = [];
+  const goals = Math.max(200, Math.floor(PINGS / 5));
+  for (let i = 0; i < goals + 200; i++) {
+    const t0 = process.hrtime.bigint();
+    const handle = await client.sendGoal({ order: 10 }, { timeout: 5000 });
+    const { status, result } = await handle.result;
+    if (status !== GoalStatus.SUCCEEDED || result.sequence[10] !== 55)
+      throw new Error(`goal ${i} ended ${status} with ${result.sequence}`);
+    if (i >= 200) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  await context.shutdown();
+  await stopPeer(peer);
+  return rtts;
+}
+
 /**
  * ddsperf (Cyclone DDS) back-to-back ping-pong of its 12-byte sample, in µs, or undefined when
  * ddsperf is not installed. It prints a line per second: "... 50% X 90% Y 99% Z ...".
@@ -199,6 +227,7 @@ async function main(): Promise<void> {
   const ours = percentiles(await ros2tsPingPong());
   const dds = await ddsperfPingPong();
   const calls = percentiles(await serviceCalls());
+  const goals = percentiles(await actionGoals());
   for (const q of ['p50', 'p90', 'p99'] as const) {
     rows.push({
       case: 'ping-pong 64 B, two processes',
@@ -219,6 +248,17 @@ async function main(): Promise<void> {
       baseline: 'raw node:dgram ping-pong',
       baseline_value: udp[q],
       ratio: calls[q] / udp[q],
+    });
+  }
+  for (const q of ['p50', 'p90', 'p99'] as const) {
+    rows.push({
+      case: 'action goal Fibonacci (accepted, then result), two processes',
+      metric: `round trip ${q}`,
+      value: goals[q],
+      unit: 'µs',
+      baseline: 'raw node:dgram ping-pong',
+      baseline_value: udp[q],
+      ratio: goals[q] / udp[q],
     });
   }
   if (dds) {
