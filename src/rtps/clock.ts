@@ -4,6 +4,8 @@
  * FakeClock without real time passing, and a program's timers never keep Node alive on their own.
  */
 
+import { MinHeap } from './min-heap.js';
+
 declare const timerBrand: unique symbol;
 
 /** Opaque: only the Clock that returned it knows what it is. */
@@ -64,9 +66,8 @@ export class FakeClock implements Clock {
   private current: number;
   private nextSeq = 0;
   private live = 0;
-  // A binary min-heap: fault-injection tests put thousands of delayed datagrams on the clock.
   // Cleared timers stay in the heap, flagged, and are skipped when they reach the top.
-  private readonly heap: FakeTimer[] = [];
+  private readonly heap = new MinHeap<FakeTimer>(before);
 
   constructor(start = 0) {
     this.current = start;
@@ -83,7 +84,7 @@ export class FakeClock implements Clock {
       callback,
       cancelled: false,
     };
-    this.push(timer);
+    this.heap.push(timer);
     this.live++;
     return timer as unknown as TimerHandle;
   }
@@ -143,7 +144,7 @@ export class FakeClock implements Clock {
   }
 
   private fire(timer: FakeTimer): void {
-    this.pop();
+    this.heap.pop();
     timer.cancelled = true; // a late clearTimeout of a fired timer must not touch the count
     this.live--;
     this.current = timer.due;
@@ -152,36 +153,7 @@ export class FakeClock implements Clock {
 
   /** The earliest live timer, discarding cleared ones found on top. */
   private peek(): FakeTimer | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap[0];
-  }
-
-  private push(timer: FakeTimer): void {
-    const h = this.heap;
-    let i = h.push(timer) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(timer, h[parent]!)) break;
-      h[i] = h[parent]!;
-      i = parent;
-    }
-    h[i] = timer;
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (h.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= h.length) break;
-      const right = left + 1;
-      const child = right < h.length && before(h[right]!, h[left]!) ? right : left;
-      if (!before(h[child]!, last)) break;
-      h[i] = h[child]!;
-      i = child;
-    }
-    h[i] = last;
+    while (this.heap.peek()?.cancelled) this.heap.pop();
+    return this.heap.peek();
   }
 }

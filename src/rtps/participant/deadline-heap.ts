@@ -4,13 +4,17 @@
  * times: older entries stay in the heap and are skipped when they surface (the current deadline
  * is kept beside it), and the heap is rebuilt when those outnumber the live ones.
  */
+import { MinHeap } from '../min-heap.js';
+
 interface Entry {
   readonly at: number;
   readonly key: string;
 }
 
+const earlier = (a: Entry, b: Entry) => a.at < b.at;
+
 export class DeadlineHeap {
-  private heap: Entry[] = [];
+  private readonly heap = new MinHeap<Entry>(earlier);
   private readonly current = new Map<string, number>();
 
   get size(): number {
@@ -22,8 +26,8 @@ export class DeadlineHeap {
     if (this.current.get(key) === at) return;
     this.current.set(key, at);
     if (at === Number.POSITIVE_INFINITY) return;
-    this.push({ at, key });
-    if (this.heap.length > 64 && this.heap.length > 4 * this.current.size) this.rebuild();
+    this.heap.push({ at, key });
+    if (this.heap.size > 64 && this.heap.size > 4 * this.current.size) this.rebuild();
   }
 
   delete(key: string): void {
@@ -33,7 +37,7 @@ export class DeadlineHeap {
   /** The earliest live deadline, or undefined. */
   peek(): number | undefined {
     this.skipStale();
-    return this.heap[0]?.at;
+    return this.heap.peek()?.at;
   }
 
   /** Removes and returns the keys whose deadline is at or before `now`. */
@@ -41,9 +45,9 @@ export class DeadlineHeap {
     const out: string[] = [];
     for (;;) {
       this.skipStale();
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (!top || top.at > now) return out;
-      this.pop();
+      this.heap.pop();
       this.current.delete(top.key);
       out.push(top.key);
     }
@@ -51,44 +55,14 @@ export class DeadlineHeap {
 
   private skipStale(): void {
     for (;;) {
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (!top || this.current.get(top.key) === top.at) return;
-      this.pop();
+      this.heap.pop();
     }
   }
 
   private rebuild(): void {
-    this.heap = [];
-    for (const [key, at] of this.current) if (at !== Number.POSITIVE_INFINITY) this.push({ at, key });
-  }
-
-  private push(e: Entry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (h[parent]!.at <= e.at) break;
-      h[i] = h[parent]!;
-      i = parent;
-    }
-    h[i] = e;
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (h.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= h.length) break;
-      const r = l + 1;
-      const c = r < h.length && h[r]!.at < h[l]!.at ? r : l;
-      if (h[c]!.at >= last.at) break;
-      h[i] = h[c]!;
-      i = c;
-    }
-    h[i] = last;
+    this.heap.clear();
+    for (const [key, at] of this.current) if (at !== Number.POSITIVE_INFINITY) this.heap.push({ at, key });
   }
 }
