@@ -6,7 +6,6 @@
  * counted, and the fakes are gone once their (capped) leases end.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../../src/rtps/clock.js';
 import {
   BuiltinEndpoint,
   DURATION_INFINITE,
@@ -14,8 +13,6 @@ import {
   encodeParticipantData,
 } from '../../../../src/rtps/discovery-data/index.js';
 import { PROTOCOL_VERSION } from '../../../../src/rtps/identity.js';
-import { RtpsParticipant } from '../../../../src/rtps/participant/participant.js';
-import { MemoryBus } from '../../../../src/rtps/transport/memory-transport.js';
 import { rtpsPorts, SPDP_MULTICAST_GROUP } from '../../../../src/rtps/transport/ports.js';
 import { mulberry32 } from '../../../../src/rtps/transport/prng.js';
 import { encodeMessage } from '../../../../src/rtps/wire/message.js';
@@ -25,6 +22,7 @@ import {
   ENTITYID_SPDP_WRITER,
   udpv4Locator,
 } from '../../../../src/rtps/wire/types.js';
+import { simulatedBus } from '../../../support/simulated.js';
 
 const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
 const TOPIC = { topicName: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: RELIABLE };
@@ -36,27 +34,10 @@ const LIMITS = {
 };
 
 async function world() {
-  const clock = new FakeClock();
-  const bus = new MemoryBus({ clock, latencyMs: 1 });
-  const discovery = { domainId: 0, range: 'subnet' as const, staticPeers: [] };
+  const { bus, run, participant } = simulatedBus();
   const [a, b] = await Promise.all(
-    ['10.0.0.1', '10.0.0.2'].map((address) =>
-      RtpsParticipant.create({
-        transport: bus.transport(address),
-        clock,
-        announceAddresses: [address],
-        discovery,
-        discoveryLimits: LIMITS,
-      }),
-    ),
+    ['10.0.0.1', '10.0.0.2'].map((address) => participant(address, { discoveryLimits: LIMITS })),
   );
-  const run = async (ms: number, each?: (t: number) => void) => {
-    for (let t = 0; t < ms; t++) {
-      each?.(t);
-      clock.advance(1);
-      await Promise.resolve();
-    }
-  };
   const forger = bus.transport('10.0.0.9');
   const random = mulberry32(7);
   const announce = (opts: { infinite?: boolean; locators?: number }) => {

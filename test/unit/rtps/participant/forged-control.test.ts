@@ -6,14 +6,12 @@
  * invalid one.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../../src/rtps/clock.js';
 import { durationFromMillis } from '../../../../src/rtps/discovery-data/duration.js';
-import { RtpsParticipant } from '../../../../src/rtps/participant/participant.js';
-import { MemoryBus } from '../../../../src/rtps/transport/memory-transport.js';
 import { rtpsPorts } from '../../../../src/rtps/transport/ports.js';
 import { encodeMessage } from '../../../../src/rtps/wire/message.js';
 import { makeSet } from '../../../../src/rtps/wire/number-sets.js';
 import type { Submessage } from '../../../../src/rtps/wire/submessage.js';
+import { simulatedBus } from '../../../support/simulated.js';
 
 const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
 const TOPIC = { topicName: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: RELIABLE };
@@ -21,35 +19,18 @@ const HUGE = 2 ** 40;
 
 describe("forged control submessages in a matched writer's name", () => {
   it('leave the reader receiving every real sample, in order', async () => {
-    const clock = new FakeClock();
-    const bus = new MemoryBus({ clock, latencyMs: 1 });
-    const discovery = { domainId: 0, range: 'subnet' as const, staticPeers: [] };
-    const [a, b] = await Promise.all(
-      ['10.0.0.1', '10.0.0.2'].map((address) =>
-        RtpsParticipant.create({
-          transport: bus.transport(address),
-          clock,
-          announceAddresses: [address],
-          discovery,
-        }),
-      ),
-    );
-    const run = async (ms: number) => {
-      for (let t = 0; t < ms; t++) {
-        clock.advance(1);
-        await Promise.resolve();
-      }
-    };
+    const { bus, run, participant } = simulatedBus();
+    const [a, b] = await Promise.all([participant('10.0.0.1'), participant('10.0.0.2')]);
     const got: number[] = [];
-    const reader = b!.createReader(TOPIC, (s) => got.push(s.payload![4]!));
-    const writer = a!.createWriter(TOPIC, { depth: 100 });
+    const reader = b.createReader(TOPIC, (s) => got.push(s.payload![4]!));
+    const writer = a.createWriter(TOPIC, { depth: 100 });
     await run(500);
     expect(writer.matchedReaders.length).toBe(1);
     const forger = bus.transport('10.0.0.9');
     const forge = (sub: Submessage) =>
       forger.send(
         encodeMessage({
-          header: { version: [2, 3], vendorId: [1, 15], guidPrefix: a!.guidPrefix },
+          header: { version: [2, 3], vendorId: [1, 15], guidPrefix: a.guidPrefix },
           submessages: [sub],
         }),
         { address: '10.0.0.2', port: rtpsPorts(0, 0).userUnicast },
@@ -67,7 +48,7 @@ describe("forged control submessages in a matched writer's name", () => {
     }
     await run(1_000);
     expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect(b!.drops.counts.get('invalid-sequence-numbers')).toBe(1);
-    await Promise.all([a!.close(), b!.close(), forger.close()]);
+    expect(b.drops.counts.get('invalid-sequence-numbers')).toBe(1);
+    await Promise.all([a.close(), b.close(), forger.close()]);
   });
 });

@@ -6,13 +6,12 @@
  * that lies.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../../src/rtps/clock.js';
+import type { FakeClock } from '../../../../src/rtps/clock.js';
 import { durationFromMillis } from '../../../../src/rtps/discovery-data/duration.js';
-import { RtpsParticipant } from '../../../../src/rtps/participant/participant.js';
-import { MemoryBus } from '../../../../src/rtps/transport/memory-transport.js';
 import { rtpsPorts } from '../../../../src/rtps/transport/ports.js';
 import type { DatagramHandler, ReceiveChannel, Transport } from '../../../../src/rtps/transport/transport.js';
 import { encodeMessage } from '../../../../src/rtps/wire/message.js';
+import { simulatedBus } from '../../../support/simulated.js';
 
 const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
 const TOPIC = {
@@ -53,30 +52,15 @@ function slowPort(
 }
 
 async function world() {
-  const clock = new FakeClock();
-  const bus = new MemoryBus({ clock, latencyMs: 1 });
-  const discovery = { domainId: 0, range: 'subnet' as const, staticPeers: [] };
-  // The reader's participant is the first on the bus: participant id 0.
-  const slow = slowPort(bus.transport('10.0.0.1'), rtpsPorts(0, 0).metatrafficUnicast, clock);
-  const reader = await RtpsParticipant.create({
-    transport: slow.transport,
-    clock,
-    announceAddresses: ['10.0.0.1'],
-    discovery,
+  const { clock, bus, run, participant } = simulatedBus();
+  // The reader's participant is alone on its address: participant id 0.
+  let slow: ReturnType<typeof slowPort> | undefined;
+  const reader = await participant('10.0.0.1', {}, (t) => {
+    slow = slowPort(t, rtpsPorts(0, 0).metatrafficUnicast, clock);
+    return slow.transport;
   });
-  const writer = await RtpsParticipant.create({
-    transport: bus.transport('10.0.0.2'),
-    clock,
-    announceAddresses: ['10.0.0.2'],
-    discovery,
-  });
-  const run = async (ms: number) => {
-    for (let t = 0; t < ms; t++) {
-      clock.advance(1);
-      await Promise.resolve();
-    }
-  };
-  return { clock, bus, slow, reader, writer, run };
+  const writer = await participant('10.0.0.2');
+  return { clock, bus, slow: slow!, reader, writer, run };
 }
 
 describe('a writer whose data comes before its announcement', () => {
