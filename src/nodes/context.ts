@@ -25,10 +25,11 @@ import {
   type RtpsReader,
   type RtpsWriter,
 } from '../rtps/participant/participant.js';
-import type { DiscoveryOverrides } from '../rtps/transport/discovery-options.js';
+import { type DiscoveryOverrides, resolveDiscoveryOptions } from '../rtps/transport/discovery-options.js';
 import type { Transport } from '../rtps/transport/transport.js';
 import { ENTITYID_PARTICIPANT, type Guid, prefixKey } from '../rtps/wire/types.js';
 import { AbortError, DestroyedError, TimeoutError } from './errors.js';
+import { consoleSink, LogLevel, type LogSink } from './logger.js';
 import { Node, type NodeOptions } from './node.js';
 
 export interface ContextOptions {
@@ -39,6 +40,8 @@ export interface ContextOptions {
   /** Tests: an in-memory or fault-injecting network instead of UDP. */
   readonly transport?: Transport;
   readonly clock?: Clock;
+  /** Where the warnings rcl logs about the ROS environment go (a bad ROS_AUTOMATIC_DISCOVERY_RANGE...); default the console. */
+  readonly logSink?: LogSink;
 }
 
 const GRAPH_TYPE = 'rmw_dds_common/msg/ParticipantEntitiesInfo';
@@ -89,6 +92,11 @@ export class Context {
 
   /** Opens the participant (UDP unless a transport is given) and starts discovery. */
   static async create(options: ContextOptions = {}): Promise<Context> {
+    // rcl logs what it makes of a doubtful environment, and goes on: so do we.
+    const { warnings } = resolveDiscoveryOptions(options.discovery ?? {});
+    const sink = options.logSink ?? consoleSink();
+    for (const message of warnings)
+      sink({ level: LogLevel.WARN, name: 'rcl', message, timeNs: BigInt(Date.now()) * 1_000_000n });
     const participant = await RtpsParticipant.create({
       ...(options.discovery ? { discovery: options.discovery } : {}),
       ...(options.transport ? { transport: options.transport } : {}),
