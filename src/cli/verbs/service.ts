@@ -124,6 +124,9 @@ function parseTimeout(text: string): number {
   return v;
 }
 
+/** How long a call without --timeout waits before it says that it is waiting. */
+const WAITING_NOTICE_MS = 3_000;
+
 async function call(
   serviceName: string,
   typeText: string,
@@ -170,11 +173,24 @@ async function call(
       print(`requester: making request: ${messageRepr(reg, requestType, request)}`, '');
       const lastCall = Date.now();
       let response: unknown;
+      // As ros2, no --timeout waits for the answer as long as it takes; but say so, and how to stop.
+      const notice =
+        timeoutS === undefined
+          ? setTimeout(
+              () =>
+                process.stderr.write(
+                  `still waiting for the response of ${client.name} (no --timeout given; Ctrl+C stops)\n`,
+                ),
+              WAITING_NOTICE_MS,
+            )
+          : undefined;
       try {
         response = await client.call(request as never, { timeout: timeoutMs, signal: stop.signal });
       } catch (error) {
         if (stop.signal.aborted) throw new CliError('', 130);
         throw new CliError(`Exception while calling service: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(notice);
       }
       print('response:', messageRepr(reg, `${type}_Response`, response), '');
       if (period === undefined) break;

@@ -437,6 +437,15 @@ async function pub(topicName: string, typeText: string, valuesText: string, o: P
     throw new CliError('The passed value needs to be a dictionary in YAML format');
   }
   const reg = registry();
+  // Checked before anything waits: a value the type cannot hold fails at once, not after a
+  // subscriber shows up (or never, when none does).
+  let filled: ReturnType<typeof messageFromValues>;
+  try {
+    filled = messageFromValues(reg, type, values, { headerAuto: true, timeNow: true });
+  } catch (error) {
+    if (error instanceof InputError) throw new CliError(`Failed to populate field: ${error.message}`);
+    throw error;
+  }
   await withSession(o.nodeName, async (s) => {
     let publisher: Publisher;
     try {
@@ -470,13 +479,6 @@ async function pub(topicName: string, typeText: string, valuesText: string, o: P
         ticks++;
         await sleep(100, stop.signal);
         if (stop.signal.aborted) return;
-      }
-      let filled: ReturnType<typeof messageFromValues>;
-      try {
-        filled = messageFromValues(reg, type, values, { headerAuto: true, timeNow: true });
-      } catch (error) {
-        if (error instanceof InputError) throw new CliError(`Failed to populate field: ${error.message}`);
-        throw error;
       }
       print('publisher: beginning loop');
       let count = 0;
