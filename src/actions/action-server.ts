@@ -14,7 +14,7 @@
 import { getCodec } from '../cdr/index.js';
 import type { Node } from '../nodes/node.js';
 import type { Publisher } from '../nodes/publisher.js';
-import type { Service } from '../nodes/service.js';
+import type { RequestInfo, Service } from '../nodes/service.js';
 import { actionNames } from '../rmw/names.js';
 import { type Clock, realClock, type TimerHandle } from '../rtps/clock.js';
 import { actionInterfaces } from './action-interfaces.js';
@@ -216,8 +216,8 @@ export class ActionServer<A extends string = string> {
         this.feedbackPublisher.publish({ goal_id: { uuid: goalId }, feedback } as never),
     };
     this.services = [
-      node.createService(types.sendGoalService, names.sendGoal, (req) =>
-        this.onSendGoal(req as unknown as SendGoalRequestMessage),
+      node.createService(types.sendGoalService, names.sendGoal, (req, info) =>
+        this.onSendGoal(req as unknown as SendGoalRequestMessage, info),
       ),
       node.createService(types.cancelGoalService, names.cancelGoal, (req) =>
         this.onCancelGoal(req as unknown as CancelGoalRequestMessage),
@@ -261,7 +261,7 @@ export class ActionServer<A extends string = string> {
     this.statusPublisher.destroy();
   }
 
-  private async onSendGoal(req: SendGoalRequestMessage): Promise<SendGoalResponseMessage> {
+  private async onSendGoal(req: SendGoalRequestMessage, info: RequestInfo): Promise<SendGoalResponseMessage> {
     const rejected = { accepted: false, stamp: ZERO_STAMP };
     const goalId = req.goal_id.uuid;
     const goalIdHex = goalIdToHex(goalId);
@@ -286,9 +286,13 @@ export class ActionServer<A extends string = string> {
     this.table.add(goalId, goalIdHex, stampNs);
     const handle = new ServerGoalHandle<A>(this.host, goalId, req.goal as ActionGoal<A>, stampNs);
     this.live.set(goalIdHex, { handle });
-    // After the response has gone out (the service writes it when this promise settles).
-    setImmediate(() => {
-      if (this.isDestroyed) return;
+    // After the response has gone out, as rclcpp_action does: the service writes it once the
+    // client's reply reader has matched, which for a new Cyclone client can be later than this
+    // promise settles; status and feedback sent before it would reach a client that does not yet
+    // know the goal (and the first feedback could be lost to a reader that has not matched us).
+    // A reply that could not be sent does not stop the goal, as in rclcpp_action.
+    void info.replySent.then(() => {
+      if (this.isDestroyed || !this.live.has(goalIdHex)) return;
       this.publishStatus();
       void this.run(handle);
     });

@@ -23,6 +23,13 @@ export interface RequestInfo {
   readonly clientGid: Guid;
   /** The request's sequence number as the client knows it. */
   readonly sequenceNumber: bigint;
+  /**
+   * Settles once the response has been written (true), or was not sent (false: the handler threw,
+   * the response did not encode, the client's reply reader never matched, the service went away).
+   * The reply waits for that reader to match, so it may leave well after the handler returned:
+   * work that must follow the reply (an action goal's execution) waits for this.
+   */
+  readonly replySent: Promise<boolean>;
 }
 
 export type ServiceHandler<Req, Res> = (request: Req, info: RequestInfo) => Res | Promise<Res>;
@@ -74,6 +81,16 @@ export class Service<S extends string = string> {
   }
 
   private async serve(s: DeliveredSample): Promise<void> {
+    let settle: (sent: boolean) => void = () => {};
+    const replySent = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    const sent = await this.reply(s, replySent);
+    settle(sent);
+  }
+
+  /** Decodes, runs the handler and writes the response; whether the response was written. */
+  private async reply(s: DeliveredSample, replySent: Promise<boolean>): Promise<boolean> {
     const flavor = flavorOf(this.participant, s.writer.prefix);
     let request: Message<`${S}_Request`>;
     let reply: (encoded: Uint8Array) => { payload: Uint8Array; inlineQos?: Uint8Array };
@@ -86,7 +103,7 @@ export class Service<S extends string = string> {
         reply = (encoded) => ({ payload: withCycloneHeader(header, encoded) });
         // Cyclone clients filter replies by the header: any reply reader of their participant.
         targets = () => this.readersOf(s.writer.prefix);
-        info = { clientGid: s.writer, sequenceNumber: header.seq };
+        info = { clientGid: s.writer, sequenceNumber: header.seq, replySent };
       } else {
         const identity: SampleIdentity = requestIdentityOf({
           writer: s.writer,
@@ -99,14 +116,14 @@ export class Service<S extends string = string> {
         targets = isReaderEntity(identity.guid.entityId)
           ? () => this.matched(identity.guid)
           : () => this.readersOf(s.writer.prefix);
-        info = { clientGid: identity.guid, sequenceNumber: BigInt(identity.sn) };
+        info = { clientGid: identity.guid, sequenceNumber: BigInt(identity.sn), replySent };
       }
     } catch (error) {
       this.stats.failures++;
       this.logger.warn(
         `dropped a request to ${this.name} that is not a valid ${this.type} request: ${(error as Error).message}`,
       );
-      return;
+      return false;
     }
     let response: MessageInput<`${S}_Response`>;
     try {
@@ -118,9 +135,9 @@ export class Service<S extends string = string> {
       this.logger.error(
         `service ${this.name}: the handler threw, no response is sent: ${(error as Error)?.stack ?? String(error)}`,
       );
-      return;
+      return false;
     }
-    if (this.destroyed) return;
+    if (this.destroyed) return false;
     let out: { payload: Uint8Array; inlineQos?: Uint8Array };
     try {
       out = reply(this.responseCodec.encode(response));
@@ -129,7 +146,7 @@ export class Service<S extends string = string> {
       this.logger.error(
         `service ${this.name}: the handler's response is not a valid ${this.type} response: ${(error as Error).message}`,
       );
-      return;
+      return false;
     }
     let to = targets();
     if (to.length === 0) {
@@ -147,11 +164,12 @@ export class Service<S extends string = string> {
         this.logger.warn(
           `service ${this.name}: the client's reply reader did not match within ${REPLY_MATCH_WAIT_MS} ms, response dropped`,
         );
-        return;
+        return false;
       }
     }
     this.replyWriter.write(out.payload, out.inlineQos, to);
     this.stats.responses++;
+    return true;
   }
 
   private matched(reader: Guid): Guid[] {

@@ -81,28 +81,40 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 describe('actions over UDP', () => {
   it('run a Fibonacci goal: feedback in order, the right result, every status transition on the topic', async () => {
-    const { clientNode, client, server } = await pair(5);
+    const { serverNode, clientNode, client, server } = await pair(5);
     expect(server.name).toBe('/fibonacci');
-    const statuses: number[] = [];
-    let watchedId = '';
+    // Every goal's transitions as the topic shows them: the status of a goal may arrive before
+    // its send_goal response (rcl_action orders neither), so its id is not known yet then.
+    const seen = new Map<string, number[]>();
     const statusSub = clientNode.createSubscription(
       'action_msgs/msg/GoalStatusArray',
       'fibonacci/_action/status',
       (m) => {
-        const mine = m.status_list.find(
-          (s) => Buffer.from(s.goal_info.goal_id.uuid).toString('hex') === watchedId,
-        );
-        if (mine && statuses.at(-1) !== mine.status) statuses.push(mine.status);
+        for (const s of m.status_list) {
+          const id = Buffer.from(s.goal_info.goal_id.uuid).toString('hex');
+          const list = seen.get(id) ?? [];
+          if (list.at(-1) !== s.status) list.push(s.status);
+          seen.set(id, list);
+        }
       },
-      'actionStatus',
+      // Deeper than rcl_action's keep-last 1, which may rightly keep only the newest of two
+      // statuses that arrive together.
+      { reliability: 'RELIABLE', durability: 'TRANSIENT_LOCAL', depth: 10 },
     );
     await until(() => statusSub.publisherCount === 1, 5000, 'the status topic to match');
+    // And the server's side: its status writer matched this subscription (and the client's own).
+    await until(
+      () => serverNode.countSubscribers('/fibonacci/_action/status') === 2,
+      5000,
+      'the status writer to match',
+    );
     const byCallback: number[][] = [];
     const handle = await client.sendGoal(
       { order: 10 },
       { timeout: 5000, onFeedback: (f) => byCallback.push([...f.sequence]) },
     );
-    watchedId = handle.goalIdHex.replaceAll('-', '');
+    const watchedId = handle.goalIdHex.replaceAll('-', '');
+    const statuses = () => seen.get(watchedId) ?? [];
     expect(handle.goalIdHex).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(handle.stamp.sec).toBeGreaterThan(1_600_000_000);
     const byIterator: number[][] = [];
@@ -116,11 +128,11 @@ describe('actions over UDP', () => {
     expect(handle.status).toBe(GoalStatus.SUCCEEDED);
     expect(handle.isDone).toBe(true);
     await until(
-      () => statuses.length === 3,
+      () => statuses().length === 3,
       5000,
-      () => `status transitions, got ${statuses}`,
+      () => `status transitions, got ${statuses()}`,
     );
-    expect(statuses).toEqual([GoalStatus.ACCEPTED, GoalStatus.EXECUTING, GoalStatus.SUCCEEDED]);
+    expect(statuses()).toEqual([GoalStatus.ACCEPTED, GoalStatus.EXECUTING, GoalStatus.SUCCEEDED]);
   });
 
   it('cancel a goal whose server accepts the cancel: CANCELING, then CANCELED with the partial result', async () => {
