@@ -19,6 +19,7 @@ import { rosTypeToDds } from '../rmw/type-names.js';
 import { encodeEndpointUserData, encodeParticipantUserData } from '../rmw/user-data.js';
 import type { Clock } from '../rtps/clock.js';
 import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
+import type { DiscoveryLimits } from '../rtps/participant/discovery-limits.js';
 import {
   type IncompatibleQosEvent,
   RtpsParticipant,
@@ -40,6 +41,8 @@ export interface ContextOptions {
   /** Tests: an in-memory or fault-injecting network instead of UDP. */
   readonly transport?: Transport;
   readonly clock?: Clock;
+  /** Bounds on what discovery accepts from the network (participants, their rate, locators, leases). */
+  readonly discoveryLimits?: Partial<DiscoveryLimits>;
   /** Where the warnings rcl logs about the ROS environment go (a bad ROS_AUTOMATIC_DISCOVERY_RANGE...); default the console. */
   readonly logSink?: LogSink;
 }
@@ -101,6 +104,7 @@ export class Context {
       ...(options.discovery ? { discovery: options.discovery } : {}),
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
       userData: encodeParticipantUserData(options.enclave ?? '/'),
       keepAlive: true,
     });
