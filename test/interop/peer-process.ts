@@ -6,7 +6,8 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildCached } from '../support/native-build.js';
@@ -255,4 +256,57 @@ export function parseLine(line: string): PeerLine | undefined {
     // Not JSON: vendor log output.
   }
   return undefined;
+}
+
+/**
+ * The recipes of an rmw-like peer pair: a C++ program on Fast DDS (types by fastddsgen) and a C
+ * program on Cyclone DDS (types by idlc), each built from its IDL files and one source file.
+ * `idl` lists each vendor's IDL files (shared ones included), `source` each vendor's program.
+ */
+export function idlPeerRecipes(
+  idl: Readonly<Record<Vendor, readonly string[]>>,
+  source: Readonly<Record<Vendor, string>>,
+): Record<Vendor, PeerRecipe> {
+  const base = (f: string) => f.replace(/\.idl$/, '');
+  return {
+    fastdds: {
+      files: [...idl.fastdds, source.fastdds],
+      packages: 'libfastrtps-dev, libfastcdr-dev and fastddsgen (with a Java runtime)',
+      async compile(dir) {
+        await mkdir(join(dir, 'gen'));
+        await runBuildStep('fastddsgen', ['-replace', '-d', 'gen', ...idl.fastdds], dir);
+        // fastddsgen 2.3 exits 0 after some of its errors; a missing output tells.
+        for (const f of idl.fastdds.map((i) => `${base(i)}PubSubTypes.cxx`))
+          if (!existsSync(join(dir, 'gen', f))) throw new Error(`fastddsgen produced no ${f} in ${dir}`);
+        await runBuildStep(
+          'g++',
+          [
+            ...['-std=c++17', '-O2', '-Wall', '-I', 'gen', '-o', 'peer', source.fastdds],
+            ...idl.fastdds.flatMap((i) => [`gen/${base(i)}.cxx`, `gen/${base(i)}PubSubTypes.cxx`]),
+            ...['-lfastrtps', '-lfastcdr', '-lpthread'],
+          ],
+          dir,
+        );
+      },
+    },
+    cyclone: {
+      files: [...idl.cyclone, source.cyclone],
+      packages: 'cyclonedds-dev and cyclonedds-tools (idlc)',
+      async compile(dir) {
+        await mkdir(join(dir, 'gen'));
+        // -t: no type information in the descriptors, so no TYPE_INFORMATION in SEDP (rmw's
+        // sertype has none either).
+        for (const i of idl.cyclone) await runBuildStep('idlc', ['-t', '-x', 'final', '-o', 'gen', i], dir);
+        await runBuildStep(
+          'gcc',
+          [
+            ...['-std=gnu11', '-O2', '-Wall', '-I', 'gen', '-o', 'peer', source.cyclone],
+            ...idl.cyclone.map((i) => `gen/${base(i)}.c`),
+            '-lddsc',
+          ],
+          dir,
+        );
+      },
+    },
+  };
 }

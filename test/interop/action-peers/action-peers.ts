@@ -45,18 +45,15 @@
  * Every peer opens DDS sockets, so `startActionPeer` refuses to run outside the loopback-only
  * network namespace of scripts/netns-run.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertSandboxed } from '../../support/sandbox.js';
 import {
+  idlPeerRecipes,
   killAllPeerProcesses,
   type PeerLine,
-  type PeerRecipe,
   peerBuilder,
-  runBuildStep as run,
   type SpawnedPeer,
   spawnPeerProcess,
   type Vendor,
@@ -118,47 +115,13 @@ export function sequenceOf(line: PeerLine): number[] {
 const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE_ROOT = join(tmpdir(), 'ros2ts-action-peers');
 
-const RECIPES: Record<Vendor, PeerRecipe> = {
-  fastdds: {
-    files: ['action_types.idl', 'action_srv_fastdds.idl', 'fastdds-action-peer.cpp'],
-    packages: 'libfastrtps-dev, libfastcdr-dev and fastddsgen (with a Java runtime)',
-    async compile(dir) {
-      await mkdir(join(dir, 'gen'));
-      await run('fastddsgen', ['-replace', '-d', 'gen', 'action_types.idl', 'action_srv_fastdds.idl'], dir);
-      // fastddsgen 2.3 exits 0 after some of its errors; a missing output tells.
-      for (const f of ['action_typesPubSubTypes.cxx', 'action_srv_fastddsPubSubTypes.cxx'])
-        if (!existsSync(join(dir, 'gen', f))) throw new Error(`fastddsgen produced no ${f} in ${dir}`);
-      await run(
-        'g++',
-        [
-          ...['-std=c++17', '-O2', '-Wall', '-I', 'gen', '-o', 'peer', 'fastdds-action-peer.cpp'],
-          ...['gen/action_types.cxx', 'gen/action_typesPubSubTypes.cxx'],
-          ...['gen/action_srv_fastdds.cxx', 'gen/action_srv_fastddsPubSubTypes.cxx'],
-          ...['-lfastrtps', '-lfastcdr', '-lpthread'],
-        ],
-        dir,
-      );
-    },
+const RECIPES = idlPeerRecipes(
+  {
+    fastdds: ['action_types.idl', 'action_srv_fastdds.idl'],
+    cyclone: ['action_types.idl', 'action_srv_cyclone.idl'],
   },
-  cyclone: {
-    files: ['action_types.idl', 'action_srv_cyclone.idl', 'cyclone-action-peer.c'],
-    packages: 'cyclonedds-dev and cyclonedds-tools (idlc)',
-    async compile(dir) {
-      await mkdir(join(dir, 'gen'));
-      // -t: no type information in the descriptors, so none in SEDP (rmw's sertype has none either).
-      for (const idl of ['action_types.idl', 'action_srv_cyclone.idl'])
-        await run('idlc', ['-t', '-x', 'final', '-o', 'gen', idl], dir);
-      await run(
-        'gcc',
-        [
-          ...['-std=gnu11', '-O2', '-Wall', '-I', 'gen', '-o', 'peer', 'cyclone-action-peer.c'],
-          ...['gen/action_types.c', 'gen/action_srv_cyclone.c', '-lddsc'],
-        ],
-        dir,
-      );
-    },
-  },
-};
+  { fastdds: 'fastdds-action-peer.cpp', cyclone: 'cyclone-action-peer.c' },
+);
 
 const builder = peerBuilder({
   what: 'action peer',

@@ -66,18 +66,15 @@
  * Every peer opens DDS sockets, so `startRmwPeer` refuses to run outside the loopback-only network
  * namespace of scripts/netns-run.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertSandboxed } from '../../support/sandbox.js';
 import {
+  idlPeerRecipes,
   killAllPeerProcesses,
   type PeerLine,
-  type PeerRecipe,
   peerBuilder,
-  runBuildStep as run,
   type SpawnedPeer,
   spawnPeerProcess,
   type Vendor,
@@ -180,48 +177,10 @@ export type RmwPeer = SpawnedPeer;
 const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE_ROOT = join(tmpdir(), 'ros2ts-rmw-peers');
 
-const RECIPES: Record<Vendor, PeerRecipe> = {
-  fastdds: {
-    files: ['ros_msgs.idl', 'trigger_fastdds.idl', 'fastdds-rmw-peer.cpp'],
-    packages: 'libfastrtps-dev, libfastcdr-dev and fastddsgen (with a Java runtime)',
-    async compile(dir) {
-      await mkdir(join(dir, 'gen'));
-      await run('fastddsgen', ['-replace', '-d', 'gen', 'ros_msgs.idl', 'trigger_fastdds.idl'], dir);
-      // fastddsgen 2.3 exits 0 after some of its errors; a missing output tells.
-      for (const f of ['ros_msgsPubSubTypes.cxx', 'trigger_fastddsPubSubTypes.cxx'])
-        if (!existsSync(join(dir, 'gen', f))) throw new Error(`fastddsgen produced no ${f} in ${dir}`);
-      await run(
-        'g++',
-        [
-          ...['-std=c++17', '-O2', '-Wall', '-I', 'gen', '-o', 'peer', 'fastdds-rmw-peer.cpp'],
-          ...['gen/ros_msgs.cxx', 'gen/ros_msgsPubSubTypes.cxx'],
-          ...['gen/trigger_fastdds.cxx', 'gen/trigger_fastddsPubSubTypes.cxx'],
-          ...['-lfastrtps', '-lfastcdr', '-lpthread'],
-        ],
-        dir,
-      );
-    },
-  },
-  cyclone: {
-    files: ['ros_msgs.idl', 'trigger_cyclone.idl', 'cyclone-rmw-peer.c'],
-    packages: 'cyclonedds-dev and cyclonedds-tools (idlc)',
-    async compile(dir) {
-      await mkdir(join(dir, 'gen'));
-      // -t: no type information in the descriptors, so no TYPE_INFORMATION in SEDP (rmw's sertype
-      // has none either).
-      for (const idl of ['ros_msgs.idl', 'trigger_cyclone.idl'])
-        await run('idlc', ['-t', '-x', 'final', '-o', 'gen', idl], dir);
-      await run(
-        'gcc',
-        [
-          ...['-std=gnu11', '-O2', '-Wall', '-I', 'gen', '-o', 'peer', 'cyclone-rmw-peer.c'],
-          ...['gen/ros_msgs.c', 'gen/trigger_cyclone.c', '-lddsc'],
-        ],
-        dir,
-      );
-    },
-  },
-};
+const RECIPES = idlPeerRecipes(
+  { fastdds: ['ros_msgs.idl', 'trigger_fastdds.idl'], cyclone: ['ros_msgs.idl', 'trigger_cyclone.idl'] },
+  { fastdds: 'fastdds-rmw-peer.cpp', cyclone: 'cyclone-rmw-peer.c' },
+);
 
 const builder = peerBuilder({
   what: 'rmw peer',
