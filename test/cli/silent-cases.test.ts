@@ -47,6 +47,13 @@ describe('ros2ts CLI: no silent waits', () => {
     expect((await call.done).code).toBe(130);
   }, 30_000);
 
+  it('topic echo --timeout on a topic that never publishes says so on stderr (exit 0, as ros2)', async () => {
+    const r = await cli.run('topic', 'echo', '--once', '--timeout', '1', '/silence', 'std_msgs/msg/String');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no message on \/silence within 1 s \(--timeout\)/);
+  });
+
   it('an unknown ROS_AUTOMATIC_DISCOVERY_RANGE is named on stderr', async () => {
     const r = await cli.start(['topic', 'list'], { ROS_AUTOMATIC_DISCOVERY_RANGE: 'localhst' }).done;
     expect(r.code).toBe(0);

@@ -281,7 +281,15 @@ async function echo(
       throw new CliError((error as Error).message);
     }
     const interrupt = interrupted(done.signal);
-    const timer = o.timeout === undefined ? undefined : setTimeout(() => done.abort(), o.timeout * 1000);
+    const timer =
+      o.timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            // ros2 ends here with exit code 0 and says nothing; the exit code stays, the silence does not.
+            if (received === 0)
+              process.stderr.write(`no message on ${name} within ${o.timeout} s (--timeout)\n`);
+            done.abort();
+          }, o.timeout * 1000);
     await interrupt.promise;
     interrupt.dispose();
     if (timer) clearTimeout(timer);
