@@ -211,12 +211,11 @@ export class RtpsParticipant {
       accept: reachableAddress(range, new Set([...addresses, ...ipv4InterfaceAddresses()])),
       max: limits.maxLocatorsPerKind,
       refused: (why, n) => {
-        for (let i = 0; i < n; i++) this.drops.drop(why, 'announced locator');
+        this.drops.drop(why, 'announced locators', undefined, n);
       },
     };
     this.early = new EarlyArrivals(undefined, (why, n) => {
-      for (let i = 0; i < n; i++)
-        this.drops.drop(`early-arrival-${why}`, 'submessage of an unannounced writer');
+      this.drops.drop(`early-arrival-${why}`, 'submessages of an unannounced writer', undefined, n);
     });
     const ports = rtpsPorts(domainId, participantId);
     this.spdp = new SpdpAgent(

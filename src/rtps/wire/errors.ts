@@ -36,6 +36,8 @@ export interface DropEvent {
   readonly reason: DropReason;
   readonly detail: string;
   readonly source?: string;
+  /** How many were dropped for this reason at once (1 unless said). */
+  readonly count?: number;
 }
 
 const dropChannel = channel('ros2ts:rtps:drop');
@@ -44,9 +46,11 @@ const dropChannel = channel('ros2ts:rtps:drop');
 export class DropCounter {
   readonly counts = new Map<DropReason, number>();
 
-  drop(reason: DropReason, detail: string, source?: string): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-    if (dropChannel.hasSubscribers) dropChannel.publish({ reason, detail, source } satisfies DropEvent);
+  /** Counts `count` drops of one reason at once (the locators refused from one announcement...). */
+  drop(reason: DropReason, detail: string, source?: string, count = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + count);
+    if (dropChannel.hasSubscribers)
+      dropChannel.publish({ reason, detail, source, count } satisfies DropEvent);
   }
 
   get total(): number {
