@@ -8,48 +8,20 @@
  * Expected outputs are ros2action's (Jazzy `verb/*.py`) for the same graph, line for line.
  * Domain 18.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ActionClient, ActionServer, Context } from '../../src/index.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
+import { buildDist, cliRunner } from '../support/cli.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const DOMAIN = 18;
 const discovery = { domainId: DOMAIN, range: 'localhost' as const, staticPeers: [] };
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  ROS_DOMAIN_ID: String(DOMAIN),
-  ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST',
-  AMENT_PREFIX_PATH: '',
-};
 const quiet = { logSink: () => {} };
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const children: ChildProcess[] = [];
-
-function start(args: readonly string[]) {
-  const child = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], { env, cwd: root });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Result>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, stdout: () => stdout, done };
-}
-
-const ros2ts = (...args: string[]): Promise<Result> => start(args).done;
+const cli = cliRunner(DOMAIN);
+const start = (args: readonly string[]) => cli.start(args);
+const ros2ts = cli.run;
 const lines = (...l: string[]) => l.map((x) => `${x}\n`).join('');
 const yamlList = (values: readonly number[]) => values.map((v) => `- ${v}`);
 
@@ -64,14 +36,7 @@ let stepMs = 50;
 
 beforeAll(async () => {
   assertSandboxed('test/cli/action.test.ts');
-  const build = new Promise<void>((resolve, reject) => {
-    const tsc = spawn(
-      process.execPath,
-      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      { cwd: root, stdio: 'inherit' },
-    );
-    tsc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc exited with ${code}`))));
-  });
+  const build = buildDist();
   context = await Context.create({ discovery });
   const server = context.createNode('fib_server', quiet);
   // The tutorial's server, quicker: refuses negative orders, aborts beyond 46 (int32 overflow).
@@ -106,9 +71,7 @@ beforeAll(async () => {
   await build;
 }, 180_000);
 
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(() => cli.killChildren());
 
 afterAll(async () => {
   await sim?.stop();
