@@ -18,7 +18,7 @@ import {
   validateNodeName,
 } from '../rmw/names.js';
 import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
-import { parseMessageType, type ServiceTypes, serviceMessageTypes } from '../rmw/type-names.js';
+import { parseMessageType, serviceMessageTypes } from '../rmw/type-names.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
 import { Client } from './client.js';
@@ -174,7 +174,7 @@ export class Node {
     this.assertAlive();
     const name = this.resolveName(serviceName, 'service name');
     const q = resolveQos(qos, QOS_PROFILES.servicesDefault);
-    const types = serviceTypesOf(type);
+    const types = serviceMessageTypes(type);
     const topics = serviceToDds(name, q);
     const requestCodec = getCodec(types.request);
     const responseCodec = getCodec(types.response);
@@ -212,7 +212,7 @@ export class Node {
     this.assertAlive();
     const name = this.resolveName(serviceName, 'service name');
     const q = resolveQos(qos, QOS_PROFILES.servicesDefault);
-    const types = serviceTypesOf(type);
+    const types = serviceMessageTypes(type);
     const topics = serviceToDds(name, q);
     const clientId = this.context.nextServiceEndpointId();
     const graph = this.context.graph;
@@ -397,16 +397,4 @@ export class Node {
     if (this.destroyed) throw new DestroyedError(`node ${this.fullyQualifiedName}`);
     if (this.context.isShutdown) throw new DestroyedError('the context');
   }
-}
-
-/**
- * The request and response messages of a service type: `pkg/srv/Name`, or one of the services
- * rosidl derives for an action (`pkg/action/Name_SendGoal`, `pkg/action/Name_GetResult`).
- */
-function serviceTypesOf(type: string): ServiceTypes {
-  if (/^[^/]+\/action\/[^/]+_(SendGoal|GetResult)$/.test(type)) {
-    parseMessageType(`${type}_Request`);
-    return { request: `${type}_Request`, response: `${type}_Response` };
-  }
-  return serviceMessageTypes(type);
 }

@@ -153,8 +153,18 @@ export interface ServiceTypes {
   readonly response: string;
 }
 
-/** The ROS names of a service's two messages: `std_srvs/srv/Trigger_Request`, `..._Response`. */
+/** A service rosidl derives for an action: `pkg/action/Name_SendGoal` or `..._GetResult`. */
+const ACTION_SERVICE = /^[^/]+\/action\/[^/]+_(SendGoal|GetResult)$/;
+
+/**
+ * The ROS names of a service's two messages: `std_srvs/srv/Trigger_Request`, `..._Response`; also
+ * for the services rosidl derives for an action (`pkg/action/Name_SendGoal`, `..._GetResult`).
+ */
 export function serviceMessageTypes(serviceType: string): ServiceTypes {
+  if (ACTION_SERVICE.test(serviceType)) {
+    parseMessageType(`${serviceType}_Request`);
+    return { request: `${serviceType}_Request`, response: `${serviceType}_Response` };
+  }
   const name = formatRosTypeName(parseServiceType(serviceType));
   return { request: `${name}_Request`, response: `${name}_Response` };
 }

@@ -58,6 +58,10 @@ describe('DDS type names (WIRE.md 1, the table)', () => {
   });
 
   it('gives the ROS names of the messages of a service and an action (as src/cdr names them)', () => {
+    expect(serviceMessageTypes('example_interfaces/action/Fibonacci_SendGoal')).toEqual({
+      request: 'example_interfaces/action/Fibonacci_SendGoal_Request',
+      response: 'example_interfaces/action/Fibonacci_SendGoal_Response',
+    });
     expect(serviceMessageTypes('std_srvs/srv/Trigger')).toEqual({
       request: 'std_srvs/srv/Trigger_Request',
       response: 'std_srvs/srv/Trigger_Response',
