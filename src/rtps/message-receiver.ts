@@ -45,6 +45,8 @@ export interface SubmessageHandler {
   onAckNack?(ctx: ReceiveContext, m: AckNackSubmessage): void;
   onNackFrag?(ctx: ReceiveContext, m: NackFragSubmessage): void;
   onGap?(ctx: ReceiveContext, m: GapSubmessage): void;
+  /** An entity submessage skipped because an INFO_DST sent it to another participant. */
+  onNotForUs?(ctx: ReceiveContext, kind: string): void;
 }
 
 function samePrefix(a: GuidPrefix, b: GuidPrefix): boolean {
@@ -116,24 +118,31 @@ export function receiveMessage(
         break;
       case 'DATA':
         if (forUs) handler.onData?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       case 'DATA_FRAG':
         if (forUs) handler.onDataFrag?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       case 'HEARTBEAT':
         if (forUs) handler.onHeartbeat?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       case 'HEARTBEAT_FRAG':
         if (forUs) handler.onHeartbeatFrag?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       case 'ACKNACK':
         if (forUs) handler.onAckNack?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       case 'NACK_FRAG':
         if (forUs) handler.onNackFrag?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       case 'GAP':
         if (forUs) handler.onGap?.(ctx, m);
+        else handler.onNotForUs?.(ctx, m.kind);
         break;
       default:
         // PAD, INFO_REPLY_IP4 (no ROS 2 peer sends it) and vendor submessages change nothing here.

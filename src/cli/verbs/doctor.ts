@@ -107,7 +107,7 @@ export function registerDoctor(program: Command): void {
           ...formatReport('DROPPED', [
             ...(drops.length === 0
               ? [['(nothing)', '0'] as const]
-              : drops.map(([r, n]) => [r, String(n)] as const)),
+              : drops.map(([r, n]) => [r, `${n}${fromWhom(p.drops.sources(r))}`] as const)),
             ['held for unannounced writers', `${early.held} now, ${early.released} handed on`],
           ]),
         );
@@ -115,4 +115,11 @@ export function registerDoctor(program: Command): void {
       print(...lines);
     },
   );
+}
+
+/** ", from 10.0.0.7:7410 ×120, …": the senders most of a reason's drops came from. */
+function fromWhom(sources: ReadonlyArray<readonly [string, number]>): string {
+  if (sources.length === 0) return '';
+  const top = sources.slice(0, 3).map(([s, n]) => `${s} ×${n}`);
+  return `, from ${top.join(', ')}${sources.length > 3 ? ', …' : ''}`;
 }

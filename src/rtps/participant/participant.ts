@@ -263,7 +263,7 @@ export class RtpsParticipant {
           this.listeners.participantRemoved?.(prefix, why);
         },
       },
-      (e) => this.listeners.malformedDiscoveryData?.(e),
+      (e) => this.malformedDiscoveryData(e),
       limits,
       locatorPolicy,
       (why, detail) => this.drops.drop(why, detail),
@@ -284,14 +284,14 @@ export class RtpsParticipant {
           this.listeners.endpointRemoved?.(guid, kind);
         },
       },
-      (e) => this.listeners.malformedDiscoveryData?.(e),
+      (e) => this.malformedDiscoveryData(e),
       locatorPolicy,
     );
     this.p2p = new ParticipantMessageAgent(guidPrefix, outbox, clock, this.scheduler.reschedule);
     this.scheduler.add(this.spdp);
     this.scheduler.add(this.early);
     for (const p of [...this.sedp.pollables, ...this.p2p.pollables]) this.scheduler.add(p);
-    for (const c of channels) c.onDatagram((data) => this.onDatagram(data));
+    for (const c of channels) c.onDatagram((data, from) => this.onDatagram(data, from));
   }
 
   /** Opens the sockets (probing for a free participant id) and starts announcing. */
@@ -564,11 +564,16 @@ export class RtpsParticipant {
     else for (const r of this.readers.values()) r.unmatchWriter(guid);
   }
 
-  private onDatagram(data: Uint8Array): void {
+  private onDatagram(data: Uint8Array, from: UdpLocator): void {
     if (this.closed) return;
-    const message = parseMessage(data, this.drops);
-    if (!message) return;
-    receiveMessage(message, this.guidPrefix, this.handler);
+    this.drops.current = from;
+    try {
+      const message = parseMessage(data, this.drops);
+      if (!message) return;
+      receiveMessage(message, this.guidPrefix, this.handler);
+    } finally {
+      this.drops.current = undefined;
+    }
     this.scheduler.reschedule();
   }
 
@@ -581,8 +586,17 @@ export class RtpsParticipant {
     onHeartbeat: (ctx, m) => this.toReaders(ctx, m),
     onHeartbeatFrag: (ctx, m) => this.toReaders(ctx, m),
     onGap: (ctx, m) => this.toReaders(ctx, m),
-    onAckNack: (ctx, m) => this.writerById(m.writerId)?.onAckNack(ctx.sourceGuidPrefix, m),
-    onNackFrag: (ctx, m) => this.writerById(m.writerId)?.onNackFrag(ctx.sourceGuidPrefix, m),
+    onAckNack: (ctx, m) => {
+      const w = this.writerById(m.writerId);
+      if (w) w.onAckNack(ctx.sourceGuidPrefix, m);
+      else this.drops.drop('not-for-us', 'ACKNACK to a writer we do not have');
+    },
+    onNackFrag: (ctx, m) => {
+      const w = this.writerById(m.writerId);
+      if (w) w.onNackFrag(ctx.sourceGuidPrefix, m);
+      else this.drops.drop('not-for-us', 'NACK_FRAG to a writer we do not have');
+    },
+    onNotForUs: (_ctx, kind) => this.drops.drop('not-for-us', `${kind} for another participant`),
   };
 
   /** Hands a reader-bound submessage to the readers it is for, or holds it if its writer may yet be announced. */
@@ -590,6 +604,7 @@ export class RtpsParticipant {
     const readers = this.readersFor(ctx, m.writerId, m.readerId);
     if (readers.length === 0) {
       if (this.mayBeAnnounced(ctx, m)) this.early.hold(ctx, m, this.clock.now());
+      else this.drops.drop('unmatched-writer', m.kind);
       return;
     }
     for (const r of readers) {
@@ -629,6 +644,11 @@ export class RtpsParticipant {
   private releaseEarlyArrivals(writer: Guid): void {
     for (const { ctx, m } of this.early.take(prefixKey(writer.prefix), writer, this.clock.now()))
       this.toReaders(ctx, m);
+  }
+
+  private malformedDiscoveryData(e: DiscoveryDataError): void {
+    this.drops.drop('decode-failed', e.message);
+    this.listeners.malformedDiscoveryData?.(e);
   }
 
   private writerById(entityId: number): LocalWriter | undefined {

@@ -49,6 +49,8 @@ describe("forged control submessages in a matched writer's name", () => {
     await run(1_000);
     expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(b.drops.counts.get('invalid-sequence-numbers')).toBe(1);
+    // Charged to the forger's address, not to the writer whose name it used.
+    expect(b.drops.sources('invalid-sequence-numbers').map(([s]) => s.split(':')[0])).toEqual(['10.0.0.9']);
     await Promise.all([a.close(), b.close(), forger.close()]);
   });
 });
