@@ -7,9 +7,16 @@ import type { Clock } from '../clock.js';
 import { isNewCount } from '../counts.js';
 import { DATA_OVERHEAD, dataSubmessages } from '../sender/data-submessages.js';
 import { sendDatagrams } from '../sender/datagram-builder.js';
+import { type Burst, FragmentPacer } from '../sender/fragment-pacer.js';
 import { RTPS_HEADER_SIZE } from '../wire/message.js';
 import { makeSet, setMembers } from '../wire/number-sets.js';
-import type { AckNackSubmessage, NackFragSubmessage, Submessage } from '../wire/submessage.js';
+import type {
+  AckNackSubmessage,
+  DataFragSubmessage,
+  DataSubmessage,
+  NackFragSubmessage,
+  Submessage,
+} from '../wire/submessage.js';
 import { FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
 import { type Guid, guidKey, timeFromMillis } from '../wire/types.js';
 import { type CacheChange, type HistoryKind, WriterHistory } from '../writer/history.js';
@@ -40,6 +47,16 @@ export class LocalWriter {
    */
   private pending = new Map<string, { subs: (Submessage | undefined)[]; heartbeat: number; bytes: number }>();
   private flushQueued = false;
+  /** Samples larger than a burst leave in paced bursts (fragment-pacer.ts says why). */
+  private readonly pacer = new FragmentPacer();
+  private heartbeatFragCount = 0;
+  /** The key of each matched reader's GUID object: a directed write names readers without a string each. */
+  private readonly keys = new WeakMap<Guid, string>();
+  /**
+   * Told after each ACKNACK (a reader heard from, something acknowledged): what waits for
+   * acknowledgements (a service client for its server, `waitForAllAcked`) checks again then.
+   */
+  onAckNackReceived: (() => void) | undefined = undefined;
 
   constructor(
     readonly guid: Guid,
@@ -61,12 +78,14 @@ export class LocalWriter {
     const key = guidKey(reader.guid);
     if (this.readers.has(key)) return;
     this.readers.set(key, reader);
+    this.keys.set(reader.guid, key);
     this.perform(this.machine.addReader(key, reader.reliable, this.clock.now()));
   }
 
   unmatchReader(reader: Guid): void {
     const key = guidKey(reader);
     if (this.readers.delete(key)) this.machine.removeReader(key);
+    this.pacer.cancel(key);
   }
 
   /**
@@ -75,7 +94,7 @@ export class LocalWriter {
    */
   write(payload: Uint8Array | undefined, inlineQos?: Uint8Array, to?: readonly Guid[]): CacheChange {
     const now = this.clock.now();
-    const readers = to === undefined ? undefined : new Set(to.map(guidKey));
+    const readers = to === undefined ? undefined : this.keysOf(to);
     // One object shape for every change: optional fields stay present (undefined) on purpose.
     const { change, actions } = this.machine.write(
       { payload, inlineQos, timestampMs: Date.now(), readers },
@@ -83,6 +102,12 @@ export class LocalWriter {
     );
     this.perform(actions);
     return change;
+  }
+
+  private keysOf(to: readonly Guid[]): Set<string> {
+    const out = new Set<string>();
+    for (const g of to) out.add(this.keys.get(g) ?? guidKey(g));
+    return out;
   }
 
   /** Forgets one change (readers asking for it get a GAP). */
@@ -108,6 +133,7 @@ export class LocalWriter {
     const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
     this.machine.onAckNack(key, m.readerSNState.base, setMembers(m.readerSNState), m.count, this.clock.now());
     this.reschedule();
+    this.onAckNackReceived?.();
   }
 
   /**
@@ -121,7 +147,7 @@ export class LocalWriter {
     this.nackFragCounts.set(key, m.count);
     const change = this.history.get(m.writerSN);
     if (!change?.payload) return; // gone: the next HEARTBEAT tells the reader it may skip it
-    const wanted = new Set(setMembers(m.fragmentNumberState));
+    const wanted = new Set(this.pacer.requested(key, m.writerSN, setMembers(m.fragmentNumberState)));
     const { maxDataPayload, fragmentSize } = this.sizes();
     const fragments = dataSubmessages(
       change,
@@ -138,11 +164,50 @@ export class LocalWriter {
   }
 
   nextDeadline(): number | undefined {
-    return this.machine.nextDeadline();
+    const machine = this.machine.nextDeadline();
+    const pacer = this.pacer.nextDeadline();
+    if (pacer === undefined) return machine;
+    return machine === undefined ? pacer : Math.min(machine, pacer);
   }
 
   poll(now: number): void {
     this.perform(this.machine.poll(now));
+    if (this.pacer.active === 0) return;
+    for (const burst of this.pacer.poll(now, (sn) => this.history.get(sn) !== undefined)) {
+      const change = this.history.get(burst.sn);
+      if (!change || !this.readers.has(burst.reader)) continue;
+      this.enqueue(burst.reader, this.burstSubmessages(change.timestampMs, burst));
+    }
+    this.queueFlush();
+    this.reschedule();
+  }
+
+  /** A burst of a paced sample: its fragments, then (unless it ends the sample) a HEARTBEAT_FRAG. */
+  private burstSubmessages(timestampMs: number, burst: Burst): Submessage[] {
+    const first = burst.fragments[0]!;
+    const out: Submessage[] = [
+      { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(timestampMs) },
+      ...burst.fragments,
+    ];
+    // Readers learn how far the sample got, so they ask for the holes of a burst at once.
+    if (!burst.done)
+      out.push({
+        kind: 'HEARTBEAT_FRAG',
+        flags: FLAG_ENDIANNESS,
+        readerId: first.readerId,
+        writerId: first.writerId,
+        writerSN: burst.sn,
+        lastFragmentNum: burst.lastFragmentNum,
+        count: ++this.heartbeatFragCount,
+      });
+    return out;
+  }
+
+  private queueFlush(): void {
+    if (!this.flushQueued && this.pending.size > 0) {
+      this.flushQueued = true;
+      queueMicrotask(this.flush);
+    }
   }
 
   private perform(actions: readonly WriterAction[]): void {
@@ -161,16 +226,17 @@ export class LocalWriter {
         for (const key of a.readers) {
           const reader = this.readers.get(key);
           if (!reader) continue;
-          add(key, [
-            { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts },
-            ...dataSubmessages(
-              a.change,
-              reader.guid.entityId,
-              this.guid.entityId,
-              maxDataPayload,
-              fragmentSize,
-            ),
-          ]);
+          const subs = dataSubmessages(
+            a.change,
+            reader.guid.entityId,
+            this.guid.entityId,
+            maxDataPayload,
+            fragmentSize,
+          );
+          if (isFragmented(subs)) {
+            const burst = this.pacer.start(key, a.change.sn, subs, this.clock.now());
+            if (burst) add(key, this.burstSubmessages(a.change.timestampMs, burst));
+          } else add(key, [{ kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts }, ...subs]);
         }
       } else if (a.kind === 'gap') {
         const reader = this.readers.get(a.reader);
@@ -204,10 +270,7 @@ export class LocalWriter {
       }
     }
     for (const [key, subs] of perReader) this.enqueue(key, subs);
-    if (!this.flushQueued && this.pending.size > 0) {
-      this.flushQueued = true;
-      queueMicrotask(this.flush);
-    }
+    this.queueFlush();
     this.reschedule();
   }
 
@@ -276,4 +339,8 @@ function approximateSize(m: Submessage): number {
     default:
       return 32;
   }
+}
+
+function isFragmented(subs: readonly (DataSubmessage | DataFragSubmessage)[]): subs is DataFragSubmessage[] {
+  return subs[0]?.kind === 'DATA_FRAG';
 }
