@@ -3,23 +3,37 @@
  * on loopback, as in real use, against the floor of any Node.js stack measured in the same run:
  * - round-trip latency of a 64 B sample, ros2ts ping-pong vs raw node:dgram ping-pong
  *   (p50/p90/p99), and ddsperf (Cyclone DDS) ping-pong when it is installed;
- * - reliable throughput, samples/s for 64 B and MB/s for 1 MB samples;
  * - the round trip of a service call (example_interfaces/srv/AddTwoInts) from a ros2ts client to
  *   a ros2ts server in another process, through the whole node API (encode, request, handler,
  *   reply, decode), against the same raw node:dgram ping-pong;
  * - the round trip of an action goal (example_interfaces/action/Fibonacci, order 10): send_goal
- *   accepted, then get_result answered, ros2ts client and server in two processes.
+ *   accepted, then get_result answered, ros2ts client and server in two processes;
+ * - one-way throughput floors: raw node:dgram datagrams of 64 B, 1 KB and 65,000 B (the largest
+ *   ros2ts sends) between two processes, the sender held to a window the receiver's counts open
+ *   (a sender that only overruns the receiver measures drops); ddsperf's reliable 64 B throughput;
+ * - reliable throughput of 64 B, 1 KB, 64 KB and 1 MB samples, each against its floor (64 B against
+ *   ddsperf and against the raw one-datagram-per-sample floor, 64 KB and 1 MB against raw 65,000 B
+ *   datagrams in bytes/s);
+ * - service calls (std_srvs/srv/Trigger and AddTwoInts) warm (BENCH_WARM_CALLS after
+ *   BENCH_WARM_UP, client and server fresh processes) and cold (fresh processes, the first
+ *   BENCH_COLD_CALLS after BENCH_COLD_UP), against raw node:dgram ping-pongs run the same way;
+ * - the RSS of an idle node process and of one with 100 endpoints, against a bare Node process;
+ * - where a real ROS 2 is built: rclcpp's Trigger client and server (bench/rclcpp-trigger, built
+ *   with colcon against it; ROS2_SETUP and RCLCPP_TRIGGER_SETUP name the two setup.bash files)
+ *   over rmw_cyclonedds_cpp, warm and cold as above, with ros2ts's Trigger rows' ratio to it.
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
+ * `--only=latency,throughput,services,rss` runs some of the groups, each with its own floors.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ActionClient, GoalStatus } from '../src/actions/index.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
-import { BENCH_QOS, DISCOVERY } from './rtps-common.js';
+import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
 
 interface Row {
   case: string;
@@ -31,9 +45,21 @@ interface Row {
   ratio: number | null;
 }
 
+/** What a sink counted between the first and the last sample it received. */
+interface Delivered {
+  samples: number;
+  bytes: number;
+  seconds: number;
+}
+
 const PINGS = Number(process.env['BENCH_PINGS'] ?? 10_000);
 const BULK_SECONDS = Number(process.env['BENCH_BULK_SECONDS'] ?? 3);
+const WARM_UP = Number(process.env['BENCH_WARM_UP'] ?? 5000);
+const WARM_CALLS = Number(process.env['BENCH_WARM_CALLS'] ?? 20_000);
+const COLD_UP = Number(process.env['BENCH_COLD_UP'] ?? 200);
+const COLD_CALLS = Number(process.env['BENCH_COLD_CALLS'] ?? 2000);
 const peerScript = fileURLToPath(new URL('./rtps-peer.js', import.meta.url));
+const rssScript = fileURLToPath(new URL('./rtps-rss.js', import.meta.url));
 
 function assertSandboxed(): void {
   const foreign = Object.values(networkInterfaces()).some((infos) => (infos ?? []).some((i) => !i.internal));
@@ -66,6 +92,23 @@ async function startPeer(args: string[]): Promise<Peer> {
   return { child, lines };
 }
 
+/** A peer that does its job and exits: its last JSON line. */
+function runPeer<T>(args: string[], script = peerScript, extraNodeArgs: string[] = []): Promise<T> {
+  const nodeArgs = (process.env['BENCH_PEER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...extraNodeArgs, script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+      if (code !== 0) reject(new Error(`peer ${args.join(' ')} exited (${code})`));
+      else resolve(JSON.parse(lines[lines.length - 1]!) as T);
+    });
+  });
+}
+
 async function stopPeer(p: Peer): Promise<string[]> {
   const done = new Promise<void>((r) => p.child.on('exit', () => r()));
   p.child.kill('SIGTERM');
@@ -73,7 +116,13 @@ async function stopPeer(p: Peer): Promise<string[]> {
   return p.lines;
 }
 
-function percentiles(us: number[]): { p50: number; p90: number; p99: number } {
+interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+}
+
+function percentiles(us: number[]): Percentiles {
   const s = [...us].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
@@ -149,10 +198,29 @@ async function serviceCalls(): Promise<number[]> {
   return rtts;
 }
 
-async function ros2tsThroughput(
-  size: number,
-  window: number,
-): Promise<{ samples: number; bytes: number; seconds: number }> {
+/**
+ * What a throughput sender sleeps on once its window is full: the receiver's next report, or a
+ * timeout. Not a spin on setImmediate: on two cores a spinning sender takes the receiver's CPU.
+ */
+class Wakeup {
+  private resolve: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  readonly wake = (): void => {
+    const resolve = this.resolve;
+    if (!resolve) return;
+    this.resolve = undefined;
+    clearTimeout(this.timer);
+    resolve();
+  };
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.timer = setTimeout(this.wake, ms);
+    });
+  }
+}
+
+async function ros2tsThroughput(size: number, window: number): Promise<Delivered> {
   const peer = await startPeer(['ros2ts-sink']);
   const p = await RtpsParticipant.create({ discovery: DISCOVERY });
   const w = p.createWriter(
@@ -162,25 +230,26 @@ async function ros2tsThroughput(
   while (w.matchedReaders.length === 0) await new Promise((r) => setTimeout(r, 10));
   const payload = new Uint8Array(size);
   payload[1] = 1;
+  const acked = new Wakeup();
+  w.endpoint.onAckNackReceived = acked.wake;
   const end = performance.now() + BULK_SECONDS * 1000;
   while (performance.now() < end) {
-    // Flow control: no more in flight than the window; yield to the loop to take ACKNACKs.
+    // Flow control: no more in flight than the window; then sleep until an ACKNACK.
     if (w.endpoint.unacknowledgedCount() < window) w.write(payload);
-    else await new Promise((r) => setImmediate(r));
+    else await acked.wait(50);
   }
   await new Promise((r) => setTimeout(r, 200));
   const lines = await stopPeer(peer);
   await p.close();
-  const result = JSON.parse(lines.find((l) => l.includes('"samples"')) ?? '{}') as {
-    samples: number;
-    bytes: number;
-    seconds: number;
-  };
-  return result;
+  return JSON.parse(lines.find((l) => l.includes('"samples"')) ?? '{}') as Delivered;
 }
 
-/** Fibonacci goals one after the other: from sendGoal to the result, in µs. */
-async function actionGoals(): Promise<number[]> {
+/**
+ * Fibonacci goals one after the other: from sendGoal to the result, in µs, and how many results
+ * had expired (status UNKNOWN) before get_result reached the server: it keeps them 50 ms, which a
+ * client descheduled on a busy machine can miss. Their round trips count all the same.
+ */
+async function actionGoals(): Promise<{ rtts: number[]; expired: number }> {
   const peer = await startPeer(['ros2ts-fibonacci-server']);
   const context = await Context.create({ discovery: DISCOVERY });
   const client = new ActionClient(
@@ -190,18 +259,143 @@ async function actionGoals(): Promise<number[]> {
   );
   await client.waitForServer({ timeout: 10_000 });
   const rtts: number[] = [];
+  let expired = 0;
   const goals = Math.max(200, Math.floor(PINGS / 5));
   for (let i = 0; i < goals + 200; i++) {
     const t0 = process.hrtime.bigint();
     const handle = await client.sendGoal({ order: 10 }, { timeout: 5000 });
     const { status, result } = await handle.result;
-    if (status !== GoalStatus.SUCCEEDED || result.sequence[10] !== 55)
-      throw new Error(`goal ${i} ended ${status} with ${result.sequence}`);
     if (i >= 200) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    if (status === GoalStatus.UNKNOWN) expired++;
+    else if (status !== GoalStatus.SUCCEEDED || result.sequence[10] !== 55)
+      throw new Error(`goal ${i} ended ${status} with ${result.sequence}`);
   }
   await context.shutdown();
   await stopPeer(peer);
+  return { rtts, expired };
+}
+
+/**
+ * Raw node:dgram one-way throughput, datagrams of `size` bytes, as the receiver counts them. Each
+ * datagram carries its sequence number; the receiver reports the highest it has seen every
+ * `ackEvery` datagrams, and the sender keeps at most `window` beyond that, as a reliable writer
+ * keeps to what it can resend (a sender that only overruns the receiver measures drops). The window
+ * fits the socket buffers many times over; should the reports stop all the same (the tail of a
+ * window lost), after 50 ms the sender sends `ackEvery` more to draw a report.
+ */
+async function udpOneWay(size: number, window: number, ackEvery: number): Promise<Delivered> {
+  const port = 18_001;
+  const peer = await startPeer(['udp-sink', String(port), String(ackEvery)]);
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  s.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+  s.setSendBufferSize(SOCKET_BUFFER_BYTES);
+  await new Promise<void>((r) => s.connect(port, '127.0.0.1', () => r()));
+  let reported = -1;
+  let lastReport = performance.now();
+  let probe = 0;
+  const report = new Wakeup();
+  s.on('message', (m) => {
+    reported = Math.max(reported, m.readDoubleLE(0));
+    lastReport = performance.now();
+    probe = 0;
+    report.wake();
+  });
+  // A buffer per datagram in flight: a send the kernel cannot take at once is queued by reference.
+  const ring = Array.from({ length: window + 2 * ackEvery }, () => Buffer.alloc(size, 7));
+  let sent = 0;
+  const end = performance.now() + BULK_SECONDS * 1000;
+  while (performance.now() < end) {
+    if (sent - (reported + 1) < window + probe) {
+      const msg = ring[sent % ring.length]!;
+      msg.writeDoubleLE(sent, 0);
+      s.send(msg);
+      sent++;
+    } else {
+      await report.wait(50);
+      if (performance.now() - lastReport > 50) {
+        probe = sent - (reported + 1) - window + ackEvery;
+        lastReport = performance.now();
+      }
+    }
+  }
+  await sleep(200);
+  s.close();
+  const lines = await stopPeer(peer);
+  return JSON.parse(lines.find((l) => l.includes('"samples"')) ?? '{}') as Delivered;
+}
+
+const hasDdsperf = (): boolean => spawnSync('sh', ['-c', 'command -v ddsperf']).status === 0;
+
+/**
+ * ddsperf (Cyclone DDS) reliable throughput of 64 B samples (topic KS, the size counting its fixed
+ * part), publisher and subscriber in two processes, in samples/s as the subscriber counts them, or
+ * undefined without ddsperf. The subscriber prints a line per second: "<t> size 64 total N lost L
+ * delta D ..."; the first and last seconds are the ramps and are left out.
+ */
+async function ddsperfThroughput(): Promise<number | undefined> {
+  if (!hasDdsperf()) return undefined;
+  const seconds = Math.max(3, BULK_SECONDS + 1);
+  const sub = spawn('ddsperf', ['-D', String(seconds + 5), '-T', 'KS', 'sub'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  sub.stdout!.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+  });
+  const subDone = new Promise<void>((r) => sub.on('exit', () => r()));
+  await new Promise<void>((resolve) => {
+    // The publisher waits for the subscriber (minmatch, initwait) before it starts its clock.
+    const pub = spawn(
+      'ddsperf',
+      ['-Qminmatch:1', '-Qinitwait:5', '-D', String(seconds), '-T', 'KS', 'pub', 'size', '64'],
+      { stdio: 'ignore' },
+    );
+    pub.on('exit', () => resolve());
+  });
+  await sleep(1200); // the subscriber's line for the last second
+  sub.kill('SIGTERM');
+  await subDone;
+  const perSecond = [...out.matchAll(/ ([\d.]+)\s+size \d+ total \d+ lost \d+ delta (\d+) /g)].map((m) => ({
+    t: Number(m[1]),
+    delta: Number(m[2]),
+  }));
+  const busy = perSecond.filter((r) => r.delta > 0);
+  if (busy.length === 0) return undefined;
+  // Samples over time between the line before the first kept and the last kept.
+  const first = busy.length >= 3 ? 1 : 0;
+  const last = busy.length >= 3 ? busy.length - 2 : busy.length - 1;
+  const kept = busy.slice(first, last + 1);
+  const start = first > 0 ? busy[first - 1]!.t : 0;
+  const samples = kept.reduce((n, r) => n + r.delta, 0);
+  return samples / (kept[kept.length - 1]!.t - start);
+}
+
+/** Raw node:dgram ping-pong, both sides fresh processes: the floor of a service call. */
+async function udpPingPongFresh(warmUp: number, n: number): Promise<number[]> {
+  const port = 18_003;
+  const pong = await startPeer(['udp-pong', String(port)]);
+  const { rtts } = await runPeer<{ rtts: number[] }>(['udp-ping', String(port), String(warmUp), String(n)]);
+  await stopPeer(pong);
   return rtts;
+}
+
+/** Service calls from a fresh client process to a fresh server process. */
+async function serviceCallsFresh(
+  service: 'Trigger' | 'AddTwoInts',
+  warmUp: number,
+  n: number,
+): Promise<number[]> {
+  const server = await startPeer([service === 'Trigger' ? 'ros2ts-trigger-server' : 'ros2ts-add-server']);
+  const { rtts } = await runPeer<{ rtts: number[] }>(['ros2ts-client', service, String(warmUp), String(n)]);
+  await stopPeer(server);
+  return rtts;
+}
+
+/** The RSS of a process in MB: a bare Node process, or a node with that many endpoints. */
+async function rss(what: 'bare' | number): Promise<number> {
+  const { rss } = await runPeer<{ rss: number }>([String(what)], rssScript, ['--expose-gc']);
+  return rss / (1024 * 1024);
 }
 
 /**
@@ -209,7 +403,7 @@ async function actionGoals(): Promise<number[]> {
  * ddsperf is not installed. It prints a line per second: "... 50% X 90% Y 99% Z ...".
  */
 async function ddsperfPingPong(): Promise<{ p50: number; p90: number; p99: number } | undefined> {
-  if (spawnSync('sh', ['-c', 'command -v ddsperf']).status !== 0) return undefined;
+  if (!hasDdsperf()) return undefined;
   const pong = spawn('ddsperf', ['-D', '8', 'pong'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   const ping = spawnSync('ddsperf', ['-D', '5', 'ping'], { encoding: 'utf8', timeout: 20_000 });
@@ -220,80 +414,286 @@ async function ddsperfPingPong(): Promise<{ p50: number; p90: number; p99: numbe
   return { p50: Number(last[1]), p90: Number(last[2]), p99: Number(last[3]) };
 }
 
-async function main(): Promise<void> {
-  assertSandboxed();
-  const rows: Row[] = [];
+/** Cyclone DDS's default Internal/Watermarks/WhcHigh: unacknowledged bytes a writer may hold. */
+const CYCLONE_WHC_HIGH = 500_000;
+
+/**
+ * rclcpp's Trigger pair (bench/rclcpp-trigger) over Cyclone DDS: fresh server and client
+ * processes, `calls` timed after `warmUp`; undefined where no ROS 2 build is named.
+ */
+function rclcppTrigger(warmUp: number, calls: number): Promise<Percentiles | undefined> {
+  const ros = process.env['ROS2_SETUP'];
+  const bench = process.env['RCLCPP_TRIGGER_SETUP'];
+  if (!ros || !bench) return Promise.resolve(undefined);
+  const script = [
+    'export PATH=/usr/bin:$PATH RMW_IMPLEMENTATION=rmw_cyclonedds_cpp',
+    `. "${ros}"`,
+    `. "${bench}"`,
+    'ros2 run trigger_bench trigger_server >/dev/null 2>&1 & server=$!',
+    `timeout 300 ros2 run trigger_bench trigger_client ${warmUp} ${calls}`,
+    'status=$?; kill $server; wait $server 2>/dev/null; exit $status',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{"p50"'));
+      if (code !== 0 || !line) reject(new Error(`rclcpp Trigger pair failed (${code}): ${out.trim()}`));
+      else resolve(JSON.parse(line) as Percentiles);
+    });
+  });
+}
+
+type Add = (c: string, metric: string, value: number, unit: string, baseline?: string, base?: number) => void;
+const QS = ['p50', 'p90', 'p99'] as const;
+
+/** Topic ping-pong, the service call and action goal of the first version, ddsperf's ping-pong. */
+async function latencyRows(add: Add): Promise<void> {
   const udp = percentiles(await udpPingPong());
   const ours = percentiles(await ros2tsPingPong());
   const dds = await ddsperfPingPong();
   const calls = percentiles(await serviceCalls());
-  const goals = percentiles(await actionGoals());
-  for (const q of ['p50', 'p90', 'p99'] as const) {
-    rows.push({
-      case: 'ping-pong 64 B, two processes',
-      metric: `round trip ${q}`,
-      value: ours[q],
-      unit: 'µs',
-      baseline: 'raw node:dgram ping-pong',
-      baseline_value: udp[q],
-      ratio: ours[q] / udp[q],
-    });
-  }
-  for (const q of ['p50', 'p90', 'p99'] as const) {
-    rows.push({
-      case: 'service call AddTwoInts, two processes',
-      metric: `round trip ${q}`,
-      value: calls[q],
-      unit: 'µs',
-      baseline: 'raw node:dgram ping-pong',
-      baseline_value: udp[q],
-      ratio: calls[q] / udp[q],
-    });
-  }
-  for (const q of ['p50', 'p90', 'p99'] as const) {
-    rows.push({
-      case: 'action goal Fibonacci (accepted, then result), two processes',
-      metric: `round trip ${q}`,
-      value: goals[q],
-      unit: 'µs',
-      baseline: 'raw node:dgram ping-pong',
-      baseline_value: udp[q],
-      ratio: goals[q] / udp[q],
-    });
-  }
-  if (dds) {
-    for (const q of ['p50', 'p90', 'p99'] as const) {
-      rows.push({
-        case: 'ddsperf (Cyclone DDS, C) ping-pong 12 B, for reference',
-        metric: `round trip ${q}`,
-        value: dds[q],
-        unit: 'µs',
-        baseline: '',
-        baseline_value: null,
-        ratio: null,
-      });
-    }
-  }
-  const small = await ros2tsThroughput(64, 512);
-  rows.push({
-    case: 'reliable 64 B, two processes',
-    metric: 'throughput',
-    value: small.samples / small.seconds,
-    unit: 'samples/s',
-    baseline: '',
-    baseline_value: null,
-    ratio: null,
-  });
+  const actions = await actionGoals();
+  const goals = percentiles(actions.rtts);
+  for (const q of QS)
+    add(
+      'ping-pong 64 B, two processes',
+      `round trip ${q}`,
+      ours[q],
+      'µs',
+      'raw node:dgram ping-pong',
+      udp[q],
+    );
+  for (const q of QS)
+    add(
+      'service call AddTwoInts, two processes',
+      `round trip ${q}`,
+      calls[q],
+      'µs',
+      'raw node:dgram ping-pong',
+      udp[q],
+    );
+  for (const q of QS)
+    add(
+      'action goal Fibonacci (accepted, then result), two processes',
+      `round trip ${q}`,
+      goals[q],
+      'µs',
+      'raw node:dgram ping-pong',
+      udp[q],
+    );
+  add(
+    'action goal Fibonacci (accepted, then result), two processes',
+    'results expired before get_result (kept 50 ms)',
+    actions.expired,
+    'goals',
+  );
+  if (dds)
+    for (const q of QS)
+      add('ddsperf (Cyclone DDS, C) ping-pong 12 B, for reference', `round trip ${q}`, dds[q], 'µs');
+}
+
+/** Throughput: the floors first, then ours, in the same minute. */
+async function throughputRows(add: Add): Promise<void> {
+  const raw64 = await udpOneWay(64, 512, 64);
+  const raw1k = await udpOneWay(1024, 256, 32);
+  const raw64k = await udpOneWay(65_000, 32, 4);
+  const ddsRate = await ddsperfThroughput();
+  const rawRate = (d: Delivered) => d.samples / d.seconds;
+  const rawMBs = (d: Delivered) => d.bytes / d.seconds / 1e6;
+  add(
+    'raw node:dgram one-way 64 B datagrams, two processes (floor)',
+    'throughput',
+    rawRate(raw64),
+    'samples/s',
+  );
+  add(
+    'raw node:dgram one-way 1 KB datagrams, two processes (floor)',
+    'throughput',
+    rawRate(raw1k),
+    'samples/s',
+  );
+  add(
+    'raw node:dgram one-way 65,000 B datagrams, two processes (floor)',
+    'throughput',
+    rawMBs(raw64k),
+    'MB/s',
+  );
+  if (ddsRate !== undefined)
+    add('ddsperf (Cyclone DDS, C) reliable 64 B, two processes', 'throughput', ddsRate, 'samples/s');
+  // Small samples: as many in flight as Cyclone's writer allows by default (its WhcHigh byte
+  // watermark, 500 kB), so the 64 B row and ddsperf's are held to the same window.
+  const small = await ros2tsThroughput(64, Math.floor(CYCLONE_WHC_HIGH / 64));
+  const kilo = await ros2tsThroughput(1024, Math.floor(CYCLONE_WHC_HIGH / 1024));
+  const large = await ros2tsThroughput(64 * 1024, 32);
   const big = await ros2tsThroughput(1024 * 1024, 8);
-  rows.push({
-    case: 'reliable 1 MB, two processes',
-    metric: 'throughput',
-    value: big.bytes / big.seconds / 1e6,
-    unit: 'MB/s',
-    baseline: '',
-    baseline_value: null,
-    ratio: null,
-  });
+  const rate = (d: Delivered) => d.samples / d.seconds;
+  const mbs = (d: Delivered) => d.bytes / d.seconds / 1e6;
+  add(
+    'reliable 64 B, two processes',
+    'throughput',
+    rate(small),
+    'samples/s',
+    'ddsperf reliable 64 B',
+    ddsRate,
+  );
+  add(
+    'reliable 64 B, two processes',
+    'throughput vs one datagram per sample',
+    rate(small),
+    'samples/s',
+    'raw node:dgram one-way 64 B',
+    rawRate(raw64),
+  );
+  add(
+    'reliable 1 KB, two processes',
+    'throughput',
+    rate(kilo),
+    'samples/s',
+    'raw node:dgram one-way 1 KB',
+    rawRate(raw1k),
+  );
+  add(
+    'reliable 64 KB, two processes',
+    'throughput',
+    mbs(large),
+    'MB/s',
+    'raw node:dgram one-way 65,000 B',
+    rawMBs(raw64k),
+  );
+  add(
+    'reliable 1 MB, two processes',
+    'throughput',
+    mbs(big),
+    'MB/s',
+    'raw node:dgram one-way 65,000 B',
+    rawMBs(raw64k),
+  );
+}
+
+/** Service calls, warm then cold, each beside raw ping-pongs made the same way. */
+async function serviceRows(add: Add): Promise<void> {
+  const warm = `${WARM_CALLS} after ${WARM_UP}`;
+  const cold = `fresh processes, ${COLD_CALLS} after ${COLD_UP}`;
+  const rawWarm = percentiles(await udpPingPongFresh(WARM_UP, WARM_CALLS));
+  const triggerWarm = percentiles(await serviceCallsFresh('Trigger', WARM_UP, WARM_CALLS));
+  const addWarm = percentiles(await serviceCallsFresh('AddTwoInts', WARM_UP, WARM_CALLS));
+  const rawCold = percentiles(await udpPingPongFresh(COLD_UP, COLD_CALLS));
+  const triggerCold = percentiles(await serviceCallsFresh('Trigger', COLD_UP, COLD_CALLS));
+  const addCold = percentiles(await serviceCallsFresh('AddTwoInts', COLD_UP, COLD_CALLS));
+  for (const q of QS)
+    add(`raw node:dgram ping-pong 64 B, warm (${warm}) (floor)`, `round trip ${q}`, rawWarm[q], 'µs');
+  for (const q of QS)
+    add(
+      `service call Trigger, warm (${warm})`,
+      `round trip ${q}`,
+      triggerWarm[q],
+      'µs',
+      'raw ping-pong, warm',
+      rawWarm[q],
+    );
+  for (const q of QS)
+    add(
+      `service call AddTwoInts, warm (${warm})`,
+      `round trip ${q}`,
+      addWarm[q],
+      'µs',
+      'raw ping-pong, warm',
+      rawWarm[q],
+    );
+  for (const q of QS)
+    add(`raw node:dgram ping-pong 64 B, cold (${cold}) (floor)`, `round trip ${q}`, rawCold[q], 'µs');
+  for (const q of QS)
+    add(
+      `service call Trigger, cold (${cold})`,
+      `round trip ${q}`,
+      triggerCold[q],
+      'µs',
+      'raw ping-pong, cold',
+      rawCold[q],
+    );
+  for (const q of QS)
+    add(
+      `service call AddTwoInts, cold (${cold})`,
+      `round trip ${q}`,
+      addCold[q],
+      'µs',
+      'raw ping-pong, cold',
+      rawCold[q],
+    );
+  const rclcppWarm = await rclcppTrigger(WARM_UP, WARM_CALLS);
+  const rclcppCold = await rclcppTrigger(COLD_UP, COLD_CALLS);
+  for (const [when, ours, theirs, raw] of [
+    [`warm (${warm})`, triggerWarm, rclcppWarm, rawWarm],
+    [`cold (${cold})`, triggerCold, rclcppCold, rawCold],
+  ] as const) {
+    if (!theirs) continue;
+    for (const q of QS)
+      add(
+        `rclcpp Trigger client and server (Cyclone DDS), ${when}`,
+        `round trip ${q}`,
+        theirs[q],
+        'µs',
+        `raw ping-pong, ${when.split(' ')[0]}`,
+        raw[q],
+      );
+    for (const q of QS)
+      add(
+        `service call Trigger, ${when}, beside rclcpp`,
+        `round trip ${q}`,
+        ours[q],
+        'µs',
+        'rclcpp Trigger pair, same counts',
+        theirs[q],
+      );
+  }
+}
+
+async function rssRows(add: Add): Promise<void> {
+  const bare = await rss('bare');
+  const idle = await rss(0);
+  const endpoints = await rss(100);
+  add('RSS of a bare Node.js process, after GC (floor)', 'RSS', bare, 'MB');
+  add('RSS of a node process, idle, after GC', 'RSS', idle, 'MB', 'bare Node.js process', bare);
+  add(
+    'RSS of a node process with 100 endpoints (50 publishers, 50 subscriptions), after GC',
+    'RSS',
+    endpoints,
+    'MB',
+    'bare Node.js process',
+    bare,
+  );
+}
+
+const GROUPS = { latency: latencyRows, throughput: throughputRows, services: serviceRows, rss: rssRows };
+
+async function main(): Promise<void> {
+  assertSandboxed();
+  // --only=throughput,services runs some groups (each with its floors), e.g. while working on one.
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  const unknown = only?.filter((g) => !(g in GROUPS)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(`unknown group ${unknown.join(', ')}: the groups are ${Object.keys(GROUPS).join(', ')}`);
+  const rows: Row[] = [];
+  /** A row; its ratio is value / baseline, so above 1 is slower for times and faster for rates. */
+  const add: Add = (c, metric, value, unit, baseline = '', base) => {
+    rows.push({
+      case: c,
+      metric,
+      value,
+      unit,
+      baseline,
+      baseline_value: base ?? null,
+      ratio: base === undefined ? null : value / base,
+    });
+  };
+  for (const [name, measure] of Object.entries(GROUPS)) if (!only || only.includes(name)) await measure(add);
   if (process.argv.includes('--json')) {
     for (const r of rows) console.log(JSON.stringify(r));
     return;
