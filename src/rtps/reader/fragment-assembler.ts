@@ -10,12 +10,23 @@
  * it), samples in progress per writer (the oldest is abandoned for a new one), bytes in progress
  * per writer, and a budget shared by every assembler of a participant. Each refusal is returned
  * with its reason, to be counted.
+ *
+ * Memory a sender stops filling is taken back when it is needed: a sample that has not grown for
+ * STALE_ASSEMBLY_MS is abandoned when a fragment would otherwise be refused for want of room
+ * (issue 13's soak: forged fragments in a matched writer's name, at numbers the writer never
+ * reaches, kept the participant's budget full after the attack, and real samples were refused).
+ * A real writer resends what is missing within a HEARTBEAT period, so a sample it still sends
+ * is not stale; one it gave up on is asked for again if it matters.
  */
 import type { DataFragSubmessage } from '../wire/submessage.js';
+
+/** How long a sample in progress may go without a new fragment before its room may be taken back. */
+export const STALE_ASSEMBLY_MS = 3_000;
 
 /** Bytes in progress shared by several assemblers (one participant's readers). */
 export class FragmentBudget {
   private usedBytes = 0;
+  private readonly members = new Set<FragmentAssembler>();
 
   constructor(readonly limit: number) {}
 
@@ -31,6 +42,19 @@ export class FragmentBudget {
 
   release(bytes: number): void {
     this.usedBytes = Math.max(0, this.usedBytes - bytes);
+  }
+
+  join(a: FragmentAssembler): void {
+    this.members.add(a);
+  }
+
+  leave(a: FragmentAssembler): void {
+    this.members.delete(a);
+  }
+
+  /** Abandons every member's samples that stopped growing before `now - STALE_ASSEMBLY_MS`. */
+  reclaim(now: number): void {
+    for (const a of this.members) a.abandonStale(now);
   }
 }
 
@@ -69,6 +93,8 @@ interface Partial {
   readonly runs: Run[];
   missing: number;
   held: number;
+  /** When the last new fragment came (the clock's ms), or -Infinity without a clock. */
+  touched: number;
   readonly inlineQos?: Uint8Array;
 }
 
@@ -86,14 +112,17 @@ export class FragmentAssembler {
   private readonly samples = new Map<number, Partial>();
   private heldBytes = 0;
 
-  constructor(private readonly limits: AssemblerLimits = DEFAULT_ASSEMBLER_LIMITS) {}
+  constructor(private readonly limits: AssemblerLimits = DEFAULT_ASSEMBLER_LIMITS) {
+    limits.shared?.join(this);
+  }
 
   /** Bytes held for samples in progress. */
   get bytesInProgress(): number {
     return this.heldBytes;
   }
 
-  add(m: DataFragSubmessage): FragmentOutcome {
+  /** `now` (the clock's ms) lets stale samples give their room to new fragments; without it none is. */
+  add(m: DataFragSubmessage, now = Number.NEGATIVE_INFINITY): FragmentOutcome {
     let p = this.samples.get(m.writerSN);
     if (!p) {
       if (m.sampleSize > this.limits.maxSampleSize) {
@@ -122,6 +151,7 @@ export class FragmentAssembler {
         runs: [],
         missing: total,
         held: 0,
+        touched: now,
         ...(m.inlineQos ? { inlineQos: new Uint8Array(m.inlineQos) } : {}),
       };
       this.samples.set(m.writerSN, p);
@@ -131,6 +161,8 @@ export class FragmentAssembler {
         reason: 'fragment disagrees with earlier fragments of the sample on its sizes',
       };
     }
+    // Growing now: not stale, whatever room is reclaimed for this fragment.
+    p.touched = now;
     const first = m.fragmentStartingNum - 1;
     const end = Math.min(first + m.fragmentsInSubmessage, p.total);
     // Keep each run of fragments not had before, copied.
@@ -143,7 +175,7 @@ export class FragmentAssembler {
       while (g < end && !has(p, g)) g++;
       const from = (f - first) * p.fragmentSize;
       const to = Math.min((g - first) * p.fragmentSize, m.fragments.length);
-      if (!this.reserve(to - from)) {
+      if (!this.reserve(to - from, now)) {
         return {
           kind: 'rejected',
           reason: `fragments over the in-progress budget (${this.heldBytes} bytes held)`,
@@ -183,12 +215,25 @@ export class FragmentAssembler {
   /** Forgets every sample in progress (the writer went away), giving their bytes back. */
   clear(): void {
     for (const k of [...this.samples.keys()]) this.abandon(k);
+    this.limits.shared?.leave(this);
   }
 
-  private reserve(bytes: number): boolean {
+  /** Abandons the samples that have not grown since before `now - STALE_ASSEMBLY_MS`. */
+  abandonStale(now: number): void {
+    for (const [sn, p] of [...this.samples]) if (now - p.touched >= STALE_ASSEMBLY_MS) this.forget(sn, p);
+  }
+
+  private reserve(bytes: number, now: number): boolean {
     const perWriter = this.limits.maxBytesInProgress ?? DEFAULT_ASSEMBLER_LIMITS.maxBytesInProgress!;
-    if (this.heldBytes + bytes > perWriter) return false;
-    if (this.limits.shared && !this.limits.shared.tryReserve(bytes)) return false;
+    if (this.heldBytes + bytes > perWriter) {
+      this.abandonStale(now);
+      if (this.heldBytes + bytes > perWriter) return false;
+    }
+    const shared = this.limits.shared;
+    if (shared && !shared.tryReserve(bytes)) {
+      shared.reclaim(now);
+      if (!shared.tryReserve(bytes)) return false;
+    }
     this.heldBytes += bytes;
     return true;
   }

@@ -85,6 +85,11 @@ export class WriterProxy {
       this.next = sn + 1;
       return [sample];
     }
+    // A sample we skipped without delivering past it: the writer still sends what a HEARTBEAT
+    // or GAP in its name said was gone, so that was a lie (or the sample was on its way when the
+    // writer let it go): take it, in order, rather than lose what the writer really sends. A
+    // stream of forged HEARTBEATs can then not starve the reader between the real ones.
+    if (sn < this.next && sn >= this.deliveredNext && !this.buffered.has(sn)) this.rewind(sn);
     if (sn < this.next || this.buffered.has(sn) || this.isIrrelevant(sn)) return []; // duplicate
     if (sn > this.lastAvailable) this.lastAvailable = sn;
     if (sn !== this.next) {

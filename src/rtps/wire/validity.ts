@@ -13,8 +13,39 @@ import type { Submessage } from './submessage.js';
 
 const setValid = (s: NumberSet, minBase: number) => s.base >= minBase && s.numBits <= 256;
 
+/**
+ * The largest sequence number taken: numbers are exact only up to 2^53 - 1, and one past any we
+ * hold (or past a 256-bit set from it) must be exact too, or a reader told to skip there never
+ * gets past it (a HEARTBEAT at 2^62 in a matched writer's name hung the soak's reader in
+ * WriterProxy.drain for good). No writer gets there: 2^53 samples at a million a second take
+ * 285 years.
+ */
+export const MAX_SEQUENCE_NUMBER = Number.MAX_SAFE_INTEGER - 256;
+
+/** The largest sequence number a submessage names, if it names any. */
+function largestSequenceNumber(m: Submessage): number | undefined {
+  switch (m.kind) {
+    case 'DATA':
+    case 'DATA_FRAG':
+    case 'HEARTBEAT_FRAG':
+    case 'NACK_FRAG':
+      return m.writerSN;
+    case 'HEARTBEAT':
+      return Math.max(m.firstSN, m.lastSN);
+    case 'GAP':
+      return Math.max(m.gapStart, m.gapList.base);
+    case 'ACKNACK':
+      return m.readerSNState.base;
+    default:
+      return undefined;
+  }
+}
+
 /** Why `m` is invalid, or undefined when it is valid. */
 export function invalidity(m: Submessage): string | undefined {
+  const largest = largestSequenceNumber(m);
+  if (largest !== undefined && largest > MAX_SEQUENCE_NUMBER)
+    return `${m.kind} sequence number ${largest} beyond ${MAX_SEQUENCE_NUMBER}`;
   switch (m.kind) {
     case 'DATA':
     case 'DATA_FRAG':

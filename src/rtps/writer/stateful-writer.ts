@@ -129,14 +129,16 @@ export class StatefulWriter {
       if (this.readers.size > 0)
         actions.push({ kind: 'data', readers: [...this.readers.keys()], change: full });
     } else {
-      const to = [...this.readers.keys()].filter((k) => full.readers!.has(k));
-      if (to.length > 0) actions.push({ kind: 'data', readers: to, change: full });
-      // The other reliable readers learn at once that this one is not for them.
-      for (const [key, r] of this.readers)
-        if (r.reliable && !full.readers.has(key))
-          actions.push({ kind: 'gap', reader: key, from: full.sn, to: full.sn });
+      const to: string[] = [];
+      for (const [key, r] of this.readers) {
+        if (full.readers.has(key)) to.push(key);
+        // The other reliable readers learn at once that this one is not for them.
+        else if (r.reliable) actions.push({ kind: 'gap', reader: key, from: full.sn, to: full.sn });
+      }
+      if (to.length > 0) actions.unshift({ kind: 'data', readers: to, change: full });
     }
-    for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
+    if (evicted.length > 0)
+      for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
     const reliable = this.reliableReaders();
     if (reliable.length > 0) {
       // Not final: the reader acknowledges (its response delay coalesces a burst of writes into
@@ -159,8 +161,10 @@ export class StatefulWriter {
     r.heard = true;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
     for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
-    for (const sn of missing)
-      if ((sn >= r.ackedBelow || sn < r.startSN) && sn <= this.history.lastSN) r.requested.add(sn);
+    // Even below what the reader acknowledged before: a real reader asks again only after it was
+    // lied to (a forged HEARTBEAT or GAP made it skip, then a sample showed the skip was false),
+    // and then it waits for that number until it gets the sample or a GAP.
+    for (const sn of missing) if (sn <= this.history.lastSN) r.requested.add(sn);
     if (r.requested.size > 0) this.resendDue ??= now + this.options.nackResponseDelayMs;
     this.trimHistory();
   }

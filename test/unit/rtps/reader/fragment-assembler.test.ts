@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FragmentAssembler, FragmentBudget } from '../../../../src/rtps/reader/fragment-assembler.js';
+import {
+  DEFAULT_ASSEMBLER_LIMITS,
+  FragmentAssembler,
+  FragmentBudget,
+  STALE_ASSEMBLY_MS,
+} from '../../../../src/rtps/reader/fragment-assembler.js';
 import type { DataFragSubmessage } from '../../../../src/rtps/wire/submessage.js';
 
 const SAMPLE = Uint8Array.from({ length: 10 }, (_, i) => i);
@@ -98,5 +103,50 @@ describe('FragmentAssembler', () => {
     // A rejected fragment is not marked as received: it is asked for again.
     expect(a.add(frag(3, 1, 1)).kind).toBe('partial');
     expect(a.missingFragments(3)).toEqual([2, 3]);
+  });
+});
+
+describe('room taken back from samples that stopped growing', () => {
+  const frag = (sn: number, n: number, size = 1024, sampleSize = 64 * 1024): DataFragSubmessage => ({
+    kind: 'DATA_FRAG',
+    flags: 1,
+    extraFlags: 0,
+    readerId: 0x1104,
+    writerId: 0x1103,
+    writerSN: sn,
+    fragmentStartingNum: n,
+    fragmentsInSubmessage: 1,
+    fragmentSize: size,
+    sampleSize,
+    inlineQos: undefined,
+    fragments: new Uint8Array(size),
+  });
+
+  it('gives a full budget to a new sample once the old ones have been still for a while', () => {
+    const shared = new FragmentBudget(16 * 1024);
+    // A forger fills the participant's budget with samples two writers will never finish.
+    const forged = [1, 2].map(() => new FragmentAssembler({ ...DEFAULT_ASSEMBLER_LIMITS, shared }));
+    const real = new FragmentAssembler({ ...DEFAULT_ASSEMBLER_LIMITS, shared });
+    for (const f of forged)
+      for (let n = 1; n <= 8; n++) expect(f.add(frag(1_000_000 + n, 1), 0).kind).toBe('partial');
+    expect(shared.used).toBe(16 * 1024);
+    // Right after: refused, the forged samples may still be real ones in progress.
+    expect(real.add(frag(1, 1, 1024, 4096), 1_000).kind).toBe('rejected');
+    // Once they have been still for STALE_ASSEMBLY_MS, their room goes to the sample that grows.
+    const outcomes = [1, 2, 3, 4].map(
+      (n) => real.add(frag(1, n, 1024, 4096), 1_000 + STALE_ASSEMBLY_MS).kind,
+    );
+    expect(outcomes).toEqual(['partial', 'partial', 'partial', 'complete']);
+    expect(forged.map((f) => f.bytesInProgress)).toEqual([0, 0]);
+  });
+
+  it('keeps a sample that goes on growing, however long it takes', () => {
+    const shared = new FragmentBudget(8 * 1024);
+    const a = new FragmentAssembler({ ...DEFAULT_ASSEMBLER_LIMITS, shared });
+    for (let n = 1; n <= 8; n++) expect(a.add(frag(5, n, 1024, 16 * 1024), n * 2_000).kind).toBe('partial');
+    // Full, and the sample grew 2 s ago: not stale, so the newcomer is refused.
+    const b = new FragmentAssembler({ ...DEFAULT_ASSEMBLER_LIMITS, shared });
+    expect(b.add(frag(1, 1), 18_000).kind).toBe('rejected');
+    expect(a.missingFragments(5)).toHaveLength(8);
   });
 });
