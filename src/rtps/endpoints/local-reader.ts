@@ -51,8 +51,16 @@ interface Matched {
 export class LocalReader {
   /** Matched writers by their participant's prefix key, then entity id: no string per lookup. */
   private readonly writers = new Map<string, Map<number, Matched>>();
-  /** The same matched writers as a plain array: nextDeadline runs after every datagram. */
+  /** The same matched writers as a plain array, for poll. */
   private readonly list: Matched[] = [];
+  /**
+   * No later than the earliest deadline of any matched writer's proxy (or undefined: none has
+   * one). The scheduler asks after every datagram, and a builtin reader has a proxy per remote
+   * participant: a scan each time made discovery of N participants cost N^3. A proxy's deadline
+   * only moves earlier outside poll, so each proxy call just lowers this; poll, which looks at
+   * every proxy anyway, sets it exactly. Early (a proxy unmatched) costs one idle poll.
+   */
+  private earliest: number | undefined = undefined;
 
   constructor(
     readonly guid: Guid,
@@ -87,6 +95,7 @@ export class LocalReader {
     this.list.push(matched);
     if (reliable) {
       matched.proxy.requestPreemptiveAck(this.clock.now());
+      this.noteDeadline(matched);
       this.reschedule();
     }
   }
@@ -112,33 +121,35 @@ export class LocalReader {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
     const keyOnly = (m.flags & DataFlags.KEY) !== 0 || (m.flags & DataFlags.DATA) === 0;
-    this.emit(
-      matched.proxy.onData(
-        sampleOf(matched.writer.guid, m.writerSN, m.payload, m.inlineQos, keyOnly, ctx, m.flags),
-        this.clock.now(),
-      ),
+    const released = matched.proxy.onData(
+      sampleOf(matched.writer.guid, m.writerSN, m.payload, m.inlineQos, keyOnly, ctx, m.flags),
+      this.clock.now(),
     );
+    this.noteDeadline(matched);
+    this.emit(released);
   }
 
   onDataFrag(ctx: ReceiveContext, m: DataFragSubmessage): void {
     const matched = this.matched(ctx, m.writerId);
     if (!matched || m.writerSN < matched.proxy.expected) return;
-    const outcome = matched.assembler.add(m);
+    const outcome = matched.assembler.add(m, this.clock.now());
     if (outcome.kind === 'rejected') this.options.onFragmentRejected?.(outcome.reason);
     if (outcome.kind !== 'complete') return;
-    this.emit(
-      matched.proxy.onData(
-        sampleOf(matched.writer.guid, m.writerSN, outcome.payload, outcome.inlineQos, false, ctx, m.flags),
-        this.clock.now(),
-      ),
+    const released = matched.proxy.onData(
+      sampleOf(matched.writer.guid, m.writerSN, outcome.payload, outcome.inlineQos, false, ctx, m.flags),
+      this.clock.now(),
     );
+    this.noteDeadline(matched);
+    this.emit(released);
   }
 
   onHeartbeat(ctx: ReceiveContext, m: HeartbeatSubmessage): void {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
     const final = (m.flags & HeartbeatFlags.FINAL) !== 0;
-    this.emit(matched.proxy.onHeartbeat(m.firstSN, m.lastSN, m.count, final, this.clock.now()));
+    const released = matched.proxy.onHeartbeat(m.firstSN, m.lastSN, m.count, final, this.clock.now());
+    this.noteDeadline(matched);
+    this.emit(released);
     matched.assembler.dropBelow(matched.proxy.expected);
     this.reschedule();
   }
@@ -178,17 +189,14 @@ export class LocalReader {
   }
 
   nextDeadline(): number | undefined {
-    let next: number | undefined;
-    for (const m of this.list) {
-      const d = m.proxy.nextDeadline();
-      if (d !== undefined && (next === undefined || d < next)) next = d;
-    }
-    return next;
+    return this.earliest;
   }
 
   poll(now: number): void {
+    this.earliest = undefined;
     for (const m of this.list) {
       const plan = m.proxy.poll(now);
+      this.noteDeadline(m);
       if (!plan) continue;
       // Samples partly here are asked for by fragment (NACK_FRAG), not whole (ACKNACK).
       const partial = new Set(m.assembler.inProgress());
@@ -223,6 +231,12 @@ export class LocalReader {
     }
   }
 
+  /** A proxy's deadline may have moved (earlier: see `earliest`). */
+  private noteDeadline(m: Matched): void {
+    const d = m.proxy.nextDeadline();
+    if (d !== undefined && (this.earliest === undefined || d < this.earliest)) this.earliest = d;
+  }
+
   private matched(ctx: ReceiveContext, writerId: number): Matched | undefined {
     return this.writers.get(ctx.sourceKey)?.get(writerId);
   }
@@ -252,13 +266,15 @@ function sampleOf(
   ctx: ReceiveContext,
   flags: number,
 ): DeliveredSample {
+  // One object shape for every sample (absent fields stay present, undefined): the code that
+  // takes samples sees one shape, not one per combination of fields, from its first call.
   return {
     writer,
     sn,
     littleEndian: (flags & FLAG_ENDIANNESS) !== 0,
-    ...(payload ? { payload } : {}),
-    ...(inlineQos ? { inlineQos } : {}),
-    ...(keyOnly ? { keyOnly } : {}),
-    ...(ctx.timestamp ? { timestampMs: timeToMillis(ctx.timestamp) } : {}),
+    payload,
+    inlineQos,
+    keyOnly: keyOnly || undefined,
+    timestampMs: ctx.timestamp ? timeToMillis(ctx.timestamp) : undefined,
   };
 }

@@ -16,6 +16,11 @@ export interface DiscoveryLimits {
   readonly maxLocatorsPerKind: number;
   /** The longest lease honoured: an "infinite" one ends after this without renewal. */
   readonly maxLeaseMs: number;
+  /**
+   * Endpoints (writers and readers together) kept from one remote participant; past it its new
+   * ones are refused. A ROS node has about 20, a large process a few hundred.
+   */
+  readonly maxEndpointsPerParticipant: number;
 }
 
 export const DEFAULT_DISCOVERY_LIMITS: DiscoveryLimits = {
@@ -23,6 +28,7 @@ export const DEFAULT_DISCOVERY_LIMITS: DiscoveryLimits = {
   newParticipantsPerSecond: 200,
   maxLocatorsPerKind: 8,
   maxLeaseMs: 300_000,
+  maxEndpointsPerParticipant: 4_096,
 };
 
 /** A token bucket over a clock's milliseconds: `rate` per second, at most `rate` saved. */
@@ -48,17 +54,34 @@ export class RateLimit {
 }
 
 /**
+ * Whether our unicast must reach other hosts: under SUBNET, and under LOCALHOST when static peers
+ * are given. That is rmw's rule in Jazzy: under LOCALHOST, rmw_cyclonedds_cpp (rmw_node.cpp) turns
+ * multicast off and lists localhost and every static peer as Cyclone peers, and
+ * rmw_fastrtps_shared_cpp (participant.cpp) makes the static peers initial peers under LOCALHOST
+ * and SUBNET alike, with 127.0.0.1 added for LOCALHOST. LOCALHOST keeps *automatic* discovery on
+ * the host; the static peers are contacted all the same. So then our sockets listen beyond
+ * loopback and our locators name the host's other addresses. OFF ignores static peers (rcl and
+ * both rmws), so it never reaches off the host.
+ */
+export function reachesOffHost(range: DiscoveryRange, staticPeers: readonly string[]): boolean {
+  return range === 'subnet' || (range === 'localhost' && staticPeers.length > 0);
+}
+
+/**
  * Which announced unicast addresses we send to: never multicast or unspecified ones; under
- * LOCALHOST (and OFF) only loopback and this host's own addresses, so that nothing an
- * announcement says can make us send off the host.
+ * LOCALHOST (and OFF) only loopback, this host's own addresses and the static peers' (what a
+ * static peer announces on the address we were told to reach it at), so that nothing an
+ * announcement says can make us send anywhere else.
  */
 export function reachableAddress(
   range: DiscoveryRange,
   ownAddresses: ReadonlySet<string>,
+  staticPeers: ReadonlySet<string> = new Set(),
 ): (a: string) => boolean {
   return (address) => {
     if (address === '0.0.0.0' || address === '255.255.255.255' || isMulticastIPv4(address)) return false;
     if (range === 'subnet') return true;
-    return isLoopbackIPv4(address) || ownAddresses.has(address);
+    if (isLoopbackIPv4(address) || ownAddresses.has(address)) return true;
+    return range === 'localhost' && staticPeers.has(address);
   };
 }

@@ -6,9 +6,18 @@
  * endpoint state machines (`endpoints/`), discovery (`spdp`, `sedp`) and the transport. Every
  * timer goes through the one Scheduler and the injected Clock.
  */
+
+import { lookup } from 'node:dns/promises';
 import { type Clock, realClock } from '../clock.js';
 import type { DiscoveryDataError, EffectiveQos, EndpointKind, QosPolicies } from '../discovery-data/index.js';
-import { BuiltinEndpoint, durationFromMillis, effectiveQos } from '../discovery-data/index.js';
+import {
+  BuiltinEndpoint,
+  durationFromMillis,
+  effectiveQos,
+  encodeParticipantData,
+  type ParticipantData,
+  VENDOR,
+} from '../discovery-data/index.js';
 import { type DeliveredSample, LocalReader } from '../endpoints/local-reader.js';
 import { LocalWriter } from '../endpoints/local-writer.js';
 import type { Outbox, RemoteEndpoint } from '../endpoints/outbox.js';
@@ -37,13 +46,32 @@ import {
   ENTITYID_P2P_MESSAGE_READER,
   ENTITYID_P2P_MESSAGE_WRITER,
   ENTITYID_PARTICIPANT,
+  ENTITYID_SPDP_READER,
   ENTITYID_SPDP_WRITER,
   type Guid,
   type GuidPrefix,
   guidKey,
   prefixKey,
 } from '../wire/types.js';
-import { DEFAULT_DISCOVERY_LIMITS, type DiscoveryLimits, reachableAddress } from './discovery-limits.js';
+import {
+  DEFAULT_DISCOVERY_LIMITS,
+  type DiscoveryLimits,
+  reachableAddress,
+  reachesOffHost,
+} from './discovery-limits.js';
+import {
+  type DiscoveryServerEndpoint,
+  type DiscoveryServerOptions,
+  DS_VERSION,
+  DS_VERSION_PROPERTY,
+  PARTICIPANT_TYPE_PROPERTY,
+  resolveDiscoveryServers,
+} from './discovery-server.js';
+import {
+  DiscoveryServerClient,
+  SERVER_PING_PERIOD_MS,
+  sampleIdentityInlineQos,
+} from './discovery-server-client.js';
 import { EarlyArrivals, type HeldSubmessage } from './early-arrivals.js';
 import { type LocatorPolicy, wireLocators } from './locators.js';
 import { ParticipantMessageAgent } from './participant-message.js';
@@ -74,6 +102,11 @@ export interface ParticipantOptions {
   readonly keepAlive?: boolean;
   /** Bounds on what discovery accepts (participants, their rate, locators, leases). */
   readonly discoveryLimits?: Partial<DiscoveryLimits>;
+  /**
+   * Be a client of these Fast DDS Discovery Servers (discovery-server.ts); unset or false: none.
+   * The node layer reads ROS_DISCOVERY_SERVER and ROS_SUPER_CLIENT into it.
+   */
+  readonly discoveryServer?: DiscoveryServerOptions | false;
 }
 
 export interface EndpointOptions {
@@ -179,6 +212,8 @@ export class RtpsParticipant {
   private readonly p2p: ParticipantMessageAgent;
   /** Data from writers a known participant has not announced yet (early-arrivals.ts says why). */
   private readonly early: EarlyArrivals;
+  /** Our Discovery Server client, when we have servers. */
+  private readonly ds: DiscoveryServerClient | undefined;
   /** Bytes of fragmented samples in progress, for all our readers together. */
   readonly fragmentBudget = new FragmentBudget(FRAGMENT_BUDGET_BYTES);
   private readonly writers = new Map<number, LocalWriter>();
@@ -204,11 +239,18 @@ export class RtpsParticipant {
     multicast: boolean,
     addresses: readonly string[],
     range: DiscoveryRange,
+    servers?: { readonly endpoints: readonly DiscoveryServerEndpoint[]; readonly superClient: boolean },
+    staticPeers: readonly string[] = [],
   ) {
     this.scheduler = new Scheduler(clock);
     const limits: DiscoveryLimits = { ...DEFAULT_DISCOVERY_LIMITS, ...options.discoveryLimits };
     const locatorPolicy: LocatorPolicy = {
-      accept: reachableAddress(range, new Set([...addresses, ...ipv4InterfaceAddresses()])),
+      accept: reachableAddress(
+        range,
+        new Set([...addresses, ...ipv4InterfaceAddresses()]),
+        // A Discovery Server is reached where we were told, as a static peer is.
+        new Set([...staticPeers, ...(servers?.endpoints.map((e) => e.address) ?? [])]),
+      ),
       max: limits.maxLocatorsPerKind,
       refused: (why, n) => {
         this.drops.drop(why, 'announced locators', undefined, n);
@@ -218,45 +260,60 @@ export class RtpsParticipant {
       this.drops.drop(`early-arrival-${why}`, 'submessages of an unannounced writer', undefined, n);
     });
     const ports = rtpsPorts(domainId, participantId);
+    const own: ParticipantData = {
+      guid: { prefix: guidPrefix, entityId: ENTITYID_PARTICIPANT },
+      protocolVersion: PROTOCOL_VERSION,
+      // A Discovery Server takes only eProsima participants (discovery-server-client.ts).
+      vendorId: servers ? [VENDOR.FAST_DDS >> 8, VENDOR.FAST_DDS & 0xff] : ROS2TS_VENDOR_ID,
+      domainId,
+      builtinEndpointSet:
+        BuiltinEndpoint.PARTICIPANT_ANNOUNCER |
+        BuiltinEndpoint.PARTICIPANT_DETECTOR |
+        BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
+        BuiltinEndpoint.PUBLICATIONS_DETECTOR |
+        BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
+        BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR |
+        BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER |
+        BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER,
+      leaseDuration: durationFromMillis(options.leaseDurationMs ?? 20_000),
+      metatrafficUnicastLocators: wireLocators(addresses, metaPort),
+      defaultUnicastLocators: wireLocators(addresses, ports.userUnicast),
+      ...(multicast
+        ? {
+            metatrafficMulticastLocators: wireLocators([SPDP_MULTICAST_GROUP], ports.metatrafficMulticast),
+            defaultMulticastLocators: wireLocators([SPDP_MULTICAST_GROUP], ports.userMulticast),
+          }
+        : {}),
+      ...(options.userData ? { userData: options.userData } : {}),
+      ...(options.entityName ? { entityName: options.entityName } : {}),
+      ...(servers
+        ? {
+            properties: {
+              properties: [
+                { name: PARTICIPANT_TYPE_PROPERTY, value: servers.superClient ? 'SUPER_CLIENT' : 'CLIENT' },
+                { name: DS_VERSION_PROPERTY, value: DS_VERSION },
+              ],
+            },
+          }
+        : {}),
+    };
     this.spdp = new SpdpAgent(
-      {
-        guid: { prefix: guidPrefix, entityId: ENTITYID_PARTICIPANT },
-        protocolVersion: PROTOCOL_VERSION,
-        vendorId: ROS2TS_VENDOR_ID,
-        domainId,
-        builtinEndpointSet:
-          BuiltinEndpoint.PARTICIPANT_ANNOUNCER |
-          BuiltinEndpoint.PARTICIPANT_DETECTOR |
-          BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
-          BuiltinEndpoint.PUBLICATIONS_DETECTOR |
-          BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
-          BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR |
-          BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER |
-          BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER,
-        leaseDuration: durationFromMillis(options.leaseDurationMs ?? 20_000),
-        metatrafficUnicastLocators: wireLocators(addresses, metaPort),
-        defaultUnicastLocators: wireLocators(addresses, ports.userUnicast),
-        ...(multicast
-          ? {
-              metatrafficMulticastLocators: wireLocators([SPDP_MULTICAST_GROUP], ports.metatrafficMulticast),
-              defaultMulticastLocators: wireLocators([SPDP_MULTICAST_GROUP], ports.userMulticast),
-            }
-          : {}),
-        ...(options.userData ? { userData: options.userData } : {}),
-        ...(options.entityName ? { entityName: options.entityName } : {}),
-      },
+      own,
       outbox,
       clock,
       spdpTargets,
       options.announcePeriodMs ?? 3_000,
       {
         added: (p) => {
-          this.sedp.addParticipant(p);
+          if (p.discoveryServer === 'server') this.ds?.serverAnswered(prefixKey(p.data.guid.prefix));
+          // With servers, SEDP goes through them: a relayed participant's comes relayed too.
+          this.sedp.addParticipant(p, p.discoveryServer !== 'relayed');
           this.p2p.addParticipant(p);
           this.listeners.participantAdded?.(p);
         },
         updated: () => {},
         removed: (prefix, why) => {
+          this.ds?.serverLost(prefixKey(prefix));
           this.sedp.removeParticipant(prefix);
           this.p2p.removeParticipant(prefix);
           this.early.forgetParticipant(prefixKey(prefix));
@@ -286,26 +343,60 @@ export class RtpsParticipant {
       },
       (e) => this.malformedDiscoveryData(e),
       locatorPolicy,
+      servers ? sampleIdentityInlineQos : undefined,
+      {
+        max: limits.maxEndpointsPerParticipant,
+        refused: (detail) => this.drops.drop('endpoint-limit', detail),
+      },
     );
     this.p2p = new ParticipantMessageAgent(guidPrefix, outbox, clock, this.scheduler.reschedule);
+    this.ds = servers
+      ? new DiscoveryServerClient(
+          guidPrefix,
+          servers.endpoints,
+          outbox,
+          clock,
+          this.scheduler.reschedule,
+          // Every server is a Fast DDS one: its vendor decides how vendor-specific PIDs read.
+          (sample, from) => this.spdp.onSample(sample, VENDOR.FAST_DDS, from),
+          { pingPeriodMs: SERVER_PING_PERIOD_MS, announcePeriodMs: options.announcePeriodMs ?? 3_000 },
+        )
+      : undefined;
     this.scheduler.add(this.spdp);
     this.scheduler.add(this.early);
-    for (const p of [...this.sedp.pollables, ...this.p2p.pollables]) this.scheduler.add(p);
+    for (const p of [...this.sedp.pollables, ...this.p2p.pollables, ...(this.ds?.pollables ?? [])])
+      this.scheduler.add(p);
+    this.ds?.announce(encodeParticipantData(own));
     for (const c of channels) c.onDatagram((data, from) => this.onDatagram(data, from));
   }
 
   /** Opens the sockets (probing for a free participant id) and starts announcing. */
   static async create(options: ParticipantOptions = {}): Promise<RtpsParticipant> {
     const discovery = resolveDiscoveryOptions(options.discovery ?? {});
+    const serverOptions = options.discoveryServer || undefined;
+    const servers = serverOptions
+      ? {
+          endpoints: await resolveDiscoveryServers(serverOptions.servers, lookupIPv4),
+          superClient: serverOptions.superClient ?? false,
+        }
+      : undefined;
+    // A Discovery Server client announces to its servers only, unless asked for both.
+    const classic = servers === undefined || serverOptions?.alsoMulticast === true;
     const clock = options.clock ?? realClock;
+    const offHost = reachesOffHost(discovery.range, discovery.staticPeers);
     const ownsTransport = options.transport === undefined;
     const transport =
       options.transport ??
-      (await UdpTransport.create({ discoveryRange: discovery.range, keepAlive: options.keepAlive ?? false }));
+      (await UdpTransport.create({
+        discoveryRange: discovery.range,
+        keepAlive: options.keepAlive ?? false,
+        // LOCALHOST with static peers: multicast stays on lo, unicast must hear the peers.
+        ...(offHost ? { bindAddress: '0.0.0.0' } : {}),
+      }));
     try {
       const { participantId, channels } = await openPorts(transport, discovery.domainId);
       const ports = rtpsPorts(discovery.domainId, participantId);
-      let multicast = discovery.range !== 'off';
+      let multicast = classic && discovery.range !== 'off';
       if (multicast) {
         try {
           channels.push(await transport.openMulticast(SPDP_MULTICAST_GROUP, ports.metatrafficMulticast));
@@ -315,7 +406,7 @@ export class RtpsParticipant {
           multicast = false;
         }
       }
-      const addresses = options.announceAddresses ?? announceAddresses(discovery.range);
+      const addresses = options.announceAddresses ?? announceAddresses(offHost);
       const guidPrefix = options.guidPrefix ?? newGuidPrefix();
       const outbox: Outbox = {
         header: { version: PROTOCOL_VERSION, vendorId: ROS2TS_VENDOR_ID, guidPrefix },
@@ -326,7 +417,7 @@ export class RtpsParticipant {
       };
       const spdpTargets: UdpLocator[] = [];
       if (multicast) spdpTargets.push({ address: SPDP_MULTICAST_GROUP, port: ports.metatrafficMulticast });
-      for (const peer of discovery.staticPeers) {
+      for (const peer of classic ? discovery.staticPeers : []) {
         // As Fast DDS does for initial peers: the metatraffic ports of the first participant ids.
         for (let id = 0; id < 4; id++)
           spdpTargets.push({ address: peer, port: rtpsPorts(discovery.domainId, id).metatrafficUnicast });
@@ -348,6 +439,8 @@ export class RtpsParticipant {
         multicast,
         addresses,
         discovery.range,
+        servers,
+        discovery.staticPeers,
       );
     } catch (err) {
       if (ownsTransport) await transport.close();
@@ -469,7 +562,10 @@ export class RtpsParticipant {
     for (const w of this.writers.values()) w.flush();
     // Writers send at the end of the turn (a microtask): let the builtin ones' last words out.
     await Promise.resolve();
-    if (options.goodbye !== false) this.spdp.goodbye();
+    if (options.goodbye !== false) {
+      this.ds?.goodbye();
+      this.spdp.goodbye();
+    }
     this.scheduler.stop();
     await Promise.all(this.channels.map((c) => c.close()));
     if (this.ownsTransport) await this.transport.close();
@@ -570,6 +666,9 @@ export class RtpsParticipant {
     try {
       const message = parseMessage(data, this.drops);
       if (!message) return;
+      if (this.ds) this.renewServer(message.header.guidPrefix);
+      if (this.sedp.awaitingTraffic)
+        this.sedp.heardFrom(prefixKey(message.header.guidPrefix), message.submessages);
       receiveMessage(message, this.guidPrefix, this.handler);
     } finally {
       this.drops.current = undefined;
@@ -579,7 +678,8 @@ export class RtpsParticipant {
 
   private readonly handler: SubmessageHandler = {
     onData: (ctx, m) => {
-      if (m.writerId === ENTITYID_SPDP_WRITER) this.spdp.onData(ctx, m);
+      // A Discovery Server's SPDP is reliable: its reader takes it (discovery-server-client.ts).
+      if (m.writerId === ENTITYID_SPDP_WRITER && !this.ds?.isServer(ctx.sourceKey)) this.spdp.onData(ctx, m);
       else this.toReaders(ctx, m);
     },
     onDataFrag: (ctx, m) => this.toReaders(ctx, m),
@@ -651,8 +751,15 @@ export class RtpsParticipant {
     this.listeners.malformedDiscoveryData?.(e);
   }
 
+  /** A server repeats its DATA(p) as a duplicate our reliable reader drops: any message renews its lease. */
+  private renewServer(prefix: GuidPrefix): void {
+    const key = prefixKey(prefix);
+    if (this.ds?.isServer(key)) this.spdp.renew(key);
+  }
+
   private writerById(entityId: number): LocalWriter | undefined {
     if (entityId === ENTITYID_P2P_MESSAGE_WRITER) return this.p2p.writer;
+    if (entityId === ENTITYID_SPDP_WRITER) return this.ds?.writer;
     return this.writers.get(entityId) ?? this.sedp.localWriter(entityId);
   }
 
@@ -663,14 +770,16 @@ export class RtpsParticipant {
       const r =
         readerId === ENTITYID_P2P_MESSAGE_READER
           ? this.p2p.reader
-          : (this.readers.get(readerId) ?? this.sedp.localReader(readerId));
+          : readerId === ENTITYID_SPDP_READER
+            ? this.ds?.reader
+            : (this.readers.get(readerId) ?? this.sedp.localReader(readerId));
       return r?.isMatched(source, writerId) ? [r] : [];
     }
     if (writerId === ENTITYID_P2P_MESSAGE_WRITER)
       return this.p2p.reader.isMatched(source, writerId) ? [this.p2p.reader] : [];
     const out: LocalReader[] = [];
     // A builtin writer's data without a reader id is for our builtin reader of that topic.
-    const builtin = this.sedp.readerFor(writerId);
+    const builtin = writerId === ENTITYID_SPDP_WRITER ? this.ds?.reader : this.sedp.readerFor(writerId);
     if (builtin?.isMatched(source, writerId)) out.push(builtin);
     for (const r of this.readers.values()) if (r.isMatched(source, writerId)) out.push(r);
     return out;
@@ -698,9 +807,17 @@ async function openPorts(
   throw new PortInUseError(rtpsPorts(domainId, max).metatrafficUnicast, 'every participant id of the domain');
 }
 
-/** What to put in our locators: loopback for LOCALHOST, else the host's other IPv4 addresses. */
-function announceAddresses(range: string): string[] {
-  if (range === 'localhost') return ['127.0.0.1'];
+/**
+ * What to put in our locators: the host's other IPv4 addresses when we reach off the host (SUBNET,
+ * LOCALHOST with static peers), else loopback, where our sockets listen.
+ */
+function announceAddresses(offHost: boolean): string[] {
+  if (!offHost) return ['127.0.0.1'];
   const external = ipv4InterfaceAddresses().filter((a) => !isLoopbackIPv4(a));
   return external.length > 0 ? external : ['127.0.0.1'];
+}
+
+/** A server's host name as an IPv4 address (our transport is UDPv4). */
+async function lookupIPv4(host: string): Promise<string> {
+  return (await lookup(host, { family: 4 })).address;
 }

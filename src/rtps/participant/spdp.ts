@@ -14,6 +14,7 @@ import type { Clock } from '../clock.js';
 import {
   type DecodedParticipantData,
   type DiscoveryDataError,
+  type DiscoverySample,
   decodeParticipantSample,
   durationToMillis,
   encodeParticipantData,
@@ -50,6 +51,12 @@ export interface RemoteParticipant {
   readonly defaultUnicast: readonly UdpLocator[];
   /** When its lease runs out (clock time), unless another announcement renews it. */
   expiresAt: number;
+  /**
+   * How we know it, as a Discovery Server client (discovery-server-client.ts): one of our
+   * 'server's, or 'relayed' by one. Neither gets our SPDP straight from here; a relayed one has no
+   * lease here either (its server relays its end).
+   */
+  readonly discoveryServer?: 'server' | 'relayed';
 }
 
 export interface SpdpEvents {
@@ -68,6 +75,17 @@ export class SpdpAgent {
   private sn = 0;
   private announcements = 0;
   private nextAnnounce: number;
+  /** Our announcement's payload, encoded once: it does not change. */
+  private ownPayload: Uint8Array | undefined;
+  /**
+   * The last announcement taken from each participant (by the sender's prefix, which is its own),
+   * as bytes: the same bytes again, as every periodic announcement is, only renew its lease, with
+   * no decoding (issue 13: N participants announce to each of N every period).
+   */
+  private readonly lastAnnouncement = new Map<
+    string,
+    { readonly bytes: Uint8Array; readonly inlineQos: Uint8Array | undefined; readonly vendor: number }
+  >();
 
   constructor(
     private readonly own: ParticipantData,
@@ -96,9 +114,11 @@ export class SpdpAgent {
 
   poll(now: number): void {
     if (now >= this.nextAnnounce) {
-      this.announce(this.announceTo);
-      // Keep telling known participants directly too: multicast may not reach everyone.
-      for (const p of this.participants.values()) this.announce(p.metatraffic);
+      // Known participants are told directly too (multicast may not reach everyone): one
+      // datagram, encoded once, for all of them.
+      const to = [...this.announceTo];
+      for (const p of this.participants.values()) if (!p.discoveryServer) to.push(...p.metatraffic);
+      this.announce(to);
       this.announcements++;
       this.nextAnnounce = now + (this.announcements < BURST ? BURST_INTERVAL_MS : this.periodMs);
     }
@@ -106,6 +126,7 @@ export class SpdpAgent {
       const p = this.participants.get(key);
       if (!p) continue;
       this.participants.delete(key);
+      this.lastAnnouncement.delete(key);
       this.events.removed(p.data.guid.prefix, 'lease expired');
     }
   }
@@ -113,7 +134,39 @@ export class SpdpAgent {
   /** An SPDP sample from the network. */
   onData(ctx: ReceiveContext, m: DataSubmessage): void {
     const vendor = (ctx.sourceVendorId[0] << 8) | ctx.sourceVendorId[1];
-    const decoded = tryDecode(() => decodeParticipantSample(sampleFromData(m), vendor));
+    const source = ctx.sourceKey;
+    const last = this.lastAnnouncement.get(source);
+    if (
+      last &&
+      m.payload &&
+      last.vendor === vendor &&
+      this.participants.has(source) &&
+      sameBytes(last.bytes, m.payload) &&
+      sameBytes(last.inlineQos, m.inlineQos)
+    ) {
+      this.renew(source);
+      return;
+    }
+    const before = this.participants.get(source);
+    this.onSample(sampleFromData(m), vendor);
+    // Taken as a new description of the sender itself (not of another participant it named):
+    // keep its bytes for the fast path above.
+    const after = this.participants.get(source);
+    if (after !== before && after !== undefined && !after.discoveryServer && m.payload)
+      this.lastAnnouncement.set(source, {
+        bytes: m.payload.slice(),
+        inlineQos: m.inlineQos?.slice(),
+        vendor,
+      });
+  }
+
+  /**
+   * An SPDP sample, from a DATA or from the reliable SPDP writer of the Discovery Server
+   * `viaServer`: the server's own announcement, or one it relays (not held to the newcomer rate,
+   * since the server sends it once).
+   */
+  onSample(sample: DiscoverySample, vendor: number, viaServer?: GuidPrefix): void {
+    const decoded = tryDecode(() => decodeParticipantSample(sample, vendor));
     if (!decoded.ok) {
       this.onMalformed(decoded.error);
       return;
@@ -122,12 +175,15 @@ export class SpdpAgent {
     if (change.kind === 'gone') {
       const key = prefixKey(change.guid.prefix);
       this.leases.delete(key);
+      this.lastAnnouncement.delete(key);
       if (this.participants.delete(key)) this.events.removed(change.guid.prefix, 'goodbye');
       return;
     }
     const data = change.data;
     const key = prefixKey(data.guid.prefix);
     if (key === prefixKey(this.own.guid.prefix)) return; // our own announcement, looped back
+    const discoveryServer =
+      viaServer === undefined ? undefined : key === prefixKey(viaServer) ? 'server' : 'relayed';
     if (this.own.domainId !== undefined && data.domainId !== undefined && data.domainId !== this.own.domainId)
       return;
     const now = this.clock.now();
@@ -137,7 +193,7 @@ export class SpdpAgent {
         this.refused('participant-limit', `${this.participants.size} participants known`);
         return;
       }
-      if (!this.newcomers.take(now)) {
+      if (discoveryServer !== 'relayed' && !this.newcomers.take(now)) {
         this.refused(
           'new-participant-rate',
           `over ${this.limits.newParticipantsPerSecond} new participants a second`,
@@ -149,21 +205,41 @@ export class SpdpAgent {
     const leaseMs = isInfinite(lease)
       ? this.limits.maxLeaseMs
       : Math.min(durationToMillis(lease), this.limits.maxLeaseMs);
-    const expiresAt = now + leaseMs;
+    const expiresAt = discoveryServer === 'relayed' ? Number.POSITIVE_INFINITY : now + leaseMs;
     const p: RemoteParticipant = {
       data,
       vendorId: vendor,
       metatraffic: udpLocators(data.metatrafficUnicastLocators, this.locatorPolicy),
       defaultUnicast: udpLocators(data.defaultUnicastLocators, this.locatorPolicy),
       expiresAt,
+      ...(discoveryServer ? { discoveryServer } : {}),
     };
     this.participants.set(key, p);
-    this.leases.set(key, expiresAt);
+    if (discoveryServer === 'relayed') this.leases.delete(key);
+    else this.leases.set(key, expiresAt);
     if (known) this.events.updated(p);
     else {
       this.events.added(p);
-      this.announce(p.metatraffic); // introduce ourselves at once
+      if (!discoveryServer) this.announce(p.metatraffic); // introduce ourselves at once
     }
+  }
+
+  /**
+   * Any message from a participant whose lease we keep (a Discovery Server repeats its DATA(p)
+   * only as a duplicate our reliable reader drops): its lease starts again, as Fast DDS renews a
+   * lease on every message from the participant.
+   */
+  renew(key: string): void {
+    const p = this.participants.get(key);
+    if (!p || p.discoveryServer === 'relayed') return;
+    const lease = participantLease(p.data);
+    const leaseMs = isInfinite(lease)
+      ? this.limits.maxLeaseMs
+      : Math.min(durationToMillis(lease), this.limits.maxLeaseMs);
+    const expiresAt = this.clock.now() + leaseMs;
+    if (expiresAt - p.expiresAt < 1_000) return; // spare the heap an entry per datagram
+    p.expiresAt = expiresAt;
+    this.leases.set(key, expiresAt);
   }
 
   /** Says goodbye: a disposed, unregistered SPDP sample to everyone we announce to. */
@@ -186,12 +262,14 @@ export class SpdpAgent {
       writerSN: ++this.sn,
       inlineQos: w.result().slice(),
     };
-    const targets = [...this.announceTo, ...[...this.participants.values()].flatMap((p) => p.metatraffic)];
+    const direct = [...this.participants.values()].filter((p) => !p.discoveryServer);
+    const targets = [...this.announceTo, ...direct.flatMap((p) => p.metatraffic)];
     this.send(dispose, targets);
   }
 
   private announce(to: readonly UdpLocator[]): void {
     if (to.length === 0) return;
+    this.ownPayload ??= encodeParticipantData(this.own);
     const data: DataSubmessage = {
       kind: 'DATA',
       flags: FLAG_ENDIANNESS | DataFlags.DATA,
@@ -199,7 +277,7 @@ export class SpdpAgent {
       readerId: ENTITYID_SPDP_READER,
       writerId: ENTITYID_SPDP_WRITER,
       writerSN: ++this.sn,
-      payload: encodeParticipantData(this.own),
+      payload: this.ownPayload,
     };
     this.send(data, to);
   }
@@ -214,4 +292,11 @@ export class SpdpAgent {
       (d) => this.outbox.send(d, targets),
     );
   }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

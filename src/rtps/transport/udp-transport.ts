@@ -189,6 +189,8 @@ export class UdpTransport implements Transport {
     private readonly unicastSender: Socket,
     /** One per interface, each with IP_MULTICAST_IF set to it. */
     private readonly multicastSenders: readonly Socket[],
+    /** This host's addresses when created: a loopback-bound transport may send to them too. */
+    private readonly ownAddresses: ReadonlySet<string>,
   ) {}
 
   static async create(options: UdpTransportOptions = {}): Promise<UdpTransport> {
@@ -230,6 +232,7 @@ export class UdpTransport implements Transport {
         stats,
         unicast.socket,
         multicastSenders,
+        new Set(ipv4InterfaceAddresses()),
       );
     } catch (error) {
       await Promise.all(opened.map(closeSocket));
@@ -357,7 +360,13 @@ export class UdpTransport implements Transport {
         ? `multicast is off in discovery range '${this.discoveryRange}'`
         : undefined;
     }
-    if (isLoopbackIPv4(this.bindAddress) && !isLoopbackIPv4(to.address)) {
+    // The host's own addresses never leave it (the kernel delivers them over lo), and a peer on
+    // this host that reaches off it (LOCALHOST with static peers) announces those.
+    if (
+      isLoopbackIPv4(this.bindAddress) &&
+      !isLoopbackIPv4(to.address) &&
+      !this.ownAddresses.has(to.address)
+    ) {
       return `${to.address} is not on this host, and the transport is bound to ${this.bindAddress}`;
     }
     return undefined;

@@ -18,6 +18,7 @@ export type DropReason =
   | 'locator-limit' // an announcement with more locators of a kind than we keep
   | 'participant-limit' // a new participant while the table of known ones is full
   | 'new-participant-rate' // a new participant past the rate at which we take them in
+  | 'endpoint-limit' // a new endpoint of a participant that has as many as we keep of one
   | 'early-arrival-over-budget' // from a writer not yet announced, and the hold limits are reached
   | 'early-arrival-expired' // from a writer whose announcement did not come in time
   | 'not-for-us' // addressed (INFO_DST, or a writer/reader id) to a participant or endpoint that is not ours
