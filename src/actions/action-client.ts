@@ -260,8 +260,8 @@ export class ActionClient<A extends string = string> {
   async waitForServer(options: WaitOptions = {}): Promise<void> {
     if (this.isDestroyed) throw new DestroyedError(`the action client of ${this.name}`);
     const ok = await waitUntil(
+      this.node.host,
       () => this.isServerAvailable() || this.isDestroyed,
-      () => () => {},
       `waiting for action server ${this.name}`,
       options,
     );

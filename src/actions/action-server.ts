@@ -15,8 +15,9 @@ import { getCodec } from '../cdr/index.js';
 import type { Node } from '../nodes/node.js';
 import type { Publisher } from '../nodes/publisher.js';
 import type { RequestInfo, Service } from '../nodes/service.js';
+import { waitUntil } from '../nodes/wait.js';
 import { actionNames } from '../rmw/names.js';
-import { type Clock, realClock, type TimerHandle } from '../rtps/clock.js';
+import type { Clock, TimerHandle } from '../rtps/clock.js';
 import { actionInterfaces } from './action-interfaces.js';
 import { GoalStateError } from './errors.js';
 import {
@@ -53,6 +54,8 @@ import type {
 
 /** rcl_action_server_get_default_options: result_timeout 10 s (since Iron; 15 min before). */
 export const DEFAULT_RESULT_TIMEOUT_MS = 10_000;
+/** How long a goal waits for its client's feedback and status subscriptions to hear us. */
+const FEEDBACK_MATCH_WAIT_MS = 1_000;
 
 export type GoalResponse = 'accept' | 'reject';
 export type CancelResponse = 'accept' | 'reject';
@@ -80,7 +83,7 @@ export interface ActionServerOptions<A extends string> {
   readonly onCancel?: (goal: ServerGoalHandle<A>) => Awaitable<CancelResponse>;
   /** How long results are kept after their goal ended; default 10 s (rcl_action's). */
   readonly resultTimeoutMs?: number;
-  /** @internal Tests: the clock of result expiry. */
+  /** @internal Tests: the clock of result expiry; default the context's. */
   readonly clock?: Clock;
 }
 
@@ -203,7 +206,7 @@ export class ActionServer<A extends string = string> {
     this.name = node.resolveName(actionName, 'action name');
     const names = actionNames(this.name);
     this.table = new GoalTable(options.resultTimeoutMs ?? DEFAULT_RESULT_TIMEOUT_MS);
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? node.host.clock;
     const resultCodec = getCodec(types.result);
     this.validateResult = (r) => resultCodec.encode(r as never);
     // Owned by the node before its endpoints, so node.destroy ends the goals before closing them.
@@ -289,13 +292,28 @@ export class ActionServer<A extends string = string> {
     // After the response has gone out, as rclcpp_action does: the service writes it once the
     // client's reply reader has matched, which for a new Cyclone client can be later than this
     // promise settles; status and feedback sent before it would reach a client that does not yet
-    // know the goal (and the first feedback could be lost to a reader that has not matched us).
-    // A reply that could not be sent does not stop the goal, as in rclcpp_action.
-    void info.replySent.then(() => {
-      if (this.isDestroyed || !this.live.has(goalIdHex)) return;
-      this.publishStatus();
-      void this.run(handle);
-    });
+    // know the goal. And once the client's feedback and status subscriptions can hear us: a new
+    // client's request can come before its subscriptions' announcements (a Cyclone client that
+    // waited for its own matches), and feedback sent then is lost to them. A client without such
+    // subscriptions delays its goals by FEEDBACK_MATCH_WAIT_MS at most. A reply that could not
+    // be sent does not stop the goal, as in rclcpp_action.
+    const client = info.clientGid.prefix;
+    void info.replySent
+      .then(() =>
+        waitUntil(
+          this.node.host,
+          () =>
+            this.isDestroyed ||
+            (this.feedbackPublisher.reaches(client) && this.statusPublisher.reaches(client)),
+          `the feedback and status subscriptions of the client of goal ${goalIdHex}`,
+          { timeout: FEEDBACK_MATCH_WAIT_MS },
+        ),
+      )
+      .then(() => {
+        if (this.isDestroyed || !this.live.has(goalIdHex)) return;
+        this.publishStatus();
+        void this.run(handle);
+      });
     return { accepted: true, stamp: handle.stamp };
   }
 

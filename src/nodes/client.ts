@@ -6,6 +6,10 @@
  * A request is sent to each available server in that server's correlation format (directed
  * writes, one per format): inline related sample identity for Fast DDS and ros2ts servers, the
  * 16-byte payload header for Cyclone ones. The first response wins, as in rclcpp.
+ *
+ * A call costs one object and its promise: no timer (the context's deadline queue holds its
+ * timeout), no closure, and replies are matched to calls by number (the request's sequence number
+ * for Fast DDS-style servers, our counter echoed in the header for Cyclone ones), not by strings.
  */
 import { randomBytes } from 'node:crypto';
 import type { Message, MessageInput, TypeCodec } from '../cdr/index.js';
@@ -13,7 +17,8 @@ import { splitCycloneServicePayload, stripCycloneHeader, withCycloneHeader } fro
 import { replySequenceFor, requestInlineQos } from '../rmw/service-fastdds.js';
 import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
 import type { RtpsParticipant, RtpsReader, RtpsWriter } from '../rtps/participant/participant.js';
-import { type Guid, prefixKey } from '../rtps/wire/types.js';
+import type { Guid } from '../rtps/wire/types.js';
+import type { Expiring } from './deadlines.js';
 import {
   AbortError,
   DestroyedError,
@@ -23,7 +28,7 @@ import {
 } from './errors.js';
 import type { Logger } from './logger.js';
 import { flavorOf } from './service-flavor.js';
-import { type WaitOptions, waitUntil } from './wait.js';
+import { type WaitHost, type WaitOptions, waitUntil } from './wait.js';
 
 export interface CallOptions {
   /**
@@ -36,22 +41,75 @@ export interface CallOptions {
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
-interface Pending {
-  resolve(response: unknown): void;
-  reject(error: Error): void;
-  fastddsSn: number | undefined;
+/** The graph-dependent part of a client: what it computes once per change of the graph. */
+export interface ClientHost extends WaitHost {
+  /** Goes up with every change of the graph (matches come and go with it). */
+  graphVersion(): number;
+}
+
+/** Where requests go: the ready servers' request readers, by correlation format. */
+interface Route {
+  readonly fastdds: readonly Guid[];
+  readonly cyclone: readonly Guid[];
+  /** The graph version it was computed at; it holds until the graph changes. */
+  readonly version: number;
+}
+
+const noop = () => {};
+
+/** What a pending call needs of its client. */
+interface CallOwner {
+  readonly name: string;
+  settle(call: PendingCall, error: Error | undefined, response?: unknown): void;
+}
+
+/** One call in flight: its promise's settle functions, its deadline, and the keys of its requests. */
+class PendingCall implements Expiring {
+  waiting = true;
+  resolve: (response: unknown) => void = noop;
+  reject: (error: Error) => void = noop;
+  /** The request's sequence number on our writer (Fast DDS-style servers), or -1. */
+  fastddsSn = -1;
+  /** Our counter in the Cyclone header, or -1. */
+  cycloneSeq = -1;
+
+  constructor(
+    readonly client: CallOwner,
+    readonly deadline: number,
+    readonly timeout: number,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  expire(): void {
+    this.client.settle(this, new ServiceCallTimeoutError(this.client.name, this.timeout, true));
+  }
+
+  /** The signal's abort (an EventListener object: no closure per call). */
+  handleEvent(): void {
+    this.client.settle(this, new AbortError(`the call to ${this.client.name}`, this.signal?.reason));
+  }
+}
+
+/** `new Promise(capture)` hands the settle functions to `capturing`, without a closure per call. */
+let capturing: PendingCall | undefined;
+function capture(resolve: (response: unknown) => void, reject: (error: Error) => void): void {
+  capturing!.resolve = resolve;
+  capturing!.reject = reject;
 }
 
 export class Client<S extends string = string> {
   private requestWriter: RtpsWriter | undefined;
   private replyReader: RtpsReader | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private readonly byFastddsSn = new Map<number, number>();
+  /** Calls by the sequence number of their request to Fast DDS-style servers. */
+  private readonly byFastddsSn = new Map<number, PendingCall>();
+  /** Calls by the counter their request to Cyclone servers carries. */
+  private readonly byCycloneSeq = new Map<number, PendingCall>();
   /** What Cyclone servers echo in their reply header: ours, random, as Cyclone's is opaque. */
   private readonly cycloneGuid = randomBytes(8).readBigUInt64LE();
-  private nextId = 1;
+  private nextCycloneSeq = 1;
   /** The related sample identity every request carries (our reply reader): the same each time. */
   private inlineQos: Uint8Array | undefined;
+  private route: Route | undefined;
   private destroyed = false;
   /** Replies that matched no pending call (late, duplicate, or another client's). */
   unmatchedReplies = 0;
@@ -64,7 +122,7 @@ export class Client<S extends string = string> {
     private readonly requestCodec: TypeCodec<unknown, MessageInput<`${S}_Request`>>,
     private readonly responseCodec: TypeCodec<Message<`${S}_Response`>, unknown>,
     private readonly logger: Logger,
-    private readonly subscribeGraph: (notify: () => void) => () => void,
+    private readonly host: ClientHost,
     private readonly onDestroy: (c: Client<S>) => void,
   ) {}
 
@@ -84,14 +142,14 @@ export class Client<S extends string = string> {
    * that matched our reply reader. That is what Fast DDS's and Cyclone's clients wait for too.
    */
   isServiceAvailable(): boolean {
-    return this.servers().length > 0;
+    return this.currentRoute() !== undefined;
   }
 
   /** Resolves once a server is available; rejects with ServiceNotAvailableError after `timeout`. */
   async waitForService(options: WaitOptions = {}): Promise<void> {
     const ok = await waitUntil(
+      this.host,
       () => this.isServiceAvailable(),
-      this.subscribeGraph,
       `waiting for service ${this.name}`,
       options,
     );
@@ -103,146 +161,187 @@ export class Client<S extends string = string> {
    * (no server in time, or no answer in time), ServiceUnavailableError (the servers went away),
    * AbortError, or DestroyedError.
    */
-  async call(
-    request: MessageInput<`${S}_Request`>,
-    options: CallOptions = {},
-  ): Promise<Message<`${S}_Response`>> {
-    if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
+  call(request: MessageInput<`${S}_Request`>, options: CallOptions = {}): Promise<Message<`${S}_Response`>> {
+    if (this.destroyed) return Promise.reject(new DestroyedError(`the client of ${this.name}`));
     const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT_MS;
-    // setTimeout would turn Infinity into 1 ms.
-    const bounded = Number.isFinite(timeout);
-    const started = Date.now();
-    const encoded = this.requestCodec.encode(request);
-    if (options.signal?.aborted) throw new AbortError(`the call to ${this.name}`, options.signal.reason);
-    // The usual case, a server already there, goes straight on (no extra turn of the loop).
-    let servers = this.servers();
-    if (servers.length === 0) {
-      const available = await waitUntil(
-        () => this.isServiceAvailable() || this.destroyed,
-        this.subscribeGraph,
-        `the call to ${this.name}`,
-        { ...(bounded ? { timeout } : {}), ...(options.signal ? { signal: options.signal } : {}) },
-      );
-      if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
-      if (!available) throw new ServiceCallTimeoutError(this.name, timeout, false);
-      servers = this.servers();
+    const deadline = this.host.clock.now() + timeout;
+    let encoded: Uint8Array;
+    try {
+      encoded = this.requestCodec.encode(request);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const id = this.nextId++;
-    return new Promise<Message<`${S}_Response`>>((resolve, reject) => {
-      const timer = bounded
-        ? setTimeout(
-            () => finish(new ServiceCallTimeoutError(this.name, timeout, true)),
-            timeout - (Date.now() - started),
-          )
-        : undefined;
-      const onAbort = () => finish(new AbortError(`the call to ${this.name}`, options.signal?.reason));
-      const finish = (error: Error | undefined, response?: unknown) => {
-        const p = this.pending.get(id);
-        if (!p) return;
-        this.pending.delete(id);
-        if (p.fastddsSn !== undefined) this.byFastddsSn.delete(p.fastddsSn);
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(response as Message<`${S}_Response`>);
-      };
-      const pending: Pending = {
-        resolve: (r) => finish(undefined, r),
-        reject: (e) => finish(e),
-        fastddsSn: undefined,
-      };
-      this.pending.set(id, pending);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.send(id, encoded, pending, servers);
-    });
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new AbortError(`the call to ${this.name}`, signal.reason));
+    // The usual case, a server already there, goes straight on (no extra turn of the loop).
+    const route = this.currentRoute();
+    if (route === undefined) return this.callWhenAvailable(encoded, deadline, timeout, signal);
+    return this.start(encoded, route, deadline, timeout, signal);
+  }
+
+  /** @internal Settles a call: with `error`, or with `response`. */
+  settle(call: PendingCall, error: Error | undefined, response?: unknown): void {
+    if (!call.waiting) return;
+    call.waiting = false;
+    if (call.fastddsSn >= 0) this.byFastddsSn.delete(call.fastddsSn);
+    if (call.cycloneSeq >= 0) this.byCycloneSeq.delete(call.cycloneSeq);
+    call.signal?.removeEventListener('abort', call);
+    if (error) call.reject(error);
+    else call.resolve(response);
   }
 
   /** @internal The reply reader's delivery. */
   readonly onReply = (s: DeliveredSample): void => {
-    if (!s.payload) return;
-    let id: number | undefined;
-    let payload = s.payload;
+    const payload = s.payload;
+    if (!payload) return;
+    let call: PendingCall | undefined;
+    let body = payload;
     try {
       if (flavorOf(this.participant, s.writer.prefix) === 'cyclone') {
-        const { header } = splitCycloneServicePayload(s.payload);
+        const { header } = splitCycloneServicePayload(payload);
         if (header.guid !== this.cycloneGuid) return; // another client's
-        id = Number(header.seq);
-        payload = stripCycloneHeader(s.payload).payload;
+        call = this.byCycloneSeq.get(Number(header.seq));
+        if (call) body = stripCycloneHeader(payload).payload;
       } else {
-        const sn = replySequenceFor(
-          {
-            writer: s.writer,
-            sn: s.sn,
-            ...(s.inlineQos ? { inlineQos: s.inlineQos } : {}),
-            littleEndian: s.littleEndian,
-          },
-          this.replyReader!.guid,
-          this.requestWriter!.guid,
-        );
+        const sn = replySequenceFor(s, this.replyReader!.guid, this.requestWriter!.guid);
         if (sn === undefined) return; // another client's
-        id = this.byFastddsSn.get(sn);
+        call = this.byFastddsSn.get(sn);
       }
     } catch {
       this.unmatchedReplies++;
       return;
     }
-    const p = id === undefined ? undefined : this.pending.get(id);
-    if (!p) {
+    if (call === undefined) {
       this.unmatchedReplies++;
       return;
     }
+    let response: Message<`${S}_Response`>;
     try {
-      p.resolve(this.responseCodec.decode(payload));
+      response = this.responseCodec.decode(body);
     } catch (error) {
       this.logger.warn(
         `dropped a reply from ${this.name} that is not a valid ${this.type} response: ${(error as Error).message}`,
       );
+      return;
     }
+    this.settle(call, undefined, response);
   };
 
   /** @internal The graph changed: calls waiting on servers that are all gone fail now. */
   readonly onGraphChange = (): void => {
-    if (this.pending.size === 0 || this.requestWriter!.matchedReaders.length > 0) return;
-    for (const p of [...this.pending.values()]) p.reject(new ServiceUnavailableError(this.name));
+    if (!this.hasPending() || this.requestWriter!.matchedReaders.length > 0) return;
+    this.settleAll(new ServiceUnavailableError(this.name));
   };
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const p of [...this.pending.values()]) p.reject(new DestroyedError(`the client of ${this.name}`));
+    this.settleAll(new DestroyedError(`the client of ${this.name}`));
     this.onDestroy(this);
   }
 
+  private async callWhenAvailable(
+    encoded: Uint8Array,
+    deadline: number,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Message<`${S}_Response`>> {
+    const bounded = Number.isFinite(timeout);
+    const available = await waitUntil(
+      this.host,
+      () => this.isServiceAvailable() || this.destroyed,
+      `the call to ${this.name}`,
+      {
+        ...(bounded ? { timeout: Math.max(0, deadline - this.host.clock.now()) } : {}),
+        ...(signal ? { signal } : {}),
+      },
+    );
+    if (this.destroyed) throw new DestroyedError(`the client of ${this.name}`);
+    const route = available ? this.currentRoute() : undefined;
+    if (route === undefined) throw new ServiceCallTimeoutError(this.name, timeout, false);
+    return this.start(encoded, route, deadline, timeout, signal);
+  }
+
+  private start(
+    encoded: Uint8Array,
+    route: Route,
+    deadline: number,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Message<`${S}_Response`>> {
+    const call = new PendingCall(this, deadline, timeout, signal);
+    capturing = call;
+    const promise = new Promise<unknown>(capture) as Promise<Message<`${S}_Response`>>;
+    capturing = undefined;
+    this.send(call, encoded, route);
+    signal?.addEventListener('abort', call, { once: true });
+    this.host.deadlines.add(call);
+    return promise;
+  }
+
   /** Sends the request to each server's request reader, in that server's format. */
-  private send(id: number, encoded: Uint8Array, pending: Pending, servers: readonly Guid[]): void {
-    const fastdds: Guid[] = [];
-    const cyclone: Guid[] = [];
-    for (const reader of servers) {
-      (flavorOf(this.participant, reader.prefix) === 'cyclone' ? cyclone : fastdds).push(reader);
-    }
-    if (fastdds.length > 0) {
+  private send(call: PendingCall, encoded: Uint8Array, route: Route): void {
+    const writer = this.requestWriter!;
+    if (route.fastdds.length > 0) {
       this.inlineQos ??= requestInlineQos(this.replyReader!.guid);
-      const sn = this.requestWriter!.write(encoded, this.inlineQos, fastdds);
-      pending.fastddsSn = sn;
-      this.byFastddsSn.set(sn, id);
+      const sn = writer.write(encoded, this.inlineQos, route.fastdds);
+      call.fastddsSn = sn;
+      this.byFastddsSn.set(sn, call);
     }
-    if (cyclone.length > 0) {
-      this.requestWriter!.write(
-        withCycloneHeader({ guid: this.cycloneGuid, seq: BigInt(id) }, encoded),
+    if (route.cyclone.length > 0) {
+      const seq = this.nextCycloneSeq++;
+      call.cycloneSeq = seq;
+      this.byCycloneSeq.set(seq, call);
+      writer.write(
+        withCycloneHeader({ guid: this.cycloneGuid, seq: BigInt(seq) }, encoded),
         undefined,
-        cyclone,
+        route.cyclone,
       );
     }
   }
 
-  /** Request readers of servers that are ready (see isServiceAvailable). */
-  private servers(): Guid[] {
+  private hasPending(): boolean {
+    return this.byFastddsSn.size > 0 || this.byCycloneSeq.size > 0;
+  }
+
+  private settleAll(error: Error): void {
+    for (const call of [...this.byFastddsSn.values(), ...this.byCycloneSeq.values()])
+      this.settle(call, error);
+  }
+
+  /**
+   * The ready servers (see isServiceAvailable), or undefined when there is none. Computed again
+   * only when the graph changed, or while a matched server has not acknowledged us yet.
+   */
+  private currentRoute(): Route | undefined {
     const w = this.requestWriter;
     const r = this.replyReader;
-    if (!w || !r || this.destroyed) return [];
-    const replying = new Set(r.matchedWriters.map((m) => prefixKey(m.guid.prefix)));
-    return w.matchedReaders
-      .filter((m) => replying.has(prefixKey(m.guid.prefix)) && (!m.reliable || w.hasHeardFrom(m.guid)))
-      .map((m) => m.guid);
+    if (!w || !r || this.destroyed) return undefined;
+    const version = this.host.graphVersion();
+    if (this.route !== undefined && this.route.version === version) return this.route;
+    this.route = undefined;
+    const replying = r.matchedWriters;
+    const fastdds: Guid[] = [];
+    const cyclone: Guid[] = [];
+    let complete = true;
+    for (const m of w.matchedReaders) {
+      if (!replying.some((rw) => samePrefix(rw.guid.prefix, m.guid.prefix))) continue;
+      if (m.reliable && !w.hasHeardFrom(m.guid)) {
+        complete = false;
+        continue;
+      }
+      (flavorOf(this.participant, m.guid.prefix) === 'cyclone' ? cyclone : fastdds).push(m.guid);
+    }
+    if (fastdds.length === 0 && cyclone.length === 0) return undefined;
+    const route: Route = { fastdds, cyclone, version };
+    // A server not yet heard from may be heard from without a graph change: look again next time.
+    if (complete) this.route = route;
+    return route;
   }
+}
+
+function samePrefix(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -17,9 +17,10 @@ import { graphEndpointOf, graphParticipantOf } from '../rmw/graph/rtps-inputs.js
 import { QOS_PROFILES, type RosQos, toRtpsQos } from '../rmw/qos-profiles.js';
 import { rosTypeToDds } from '../rmw/type-names.js';
 import { encodeEndpointUserData, encodeParticipantUserData } from '../rmw/user-data.js';
-import type { Clock } from '../rtps/clock.js';
+import { type Clock, realClock } from '../rtps/clock.js';
 import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
 import type { DiscoveryLimits } from '../rtps/participant/discovery-limits.js';
+import { type DiscoveryServerOptions, discoveryServerFromEnv } from '../rtps/participant/discovery-server.js';
 import {
   type IncompatibleQosEvent,
   RtpsParticipant,
@@ -29,9 +30,11 @@ import {
 import { type DiscoveryOverrides, resolveDiscoveryOptions } from '../rtps/transport/discovery-options.js';
 import type { Transport } from '../rtps/transport/transport.js';
 import { ENTITYID_PARTICIPANT, type Guid, prefixKey } from '../rtps/wire/types.js';
-import { AbortError, DestroyedError, TimeoutError } from './errors.js';
+import { DeadlineQueue } from './deadlines.js';
+import { DestroyedError, TimeoutError } from './errors.js';
 import { consoleSink, LogLevel, type LogSink } from './logger.js';
 import { Node, type NodeOptions } from './node.js';
+import { type WaitHost, waitUntil } from './wait.js';
 
 export interface ContextOptions {
   /** Domain, discovery range, static peers; unset ones come from the environment as rcl reads it. */
@@ -45,6 +48,13 @@ export interface ContextOptions {
   readonly discoveryLimits?: Partial<DiscoveryLimits>;
   /** Where the warnings rcl logs about the ROS environment go (a bad ROS_AUTOMATIC_DISCOVERY_RANGE...); default the console. */
   readonly logSink?: LogSink;
+  /**
+   * Fast DDS Discovery Server client setup; unset: from ROS_DISCOVERY_SERVER and ROS_SUPER_CLIENT
+   * (an invalid list throws DiscoveryConfigError); false: none.
+   */
+  readonly discoveryServer?: DiscoveryServerOptions | false;
+  /** With servers from the environment, be a SUPER_CLIENT unless ROS_SUPER_CLIENT says no (command-line tools). */
+  readonly superClientByDefault?: boolean;
 }
 
 const GRAPH_TYPE = 'rmw_dds_common/msg/ParticipantEntitiesInfo';
@@ -61,8 +71,11 @@ export interface EndpointSpec {
   readonly serviceId?: Uint8Array;
 }
 
-export class Context {
+export class Context implements WaitHost {
   readonly graph = new GraphCache();
+  /** @internal The one deadline timer of the context's calls and waits. */
+  readonly deadlines: DeadlineQueue;
+  private readonly watchers = new Set<() => void>();
   private readonly nodes = new Set<Node>();
   private readonly graphWriter: RtpsWriter;
   private graphPending = false;
@@ -72,7 +85,13 @@ export class Context {
   /** `ros_discovery_info` samples that did not decode (dropped; the sender's nodes stay as they were). */
   malformedGraphSamples = 0;
 
-  private constructor(readonly participant: RtpsParticipant) {
+  private constructor(
+    readonly participant: RtpsParticipant,
+    /** The time of every timeout and timer of the context's nodes (the participant's own). */
+    readonly clock: Clock,
+  ) {
+    this.deadlines = new DeadlineQueue(clock);
+    this.graph.onChange(this.notifyWatchers);
     const p = participant;
     p.listeners.participantAdded = (rp) => this.graph.addParticipant(graphParticipantOf(rp));
     p.listeners.participantRemoved = (prefix) => this.graph.removeParticipant(prefix);
@@ -96,7 +115,11 @@ export class Context {
   /** Opens the participant (UDP unless a transport is given) and starts discovery. */
   static async create(options: ContextOptions = {}): Promise<Context> {
     // rcl logs what it makes of a doubtful environment, and goes on: so do we.
-    const { warnings } = resolveDiscoveryOptions(options.discovery ?? {});
+    const servers =
+      options.discoveryServer === undefined
+        ? discoveryServerFromEnv(process.env, options.superClientByDefault ?? false)
+        : { options: options.discoveryServer, warnings: [] };
+    const warnings = [...resolveDiscoveryOptions(options.discovery ?? {}).warnings, ...servers.warnings];
     const sink = options.logSink ?? consoleSink();
     for (const message of warnings)
       sink({ level: LogLevel.WARN, name: 'rcl', message, timeNs: BigInt(Date.now()) * 1_000_000n });
@@ -105,10 +128,11 @@ export class Context {
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
+      discoveryServer: servers.options ?? false,
       userData: encodeParticipantUserData(options.enclave ?? '/'),
       keepAlive: true,
     });
-    return new Context(participant);
+    return new Context(participant, options.clock ?? realClock);
   }
 
   get domainId(): number {
@@ -137,6 +161,7 @@ export class Context {
     if (this.closed) return;
     for (const node of [...this.nodes]) await node.destroy();
     this.closed = true;
+    this.deadlines.close();
     await this.participant.close();
   }
 
@@ -144,28 +169,31 @@ export class Context {
    * Resolves at the next change of the graph (a participant, endpoint or node came or went),
    * rejects with TimeoutError after `timeout` ms or with AbortError when `signal` aborts.
    */
-  waitForGraphChange(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (options.signal?.aborted)
-        return reject(new AbortError('waiting for a graph change', options.signal.reason));
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (error?: Error) => {
-        off();
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve();
-      };
-      const off = this.graph.onChange(() => done());
-      const onAbort = () => done(new AbortError('waiting for a graph change', options.signal?.reason));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.timeout !== undefined)
-        timer = setTimeout(
-          () => done(new TimeoutError(`no graph change within ${options.timeout} ms`, options.timeout!)),
-          options.timeout,
-        );
-    });
+  async waitForGraphChange(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const version = this.graph.version;
+    const changed = await waitUntil(
+      { clock: this.clock, deadlines: this.deadlines, watch: (notify) => this.graph.onChange(notify) },
+      () => this.graph.version !== version,
+      'waiting for a graph change',
+      options,
+    );
+    if (!changed) throw new TimeoutError(`no graph change within ${options.timeout} ms`, options.timeout!);
   }
+
+  /**
+   * @internal Calls `notify` after each change of the graph (matches come and go with it) and
+   * each acknowledgement a writer of this context receives: what a wait of the node layer may be
+   * waiting for. Returns the function that stops it.
+   */
+  watch(notify: () => void): () => void {
+    this.watchers.add(notify);
+    return () => this.watchers.delete(notify);
+  }
+
+  private readonly notifyWatchers = (): void => {
+    if (this.watchers.size === 0) return;
+    for (const w of [...this.watchers]) w();
+  };
 
   // --- for nodes ---
 
@@ -179,6 +207,7 @@ export class Context {
   createWriter(spec: EndpointSpec): RtpsWriter {
     const e = this.endpointOptions(spec);
     const w = this.participant.createWriter(e.options, e.history);
+    w.endpoint.onAckNackReceived = this.notifyWatchers;
     this.addLocal(w.guid, 'writer', spec, e.options.typeName, e.typeHash);
     return w;
   }

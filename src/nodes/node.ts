@@ -21,7 +21,7 @@ import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
 import { parseMessageType, serviceMessageTypes } from '../rmw/type-names.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
-import { Client } from './client.js';
+import { Client, type ClientHost } from './client.js';
 import type { Context } from './context.js';
 import { DestroyedError } from './errors.js';
 import { consoleSink, Logger, LogLevel, type LogLevelName, type LogSink, nodeLoggerName } from './logger.js';
@@ -69,6 +69,8 @@ export class Node {
   private readonly timers = new Set<Timer>();
   private readonly cleanups: (() => void)[] = [];
   private destroyed = false;
+  /** @internal The context's time, deadlines and news, as the node's waits and services use them. */
+  readonly host: ClientHost;
 
   /** @internal Use Context.createNode. */
   constructor(
@@ -77,6 +79,12 @@ export class Node {
     options: NodeOptions = {},
   ) {
     validateNodeName(name);
+    this.host = {
+      clock: context.clock,
+      deadlines: context.deadlines,
+      watch: (notify) => context.watch(notify),
+      graphVersion: () => context.graph.version,
+    };
     this.name = name;
     this.namespace = normalizeNodeNamespace(options.namespace ?? '/');
     const sinks: LogSink[] = [options.logSink ?? consoleSink()];
@@ -143,7 +151,7 @@ export class Node {
       rosType: codec.typeName,
       qos: q,
     });
-    const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, (p) => {
+    const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, this.host, (p) => {
       this.forget(p, writer.guid);
     });
     this.remember(pub, writer.guid, 'writer', q);
@@ -194,6 +202,7 @@ export class Node {
       replyWriter,
       handler,
       this.logger,
+      this.host,
       (s) => {
         this.forget(s, replyWriter.guid, requestReader.guid);
       },
@@ -223,7 +232,7 @@ export class Node {
       getCodec(types.request) as never,
       getCodec(types.response) as never,
       this.logger,
-      (notify) => graph.onChange(notify),
+      this.host,
       (c) => {
         stopWatching();
         this.forget(c, requestWriter.guid, replyReader.guid);
@@ -254,6 +263,7 @@ export class Node {
       callback,
       (error) => this.logger.error(`timer callback threw: ${(error as Error)?.stack ?? String(error)}`),
       (t) => this.timers.delete(t),
+      this.context.clock,
     );
     this.timers.add(timer);
     return timer;

@@ -2,9 +2,9 @@
 import type { MessageInput, TypeCodec } from '../cdr/index.js';
 import type { RosQos } from '../rmw/qos-profiles.js';
 import type { RtpsWriter } from '../rtps/participant/participant.js';
-import type { Guid } from '../rtps/wire/types.js';
+import type { Guid, GuidPrefix } from '../rtps/wire/types.js';
 import { DestroyedError } from './errors.js';
-import { type WaitOptions, waitUntil } from './wait.js';
+import { type WaitHost, type WaitOptions, waitUntil } from './wait.js';
 
 export class Publisher<T extends string = string> {
   private destroyed = false;
@@ -16,6 +16,7 @@ export class Publisher<T extends string = string> {
     readonly qos: RosQos,
     private readonly codec: TypeCodec<unknown, MessageInput<T>>,
     private readonly writer: RtpsWriter,
+    private readonly host: WaitHost,
     private readonly onDestroy: (p: Publisher<T>) => void,
   ) {}
 
@@ -40,6 +41,19 @@ export class Publisher<T extends string = string> {
   }
 
   /**
+   * @internal Whether a subscription of the participant `prefix` matched this publisher and, if
+   * reliable, has acknowledged it (so it knows us and keeps what we send): an action server
+   * starts a goal once its client can hear the goal's feedback and status.
+   */
+  reaches(prefix: GuidPrefix): boolean {
+    for (const r of this.writer.matchedReaders) {
+      if (!samePrefix(r.guid.prefix, prefix)) continue;
+      if (!r.reliable || this.writer.hasHeardFrom(r.guid)) return true;
+    }
+    return false;
+  }
+
+  /**
    * Resolves true once every matched reliable subscription has acknowledged every message
    * published so far, false if the timeout passes first (rclcpp's `wait_for_all_acked`). A
    * program that publishes and exits at once waits for this: a reader that had not yet
@@ -47,8 +61,8 @@ export class Publisher<T extends string = string> {
    */
   waitForAllAcked(options: WaitOptions = {}): Promise<boolean> {
     return waitUntil(
+      this.host,
       () => this.destroyed || this.writer.allAcknowledged(),
-      () => () => {},
       `acknowledgements on ${this.topic}`,
       options,
     );
@@ -59,4 +73,10 @@ export class Publisher<T extends string = string> {
     this.destroyed = true;
     this.onDestroy(this);
   }
+}
+
+function samePrefix(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

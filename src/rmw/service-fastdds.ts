@@ -18,22 +18,9 @@
  * samples carry: a complete parameter list, PID_SENTINEL included, in the submessage's byte order
  * (we send little endian, as `dataSubmessages` sets the E flag).
  */
-import { ByteReader } from '../rtps/wire/byte-reader.js';
 import { ByteWriter } from '../rtps/wire/byte-writer.js';
-import { WireFormatError } from '../rtps/wire/errors.js';
-import {
-  findParameter,
-  type ParameterList,
-  parseParameterList,
-  writeParameterList,
-} from '../rtps/wire/parameter-list.js';
-import {
-  ENTITYID_UNKNOWN,
-  type Guid,
-  readSequenceNumber,
-  SN_UNKNOWN,
-  writeSequenceNumber,
-} from '../rtps/wire/types.js';
+import { PID_SENTINEL, writeParameterList } from '../rtps/wire/parameter-list.js';
+import { ENTITYID_UNKNOWN, type Guid, SN_UNKNOWN, writeSequenceNumber } from '../rtps/wire/types.js';
 
 /** DDS-RPC 1.0 PID_RELATED_SAMPLE_IDENTITY. */
 export const PID_RELATED_SAMPLE_IDENTITY = 0x0083;
@@ -41,6 +28,7 @@ export const PID_RELATED_SAMPLE_IDENTITY = 0x0083;
 export const PID_FASTDDS_RELATED_SAMPLE_IDENTITY = 0x800f;
 
 const SAMPLE_IDENTITY_SIZE = 24;
+const TWO_32 = 2 ** 32;
 
 /** A writer GUID and a sequence number: a request's id, or which request a reply answers. */
 export interface SampleIdentity {
@@ -95,25 +83,67 @@ export function decodeRelatedIdentity(
   inlineQos: Uint8Array,
   littleEndian: boolean,
 ): SampleIdentity | undefined {
-  let list: ParameterList;
-  try {
-    list = parseParameterList(inlineQos, littleEndian);
-  } catch (err) {
-    if (err instanceof WireFormatError) return undefined;
-    throw err;
-  }
-  for (const pid of [PID_RELATED_SAMPLE_IDENTITY, PID_FASTDDS_RELATED_SAMPLE_IDENTITY]) {
-    const value = findParameter(list, pid);
-    if (value && value.length >= SAMPLE_IDENTITY_SIZE) return readIdentity(value, littleEndian);
-  }
-  return undefined;
+  const at = relatedIdentityOffset(inlineQos, littleEndian);
+  if (at < 0) return undefined;
+  return {
+    guid: { prefix: inlineQos.slice(at, at + 12), entityId: entityIdAt(inlineQos, at + 12) },
+    sn: sequenceNumberAt(inlineQos, at + 16, littleEndian),
+  };
 }
 
-function readIdentity(value: Uint8Array, littleEndian: boolean): SampleIdentity {
-  const r = new ByteReader(value, 0, SAMPLE_IDENTITY_SIZE, littleEndian);
-  const prefix = r.view(12, 'GUID prefix').slice();
-  const entityId = r.octets4('entity id');
-  return { guid: { prefix, entityId }, sn: readSequenceNumber(r) };
+/**
+ * Where the 24 bytes of the related sample identity start in an inline QoS, or -1 when it has
+ * none: the same choice as a parsed list gives (PID 0x0083 first, else 0x800f; the first of each
+ * PID counts, and only with at least 24 bytes; a list that does not parse has none), found
+ * without making objects of the list, since every request and every reply passes here.
+ */
+export function relatedIdentityOffset(inlineQos: Uint8Array, littleEndian: boolean): number {
+  const n = inlineQos.length;
+  let standard = -1;
+  let legacy = -1;
+  for (let pos = 0; ; ) {
+    if (n - pos < 4) return -1; // no sentinel
+    const pid = u16At(inlineQos, pos, littleEndian);
+    const length = u16At(inlineQos, pos + 2, littleEndian);
+    pos += 4;
+    if (pid === PID_SENTINEL) break;
+    if (length > n - pos) return -1;
+    if (pid === PID_RELATED_SAMPLE_IDENTITY) {
+      if (standard === -1) standard = length >= SAMPLE_IDENTITY_SIZE ? pos : -2;
+    } else if (pid === PID_FASTDDS_RELATED_SAMPLE_IDENTITY) {
+      if (legacy === -1) legacy = length >= SAMPLE_IDENTITY_SIZE ? pos : -2;
+    }
+    pos += length;
+  }
+  if (standard >= 0) return standard;
+  return legacy >= 0 ? legacy : -1;
+}
+
+/** Whether the GUID at `bytes[at, at + 16)` is `g`. */
+export function guidEqualsAt(bytes: Uint8Array, at: number, g: Guid): boolean {
+  const p = g.prefix;
+  if (p.length !== 12) return false;
+  for (let i = 0; i < 12; i++) if (bytes[at + i] !== p[i]) return false;
+  return entityIdAt(bytes, at + 12) === g.entityId;
+}
+
+function u16At(b: Uint8Array, at: number, littleEndian: boolean): number {
+  return littleEndian ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+}
+
+/** Entity ids are four octets, in the same order whatever the byte order of the rest. */
+function entityIdAt(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+function i32At(b: Uint8Array, at: number, littleEndian: boolean): number {
+  return littleEndian
+    ? b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)
+    : (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+}
+
+function sequenceNumberAt(b: Uint8Array, at: number, littleEndian: boolean): number {
+  return i32At(b, at, littleEndian) * TWO_32 + (i32At(b, at + 4, littleEndian) >>> 0);
 }
 
 /** Fast DDS's GUID_t::unknown(): zero prefix and zero entity id. */
@@ -127,11 +157,25 @@ export function isUnknownGuid(g: Guid): boolean {
  * writerSN. The related SN is ignored: clients send it unknown.
  */
 export function requestIdentityOf(sample: ReceivedServiceSample): SampleIdentity {
-  const related = sample.inlineQos
-    ? decodeRelatedIdentity(sample.inlineQos, sample.littleEndian ?? true)
-    : undefined;
-  const guid = related && !isUnknownGuid(related.guid) ? related.guid : sample.writer;
-  return { guid, sn: sample.sn };
+  return { guid: replyGuidOf(sample), sn: sample.sn };
+}
+
+/**
+ * The GUID of `requestIdentityOf`, and `known` itself when the request names that GUID: a server
+ * that keeps the last one per client takes its requests without making a GUID for each.
+ */
+export function replyGuidOf(sample: ReceivedServiceSample, known?: Guid): Guid {
+  const qos = sample.inlineQos;
+  if (!qos) return sample.writer;
+  const at = relatedIdentityOffset(qos, sample.littleEndian ?? true);
+  if (at < 0 || isZeroGuidAt(qos, at)) return sample.writer;
+  if (known !== undefined && guidEqualsAt(qos, at, known)) return known;
+  return { prefix: qos.slice(at, at + 12), entityId: entityIdAt(qos, at + 12) };
+}
+
+function isZeroGuidAt(b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 16; i++) if (b[at + i] !== 0) return false;
+  return true;
 }
 
 /**
@@ -144,18 +188,41 @@ export function replySequenceFor(
   replyReader: Guid,
   requestWriter: Guid,
 ): number | undefined {
-  if (!sample.inlineQos) return undefined;
-  const related = decodeRelatedIdentity(sample.inlineQos, sample.littleEndian ?? true);
-  if (!related) return undefined;
-  return sameGuid(related.guid, replyReader) || sameGuid(related.guid, requestWriter)
-    ? related.sn
+  const qos = sample.inlineQos;
+  if (!qos) return undefined;
+  const littleEndian = sample.littleEndian ?? true;
+  const at = relatedIdentityOffset(qos, littleEndian);
+  if (at < 0) return undefined;
+  return guidEqualsAt(qos, at, replyReader) || guidEqualsAt(qos, at, requestWriter)
+    ? sequenceNumberAt(qos, at + 16, littleEndian)
     : undefined;
 }
 
-function sameGuid(a: Guid, b: Guid): boolean {
-  return (
-    a.entityId === b.entityId &&
-    a.prefix.length === b.prefix.length &&
-    a.prefix.every((x, i) => x === b.prefix[i])
-  );
+/** Bytes of the inline QoS a reply carries: two 24-byte identities, their headers, the sentinel. */
+const REPLY_QOS_SIZE = 2 * (4 + SAMPLE_IDENTITY_SIZE) + 4;
+
+/**
+ * The reply inline QoS for request `sn` of the client whose related GUID is `guid`, written
+ * straight into one buffer (what `replyInlineQos` gives, without the intermediate writers): a
+ * server writes one per request. Little endian, as we send.
+ */
+export function replyInlineQosFor(guid: Guid, sn: number): Uint8Array {
+  if (guid.prefix.length !== 12)
+    throw new RangeError(`GUID prefix of ${guid.prefix.length} bytes, expected 12`);
+  const out = new Uint8Array(REPLY_QOS_SIZE);
+  const dv = new DataView(out.buffer);
+  putIdentity(out, dv, 0, PID_RELATED_SAMPLE_IDENTITY, guid, sn);
+  putIdentity(out, dv, 4 + SAMPLE_IDENTITY_SIZE, PID_FASTDDS_RELATED_SAMPLE_IDENTITY, guid, sn);
+  dv.setUint16(2 * (4 + SAMPLE_IDENTITY_SIZE), PID_SENTINEL, true);
+  return out;
+}
+
+function putIdentity(out: Uint8Array, dv: DataView, at: number, pid: number, guid: Guid, sn: number): void {
+  const high = Math.floor(sn / TWO_32);
+  dv.setUint16(at, pid, true);
+  dv.setUint16(at + 2, SAMPLE_IDENTITY_SIZE, true);
+  out.set(guid.prefix, at + 4);
+  dv.setUint32(at + 16, guid.entityId, false);
+  dv.setInt32(at + 20, high, true);
+  dv.setUint32(at + 24, sn - high * TWO_32, true);
 }

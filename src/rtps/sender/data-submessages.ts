@@ -37,8 +37,9 @@ export function dataSubmessages(
         readerId,
         writerId,
         writerSN: change.sn,
-        ...(change.inlineQos ? { inlineQos: change.inlineQos } : {}),
-        ...(payload ? { payload } : {}),
+        // One shape with or without them (see readData).
+        inlineQos: change.inlineQos,
+        payload,
       },
     ];
   }
@@ -60,7 +61,7 @@ export function dataSubmessages(
       fragmentsInSubmessage: 1,
       fragmentSize,
       sampleSize: payload.length,
-      ...(withQos ? { inlineQos: change.inlineQos } : {}),
+      inlineQos: withQos ? change.inlineQos : undefined,
       fragments: payload.subarray(f * fragmentSize, Math.min(payload.length, (f + 1) * fragmentSize)),
     });
   }

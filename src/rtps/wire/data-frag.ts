@@ -46,7 +46,7 @@ export function readDataFrag(r: ByteReader, flags: number): DataFragSubmessage {
     fragmentsInSubmessage,
     fragmentSize,
     sampleSize,
-    ...(inlineQos ? { inlineQos } : {}),
+    inlineQos, // present when absent too: one shape (see readData)
     fragments,
   };
 }

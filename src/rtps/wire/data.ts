@@ -30,8 +30,10 @@ export function readData(r: ByteReader, flags: number): DataSubmessage {
     readerId,
     writerId,
     writerSN,
-    ...(inlineQos ? { inlineQos } : {}),
-    ...(payload ? { payload } : {}),
+    // Absent fields stay present (undefined): every DATA has one shape, so the code that
+    // handles submessages does not turn polymorphic, or deoptimize, on a service's inline QoS.
+    inlineQos,
+    payload,
   };
 }
 

@@ -55,12 +55,12 @@ export function parseMessage(
   source?: string,
 ): RtpsMessage | undefined {
   if (bytes.length < RTPS_HEADER_SIZE) {
-    if (bytes.length >= 4 && MAGIC.every((m, i) => bytes[i] === m)) {
+    if (bytes.length >= 4 && hasMagic(bytes)) {
       drops.drop('short-header', `${bytes.length}-byte datagram`, source);
     } else drops.drop('not-rtps', `${bytes.length}-byte datagram without the RTPS magic`, source);
     return undefined;
   }
-  if (!MAGIC.every((m, i) => bytes[i] === m)) {
+  if (!hasMagic(bytes)) {
     drops.drop('not-rtps', 'no RTPS magic', source);
     return undefined;
   }
@@ -108,6 +108,11 @@ export function parseMessage(
     pos = bodyEnd;
   }
   return { header, submessages };
+}
+
+/** Whether the datagram starts with 'RTPS' (compared in place: no closure per datagram). */
+function hasMagic(bytes: Uint8Array): boolean {
+  return bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1] && bytes[2] === MAGIC[2] && bytes[3] === MAGIC[3];
 }
 
 function readSubmessage(id: number, flags: number, r: ByteReader): Submessage {

@@ -68,11 +68,31 @@ export function skipToInlineQos(
   r.skip(fieldsStart + octets - r.pos, `${kind} fields before inline QoS`);
 }
 
-/** Reads a list at the reader's position and returns its bytes, sentinel included (a view). */
+/**
+ * Reads a list at the reader's position and returns its bytes, sentinel included (a view),
+ * checked as `readParameterList` checks it but without making objects of its parameters: the
+ * inline QoS of every DATA (each service request and reply) comes through here.
+ */
 export function readParameterListBytes(r: ByteReader): Uint8Array {
   const start = r.pos;
-  readParameterList(r);
-  return r.bytes.subarray(start, r.pos);
+  for (;;) {
+    if (r.remaining < 4) {
+      throw new WireFormatError('malformed-parameter-list', 'parameter list ends without a sentinel');
+    }
+    const pid = r.u16('parameter id');
+    const length = r.u16('parameter length');
+    if (pid === PID_SENTINEL) {
+      if (length <= r.remaining) r.skip(length);
+      return r.bytes.subarray(start, r.pos);
+    }
+    if (length > r.remaining) {
+      throw new WireFormatError(
+        'malformed-parameter-list',
+        `parameter 0x${pid.toString(16)} claims ${length} bytes, ${r.remaining} left`,
+      );
+    }
+    r.skip(length, 'parameter value');
+  }
 }
 
 /** Parses a list held in `bytes` (e.g. an inline QoS) with the given byte order. */

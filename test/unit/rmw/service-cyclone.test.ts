@@ -9,6 +9,7 @@ import {
   CYCLONE_REQUEST_HEADER_SIZE,
   CycloneServicePayloadError,
   encodeCycloneServicePayload,
+  encodeWithCycloneHeader,
   splitCycloneServicePayload,
   stripCycloneHeader,
   withCycloneHeader,
@@ -62,6 +63,12 @@ describe('golden: the spawn call of the Cyclone capture', () => {
     const encoded = encode('turtlesim/srv/Spawn_Response', { name: 'foxy_turtle' });
     expect(hex(withCycloneHeader(splitCycloneServicePayload(request).header, encoded))).toBe(hex(reply));
   });
+
+  it('encodeWithCycloneHeader writes that reply in place, byte for byte', () => {
+    const header = splitCycloneServicePayload(request).header;
+    const codec = getCodec('turtlesim/srv/Spawn_Response');
+    expect(hex(encodeWithCycloneHeader(header, codec, { name: 'foxy_turtle' }))).toBe(hex(reply));
+  });
 });
 
 describe('golden: draw_circle (Trigger) pads to 4 bytes', () => {
@@ -83,6 +90,8 @@ describe('golden: draw_circle (Trigger) pads to 4 bytes', () => {
       hex(reply),
     );
     expect(decode('std_srvs/srv/Trigger_Response', stripCycloneHeader(reply).payload)).toEqual(value);
+    const inPlace = encodeWithCycloneHeader(header, getCodec('std_srvs/srv/Trigger_Response'), value);
+    expect(hex(inPlace)).toBe(hex(reply));
   });
 });
 
@@ -101,6 +110,10 @@ describe('golden: get_parameters, whose reply has 8-byte aligned fields after th
       values: [{ type: 2, integer_value: 69n }],
     });
     expect(hex(withCycloneHeader(header, encoded))).toBe(hex(reply));
+    const inPlace = encodeWithCycloneHeader(header, getCodec('rcl_interfaces/srv/GetParameters_Response'), {
+      values: [{ type: 2, integer_value: 69n }],
+    });
+    expect(hex(inPlace)).toBe(hex(reply));
   });
 });
 

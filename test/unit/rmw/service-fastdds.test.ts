@@ -10,7 +10,9 @@ import {
   PID_FASTDDS_RELATED_SAMPLE_IDENTITY,
   PID_RELATED_SAMPLE_IDENTITY,
   type ReceivedServiceSample,
+  replyGuidOf,
   replyInlineQos,
+  replyInlineQosFor,
   replySequenceFor,
   requestIdentityOf,
   requestInlineQos,
@@ -97,6 +99,18 @@ describe.each([
     expect(guidKey(id.guid)).toBe(guidKey(client));
     expect(hex(requestInlineQos(client))).toBe(hex(req.inlineQos!));
     expect(hex(replyInlineQos(id))).toBe(hex(sampleIn(reply).inlineQos!));
+    expect(hex(replyInlineQosFor(id.guid, id.sn))).toBe(hex(sampleIn(reply).inlineQos!));
+  });
+
+  it('a server that kept the last GUID of this client gets that same object back, not a new one', () => {
+    const req = sampleIn(request);
+    const first = replyGuidOf(req);
+    expect(guidKey(first)).toBe(guidKey(client));
+    expect(replyGuidOf(req, first)).toBe(first);
+    const stranger = guid('010f7f01000000000000ffff', 0x00001304);
+    const fresh = replyGuidOf(req, stranger);
+    expect(fresh).not.toBe(stranger);
+    expect(guidKey(fresh)).toBe(guidKey(client));
   });
 });
 
