@@ -4,11 +4,11 @@
  * would; the receive path is what is under test). No sockets here: attacker.ts sends them.
  */
 import {
-  BuiltinEndpoint,
   DURATION_INFINITE,
   durationFromMillis,
   encodeEndpointData,
   encodeParticipantData,
+  STANDARD_BUILTIN_ENDPOINTS,
 } from '../../src/rtps/discovery-data/index.js';
 import { encodeMessage } from '../../src/rtps/wire/message.js';
 import { makeSet } from '../../src/rtps/wire/number-sets.js';
@@ -291,15 +291,7 @@ export function fragmentBomb(map: VictimMap): AttackSource {
   };
 }
 
-const ALL_BUILTIN =
-  BuiltinEndpoint.PARTICIPANT_ANNOUNCER |
-  BuiltinEndpoint.PARTICIPANT_DETECTOR |
-  BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
-  BuiltinEndpoint.PUBLICATIONS_DETECTOR |
-  BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
-  BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR |
-  BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER |
-  BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER;
+const ALL_BUILTIN = STANDARD_BUILTIN_ENDPOINTS;
 
 /** One SPDP announcement (DATA(p)) of `prefix`. */
 export function announcement(

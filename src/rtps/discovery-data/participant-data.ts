@@ -173,6 +173,17 @@ const PARTICIPANT_SCHEMA: Schema<Fields> = {
   statusInfo: statusInfoField,
 };
 
+/** The builtin endpoints a participant of SPDP, SEDP and liveliness messages has (ros2ts's own set). */
+export const STANDARD_BUILTIN_ENDPOINTS =
+  BuiltinEndpoint.PARTICIPANT_ANNOUNCER |
+  BuiltinEndpoint.PARTICIPANT_DETECTOR |
+  BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
+  BuiltinEndpoint.PUBLICATIONS_DETECTOR |
+  BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
+  BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR |
+  BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER |
+  BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER;
+
 const GROUPS: readonly SchemaGroup[] = [{ group: 'participant', schema: PARTICIPANT_SCHEMA }];
 
 /**

@@ -44,6 +44,7 @@ import {
   writeSequenceNumber,
 } from '../wire/types.js';
 import type { DiscoveryServerEndpoint } from './discovery-server.js';
+import { LATEST_ONLY_WRITER } from './participant-message.js';
 
 /** The DDS-RPC related sample identity (Fast DDS 2.10 and later read it from any vendor). */
 const PID_RELATED_SAMPLE_IDENTITY = 0x0083;
@@ -111,13 +112,7 @@ export class DiscoveryServerClient implements Pollable {
   ) {
     this.writer = new LocalWriter(
       { prefix, entityId: ENTITYID_SPDP_WRITER },
-      {
-        reliable: true,
-        transientLocal: true,
-        heartbeatPeriodMs: 100,
-        nackResponseDelayMs: 5,
-        history: { kind: 'keep-last', depth: 1 },
-      },
+      LATEST_ONLY_WRITER,
       outbox,
       clock,
       reschedule,

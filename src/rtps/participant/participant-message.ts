@@ -8,7 +8,7 @@
 import type { Clock } from '../clock.js';
 import { BuiltinEndpoint } from '../discovery-data/index.js';
 import { LocalReader } from '../endpoints/local-reader.js';
-import { LocalWriter } from '../endpoints/local-writer.js';
+import { LocalWriter, type LocalWriterOptions } from '../endpoints/local-writer.js';
 import type { Outbox } from '../endpoints/outbox.js';
 import type { Pollable } from '../endpoints/scheduler.js';
 import { ENTITYID_P2P_MESSAGE_READER, ENTITYID_P2P_MESSAGE_WRITER, type GuidPrefix } from '../wire/types.js';
@@ -26,6 +26,15 @@ export function automaticLivelinessMessage(prefix: GuidPrefix): Uint8Array {
   return b; // data length 0 (the last four bytes)
 }
 
+/** A builtin writer that keeps only its latest sample for every reader, late ones too. */
+export const LATEST_ONLY_WRITER: LocalWriterOptions = {
+  reliable: true,
+  transientLocal: true,
+  heartbeatPeriodMs: 100,
+  nackResponseDelayMs: 5,
+  history: { kind: 'keep-last', depth: 1 },
+};
+
 export class ParticipantMessageAgent {
   readonly writer: LocalWriter;
   readonly reader: LocalReader;
@@ -33,13 +42,7 @@ export class ParticipantMessageAgent {
   constructor(prefix: GuidPrefix, outbox: Outbox, clock: Clock, reschedule: () => void) {
     this.writer = new LocalWriter(
       { prefix, entityId: ENTITYID_P2P_MESSAGE_WRITER },
-      {
-        reliable: true,
-        transientLocal: true,
-        heartbeatPeriodMs: 100,
-        nackResponseDelayMs: 5,
-        history: { kind: 'keep-last', depth: 1 },
-      },
+      LATEST_ONLY_WRITER,
       outbox,
       clock,
       reschedule,

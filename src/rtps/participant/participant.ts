@@ -11,11 +11,11 @@ import { lookup } from 'node:dns/promises';
 import { type Clock, realClock } from '../clock.js';
 import type { DiscoveryDataError, EffectiveQos, EndpointKind, QosPolicies } from '../discovery-data/index.js';
 import {
-  BuiltinEndpoint,
   durationFromMillis,
   effectiveQos,
   encodeParticipantData,
   type ParticipantData,
+  STANDARD_BUILTIN_ENDPOINTS,
   VENDOR,
 } from '../discovery-data/index.js';
 import { type DeliveredSample, LocalReader } from '../endpoints/local-reader.js';
@@ -266,15 +266,7 @@ export class RtpsParticipant {
       // A Discovery Server takes only eProsima participants (discovery-server-client.ts).
       vendorId: servers ? [VENDOR.FAST_DDS >> 8, VENDOR.FAST_DDS & 0xff] : ROS2TS_VENDOR_ID,
       domainId,
-      builtinEndpointSet:
-        BuiltinEndpoint.PARTICIPANT_ANNOUNCER |
-        BuiltinEndpoint.PARTICIPANT_DETECTOR |
-        BuiltinEndpoint.PUBLICATIONS_ANNOUNCER |
-        BuiltinEndpoint.PUBLICATIONS_DETECTOR |
-        BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER |
-        BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR |
-        BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER |
-        BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER,
+      builtinEndpointSet: STANDARD_BUILTIN_ENDPOINTS,
       leaseDuration: durationFromMillis(options.leaseDurationMs ?? 20_000),
       metatrafficUnicastLocators: wireLocators(addresses, metaPort),
       defaultUnicastLocators: wireLocators(addresses, ports.userUnicast),
