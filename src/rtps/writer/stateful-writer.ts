@@ -57,7 +57,22 @@ interface ReaderState {
   /** Requested by the reader (NACKed) and not yet resent. */
   readonly requested: Set<number>;
   lastAckNackCount: number;
+  /** Periodic HEARTBEATs sent since its last ACKNACK (see SILENT_BEATS_AT_FULL_RATE). */
+  silentBeats: number;
+  /** When it is next owed a periodic HEARTBEAT (clock ms). */
+  nextBeatAt: number;
 }
+
+/**
+ * Periodic HEARTBEATs a reader gets at the full rate without answering; past them the period
+ * doubles with each unanswered one, up to MAX_BEAT_BACKOFF times. A real reader answers within a
+ * period or two (the first ones matter: a Cyclone reader drops data until it knows us); one that
+ * never answers (a participant made up by a flood that claims to be a ROS node, issue 13's soak:
+ * about a million HEARTBEATs to 1,000 fakes in 25 s) costs a datagram every 1.6 s instead of 10 a
+ * second. Any ACKNACK brings it back to the full rate.
+ */
+export const SILENT_BEATS_AT_FULL_RATE = 10;
+const MAX_BEAT_BACKOFF = 16;
 
 export class StatefulWriter {
   private readonly readers = new Map<string, ReaderState>();
@@ -90,6 +105,8 @@ export class StatefulWriter {
       requested: new Set(),
       lastAckNackCount: Number.NEGATIVE_INFINITY,
       heard: false,
+      silentBeats: 0,
+      nextBeatAt: Number.NEGATIVE_INFINITY,
     };
     this.readers.set(key, state);
     this.reliableKeys = this.allKeys = undefined;
@@ -159,6 +176,8 @@ export class StatefulWriter {
     if (!r?.reliable || !isNewCount(count, r.lastAckNackCount)) return;
     r.lastAckNackCount = count;
     r.heard = true;
+    r.silentBeats = 0;
+    r.nextBeatAt = Number.NEGATIVE_INFINITY;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
     for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
     // Even below what the reader acknowledged before: a real reader asks again only after it was
@@ -231,11 +250,24 @@ export class StatefulWriter {
       this.heartbeatDue = undefined;
       const unacked = this.unacknowledgedReaders();
       if (unacked.length > 0) {
-        actions.push(this.heartbeat(unacked, false));
+        const due = unacked.filter((key) => this.beatDue(key, now));
+        if (due.length > 0) actions.push(this.heartbeat(due, false));
         this.scheduleHeartbeat(now);
       }
     }
     return actions;
+  }
+
+  /** Whether an unacknowledged reader is owed this periodic HEARTBEAT (and counts it). */
+  private beatDue(key: string, now: number): boolean {
+    const r = this.readers.get(key)!;
+    if (now < r.nextBeatAt) return false;
+    r.silentBeats++;
+    const over = r.silentBeats - SILENT_BEATS_AT_FULL_RATE;
+    const factor = over <= 0 ? 1 : Math.min(MAX_BEAT_BACKOFF, 2 ** over);
+    // Half a period early: the writer's own period decides when it next looks.
+    r.nextBeatAt = now + (factor - 0.5) * this.options.heartbeatPeriodMs;
+    return true;
   }
 
   private heartbeat(readers: string[], final: boolean): WriterAction {
