@@ -29,6 +29,15 @@ export interface ParameterList {
 /** Reads a list at the reader's position, up to and including its sentinel. */
 export function readParameterList(r: ByteReader): ParameterList {
   const parameters: Parameter[] = [];
+  walkParameterList(r, (pid, value) => parameters.push({ pid, value }));
+  return { littleEndian: r.littleEndian, parameters };
+}
+
+/**
+ * Walks a list at the reader's position to just past its sentinel, checking every length; hands
+ * each parameter but PAD to `each` (without it, nothing is made of them).
+ */
+function walkParameterList(r: ByteReader, each?: (pid: number, value: Uint8Array) => void): void {
   for (;;) {
     if (r.remaining < 4) {
       throw new WireFormatError('malformed-parameter-list', 'parameter list ends without a sentinel');
@@ -38,7 +47,7 @@ export function readParameterList(r: ByteReader): ParameterList {
     if (pid === PID_SENTINEL) {
       // Some peers give the sentinel a length; honour it if the bytes are there.
       if (length <= r.remaining) r.skip(length);
-      return { littleEndian: r.littleEndian, parameters };
+      return;
     }
     if (length > r.remaining) {
       throw new WireFormatError(
@@ -46,8 +55,8 @@ export function readParameterList(r: ByteReader): ParameterList {
         `parameter 0x${pid.toString(16)} claims ${length} bytes, ${r.remaining} left`,
       );
     }
-    const value = r.view(length, 'parameter value');
-    if (pid !== PID_PAD) parameters.push({ pid, value });
+    if (each && pid !== PID_PAD) each(pid, r.view(length, 'parameter value'));
+    else r.skip(length, 'parameter value');
   }
 }
 
@@ -75,24 +84,8 @@ export function skipToInlineQos(
  */
 export function readParameterListBytes(r: ByteReader): Uint8Array {
   const start = r.pos;
-  for (;;) {
-    if (r.remaining < 4) {
-      throw new WireFormatError('malformed-parameter-list', 'parameter list ends without a sentinel');
-    }
-    const pid = r.u16('parameter id');
-    const length = r.u16('parameter length');
-    if (pid === PID_SENTINEL) {
-      if (length <= r.remaining) r.skip(length);
-      return r.bytes.subarray(start, r.pos);
-    }
-    if (length > r.remaining) {
-      throw new WireFormatError(
-        'malformed-parameter-list',
-        `parameter 0x${pid.toString(16)} claims ${length} bytes, ${r.remaining} left`,
-      );
-    }
-    r.skip(length, 'parameter value');
-  }
+  walkParameterList(r);
+  return r.bytes.subarray(start, r.pos);
 }
 
 /** Parses a list held in `bytes` (e.g. an inline QoS) with the given byte order. */
