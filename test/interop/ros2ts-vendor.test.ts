@@ -73,6 +73,17 @@ async function writerMatchedBy(
     () => `${peer.vendor} reader to match`,
   );
   await peer.waitFor('matched', 15_000);
+  // A reliable reader that has not answered yet may not know us: a Cyclone one would take the
+  // first HEARTBEAT it sees after the writes as the start of the stream and skip the samples
+  // before it (see StatefulWriter.greet). Its first ACKNACK says it knows us.
+  if (qos.reliability?.kind === 'RELIABLE') {
+    const reader = w.matchedReaders[0]!.guid;
+    await until(
+      () => w.hasHeardFrom(reader),
+      15_000,
+      () => `${peer.vendor} reader to acknowledge`,
+    );
+  }
   return w;
 }
 

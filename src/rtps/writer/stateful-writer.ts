@@ -81,6 +81,16 @@ export class StatefulWriter {
   private heartbeatCount = 0;
   private heartbeatDue: number | undefined;
   private resendDue: number | undefined;
+  /**
+   * Readers whose first ACKNACK just came: each gets a HEARTBEAT at once. A Cyclone reader that
+   * matched us after our first HEARTBEATs takes the first one it sees as the start of a VOLATILE
+   * stream and skips what was written before it (q_receive.c handle_Heartbeat, the reader's
+   * "in sync" start); answering its first (pre-emptive) ACKNACK sets that start before more data
+   * goes out, instead of a heartbeat period later. The CI run of 2026-12-02 lost the first of two
+   * samples written in that window.
+   */
+  private readonly greet = new Set<string>();
+  private greetDue: number | undefined;
 
   constructor(
     readonly history: WriterHistory,
@@ -175,6 +185,7 @@ export class StatefulWriter {
     const r = this.readers.get(key);
     if (!r?.reliable || !isNewCount(count, r.lastAckNackCount)) return;
     r.lastAckNackCount = count;
+    const firstAnswer = !r.heard;
     r.heard = true;
     r.silentBeats = 0;
     r.nextBeatAt = Number.NEGATIVE_INFINITY;
@@ -185,6 +196,12 @@ export class StatefulWriter {
     // and then it waits for that number until it gets the sample or a GAP.
     for (const sn of missing) if (sn <= this.history.lastSN) r.requested.add(sn);
     if (r.requested.size > 0) this.resendDue ??= now + this.options.nackResponseDelayMs;
+    // A resend (due soon) ends with a HEARTBEAT anyway, and a reader that acknowledges all we
+    // wrote has its start; otherwise greet it now.
+    else if (firstAnswer && r.reliable && !(this.history.lastSN > 0 && base > this.history.lastSN)) {
+      this.greet.add(key);
+      this.greetDue ??= now;
+    }
     this.trimHistory();
   }
 
@@ -211,6 +228,7 @@ export class StatefulWriter {
   }
 
   nextDeadline(): number | undefined {
+    if (this.greetDue !== undefined) return this.greetDue;
     if (this.heartbeatDue === undefined) return this.resendDue;
     if (this.resendDue === undefined) return this.heartbeatDue;
     return Math.min(this.heartbeatDue, this.resendDue);
@@ -245,6 +263,12 @@ export class StatefulWriter {
       }
       const reliable = this.reliableReaders();
       if (reliable.length > 0) actions.push(this.heartbeat(reliable, true));
+    }
+    this.greetDue = undefined;
+    if (this.greet.size > 0) {
+      const greeted = [...this.greet].filter((key) => this.readers.has(key));
+      this.greet.clear();
+      if (greeted.length > 0) actions.push(this.heartbeat(greeted, true));
     }
     if (this.heartbeatDue !== undefined && now >= this.heartbeatDue) {
       this.heartbeatDue = undefined;

@@ -62,6 +62,18 @@ describe('StatefulWriter', () => {
     expect(w.nextDeadline()).toBeUndefined();
   });
 
+  it("answers a reader's first ACKNACK with a HEARTBEAT at once, so it knows where the stream starts", () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
+    w.addReader('r1', true, 0);
+    // A pre-emptive ACKNACK (base 1, nothing missing) from a reader that only now knows us.
+    w.onAckNack('r1', 1, [], 1, 30);
+    expect(w.nextDeadline()).toBe(30);
+    expect(kinds(w.poll(30))).toEqual(['hb 1-0 F']);
+    // Only the first: later ones wait for the period.
+    w.onAckNack('r1', 1, [], 2, 40);
+    expect(w.poll(40)).toEqual([]);
+  });
+
   it('gives a late-joining TRANSIENT_LOCAL reader what history holds, and a VOLATILE one a GAP for it', () => {
     const h = new WriterHistory({ kind: 'keep-last', depth: 2 });
     const w = new StatefulWriter(h, {
