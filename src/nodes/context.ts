@@ -69,6 +69,11 @@ export interface EndpointSpec {
   /** Extra USER_DATA before the type hash (Cyclone's clientid/serviceid). */
   readonly clientId?: Uint8Array;
   readonly serviceId?: Uint8Array;
+  /**
+   * The RIHS01 hash to announce instead of the registry's; null announces none. For raw endpoints
+   * of a type the interface registry does not know (its name known only at run time).
+   */
+  readonly typeHash?: string | null;
 }
 
 export class Context implements WaitHost {
@@ -256,9 +261,9 @@ export class Context implements WaitHost {
   private endpointOptions(spec: EndpointSpec) {
     this.assertOpen();
     const { qos, history } = toRtpsQos(spec.qos);
-    const typeHash = typeHashOf(spec.rosType);
+    const typeHash = spec.typeHash === undefined ? typeHashOf(spec.rosType) : (spec.typeHash ?? undefined);
     const userData = encodeEndpointUserData({
-      typeHash,
+      ...(typeHash !== undefined ? { typeHash } : {}),
       ...(spec.clientId ? { clientId: spec.clientId } : {}),
       ...(spec.serviceId ? { serviceId: spec.serviceId } : {}),
     });
@@ -272,7 +277,7 @@ export class Context implements WaitHost {
     kind: 'writer' | 'reader',
     spec: EndpointSpec,
     typeName: string,
-    typeHash: string,
+    typeHash: string | undefined,
   ): void {
     const e: GraphEndpoint = {
       guid,
@@ -281,7 +286,7 @@ export class Context implements WaitHost {
       typeName,
       reliable: spec.qos.reliability !== 'BEST_EFFORT',
       durability: spec.qos.durability === 'TRANSIENT_LOCAL' ? 'TRANSIENT_LOCAL' : 'VOLATILE',
-      typeHash,
+      ...(typeHash !== undefined ? { typeHash } : {}),
     };
     this.graph.addEndpoint(e);
   }

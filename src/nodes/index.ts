@@ -21,7 +21,24 @@ export {
   type LogRecord,
   type LogSink,
 } from './logger.js';
-export { Node, type NodeOptions } from './node.js';
+export {
+  Node,
+  type NodeOptions,
+  type PublisherOptions,
+  type RawSubscriptionOptions,
+  type SubscriptionOptions,
+} from './node.js';
+export { ParameterClient, type ParameterClientOptions, type ParametersToSet } from './parameter-client.js';
+export {
+  type ParameterCallbackHandle,
+  type ParameterEvent,
+  type ParameterEventCallbackHandle,
+  ParameterEventHandler,
+  type ParameterEventHandlerOptions,
+  parameterFromEvent,
+  parametersFromEvent,
+  UnknownCallbackHandleError,
+} from './parameter-event-handler.js';
 export {
   DEPTH_RECURSIVE,
   InvalidParameterNameError,
@@ -47,6 +64,7 @@ export {
 export { Publisher } from './publisher.js';
 export type { QosInput } from './qos.js';
 export { type RequestInfo, Service, type ServiceHandler } from './service.js';
-export { type MessageCallback, type MessageInfo, Subscription } from './subscription.js';
+export { type MessageCallback, type MessageInfo, type PayloadDecoder, Subscription } from './subscription.js';
 export { Timer } from './timer.js';
 export type { WaitOptions } from './wait.js';
+export type { WaitForMessageOptions } from './wait-for-message.js';

@@ -4,7 +4,13 @@
  * (`ros2 node list`, `ros2 node info`) through the context's `ros_discovery_info` snapshot, and logs
  * to the console and to `/rosout`.
  */
-import { getCodec, type Message, type MessageInput } from '../cdr/index.js';
+import {
+  getCodec,
+  InterfaceNotFoundError,
+  type Message,
+  type MessageInput,
+  typeHashOf,
+} from '../cdr/index.js';
 import { actionNamesAndTypes } from '../rmw/graph/action-graph.js';
 import type { GraphNode, NameAndTypes } from '../rmw/graph/graph-cache.js';
 import type { NodeEntities } from '../rmw/graph/participant-entities.js';
@@ -18,7 +24,7 @@ import {
   validateNodeName,
 } from '../rmw/names.js';
 import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
-import { parseMessageType, serviceMessageTypes } from '../rmw/type-names.js';
+import { parseMessageType, rosTypeToDds, serviceMessageTypes } from '../rmw/type-names.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
 import { Client, type ClientHost } from './client.js';
@@ -32,6 +38,7 @@ import { type QosInput, resolveQos } from './qos.js';
 import { Service, type ServiceHandler } from './service.js';
 import { type MessageCallback, Subscription } from './subscription.js';
 import { Timer } from './timer.js';
+import { type WaitForMessageOptions, waitForMessage } from './wait-for-message.js';
 
 export interface NodeOptions {
   /** Default `/`. */
@@ -51,6 +58,40 @@ export interface NodeOptions {
   readonly startParameterServices?: boolean;
   /** Events on `/parameter_events` for every change (default true). */
   readonly startParameterEventPublisher?: boolean;
+}
+
+/** Options of createSubscription / subscribe. */
+export interface SubscriptionOptions {
+  /**
+   * Deliver each message as it came, serialized: CDR with its 4-byte encapsulation header, not
+   * decoded (for bridges, recorders, relays). The `Uint8Array` is a view of the received datagram
+   * (or of the reassembled fragments), which ros2ts never reuses: it stays valid after the
+   * callback, with no copy made; copy it only to modify it.
+   */
+  readonly raw?: boolean;
+  /** Raw only: the RIHS01 type hash to announce (see PublisherOptions.typeHash). */
+  readonly typeHash?: string;
+}
+
+/** A raw subscription's options. */
+export interface RawSubscriptionOptions extends SubscriptionOptions {
+  readonly raw: true;
+}
+
+/** Options of createPublisher. */
+export interface PublisherOptions {
+  /**
+   * A publisher for serialized messages (`publishSerialized`), whose type may be one the interface
+   * registry does not know (a name known only at run time, e.g. from the graph or a bag). Without
+   * it an unknown type is refused at once, as a typo should be.
+   */
+  readonly raw?: boolean;
+  /**
+   * Raw only: the RIHS01 type hash to announce. Default: the interface registry's; for a type the
+   * registry does not know, the hash a publisher or subscription on the topic already announces,
+   * else none.
+   */
+  readonly typeHash?: string;
 }
 
 type Destroyable = { destroy(): void };
@@ -140,17 +181,24 @@ export class Node {
     return expandTopicName(name, this.name, this.namespace, kind);
   }
 
-  createPublisher<T extends string>(type: T, topic: string, qos?: QosInput): Publisher<T> {
+  /**
+   * A publisher of `type`. With `{ raw: true }` a type the interface registry does not know is
+   * accepted (PublisherOptions.raw): such a publisher sends with `publishSerialized` only.
+   */
+  createPublisher<T extends string>(
+    type: T,
+    topic: string,
+    qos?: QosInput,
+    options: PublisherOptions = {},
+  ): Publisher<T> {
     this.assertAlive();
     parseMessageType(type);
     const name = this.resolveName(topic);
     const q = resolveQos(qos, QOS_PROFILES.default);
-    const codec = getCodec(type);
-    const writer = this.context.createWriter({
-      ddsTopic: topicToDds(name, q),
-      rosType: codec.typeName,
-      qos: q,
-    });
+    const ddsTopic = topicToDds(name, q);
+    const typeHash = options.raw ? this.announcedTypeHash(type, ddsTopic, options.typeHash) : undefined;
+    const codec = options.raw ? undefined : getCodec(type);
+    const writer = this.context.createWriter({ ddsTopic, rosType: type, qos: q, typeHash });
     const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, this.host, (p) => {
       this.forget(p, writer.guid);
     });
@@ -158,19 +206,75 @@ export class Node {
     return pub;
   }
 
-  /** A subscription that calls `callback` with each message, in order. */
+  /**
+   * A subscription that calls `callback` with each message, in order. With `{ raw: true }` the
+   * callback gets the serialized bytes instead (SubscriptionOptions.raw), and `type` may be one
+   * the interface registry does not know, e.g. a name read from the graph at run time.
+   */
+  createSubscription<T extends string>(
+    type: T,
+    topic: string,
+    callback: MessageCallback<Uint8Array>,
+    qos: QosInput | undefined,
+    options: RawSubscriptionOptions,
+  ): Subscription<T, Uint8Array>;
   createSubscription<T extends string>(
     type: T,
     topic: string,
     callback: MessageCallback<Message<T>>,
     qos?: QosInput,
-  ): Subscription<T> {
-    return this.makeSubscription(type, topic, callback, qos);
+    options?: SubscriptionOptions & { readonly raw?: false },
+  ): Subscription<T>;
+  createSubscription<T extends string>(
+    type: T,
+    topic: string,
+    callback: MessageCallback<Message<T>> | MessageCallback<Uint8Array>,
+    qos?: QosInput,
+    options: SubscriptionOptions = {},
+  ): Subscription<T> | Subscription<T, Uint8Array> {
+    return options.raw
+      ? this.makeSubscription(type, topic, callback as MessageCallback<Uint8Array>, qos, options)
+      : this.makeSubscription(type, topic, callback as MessageCallback<Message<T>>, qos, options);
   }
 
-  /** A subscription to read with `for await`: `for await (const pose of node.subscribe(...))`. */
-  subscribe<T extends string>(type: T, topic: string, qos?: QosInput): Subscription<T> {
-    return this.makeSubscription(type, topic, undefined, qos);
+  /**
+   * A subscription to read with `for await`: `for await (const pose of node.subscribe(...))`;
+   * `{ raw: true }` yields serialized bytes as createSubscription's does.
+   */
+  subscribe<T extends string>(
+    type: T,
+    topic: string,
+    qos: QosInput | undefined,
+    options: RawSubscriptionOptions,
+  ): Subscription<T, Uint8Array>;
+  subscribe<T extends string>(
+    type: T,
+    topic: string,
+    qos?: QosInput,
+    options?: SubscriptionOptions & { readonly raw?: false },
+  ): Subscription<T>;
+  subscribe<T extends string>(
+    type: T,
+    topic: string,
+    qos?: QosInput,
+    options: SubscriptionOptions = {},
+  ): Subscription<T> | Subscription<T, Uint8Array> {
+    return options.raw
+      ? this.makeSubscription<T, Uint8Array>(type, topic, undefined, qos, options)
+      : this.makeSubscription<T, Message<T>>(type, topic, undefined, qos, options);
+  }
+
+  /**
+   * The next message on `topic` (rclpy's `wait_for_message`), or undefined if none comes within
+   * `timeout` ms or the node is destroyed first; see wait-for-message.ts.
+   */
+  waitForMessage<T extends string>(
+    type: T,
+    topic: string,
+    options: WaitForMessageOptions = {},
+  ): Promise<Message<T> | undefined> {
+    this.assertAlive();
+    return waitForMessage(this, type, topic, options);
   }
 
   createService<S extends string>(
@@ -344,27 +448,60 @@ export class Node {
     return this.destroyed;
   }
 
-  private makeSubscription<T extends string>(
+  private makeSubscription<T extends string, M>(
     type: T,
     topic: string,
-    callback: MessageCallback<Message<T>> | undefined,
+    callback: MessageCallback<M> | undefined,
     qos: QosInput | undefined,
-  ): Subscription<T> {
+    options: SubscriptionOptions,
+  ): Subscription<T, M> {
     this.assertAlive();
     parseMessageType(type);
     const name = this.resolveName(topic);
     const q = resolveQos(qos, QOS_PROFILES.default);
-    const codec = getCodec(type);
-    const sub: Subscription<T> = new Subscription(name, type, q, codec, this.logger, callback, (s) => {
+    const ddsTopic = topicToDds(name, q);
+    let decode: (payload: Uint8Array) => M;
+    let typeHash: string | null | undefined;
+    if (options.raw) {
+      decode = (payload) => payload as M;
+      typeHash = this.announcedTypeHash(type, ddsTopic, options.typeHash);
+    } else {
+      const codec = getCodec(type);
+      decode = (payload) => codec.decode(payload) as M;
+    }
+    const sub: Subscription<T, M> = new Subscription(name, type, q, decode, this.logger, callback, (s) => {
       this.forget(s, reader.guid);
     });
-    const reader = this.context.createReader(
-      { ddsTopic: topicToDds(name, q), rosType: codec.typeName, qos: q },
-      sub.onSample,
-    );
+    const reader = this.context.createReader({ ddsTopic, rosType: type, qos: q, typeHash }, sub.onSample);
     sub.attach(reader);
     this.remember(sub, reader.guid, 'reader', q);
     return sub;
+  }
+
+  /**
+   * The type hash a raw endpoint announces: the one given, else undefined (the context takes the
+   * registry's) when the registry knows the type, else one a peer announces for the same type on
+   * the topic, else null (none, as Humble's rmw sends).
+   */
+  private announcedTypeHash(
+    type: string,
+    ddsTopic: string,
+    given: string | undefined,
+  ): string | null | undefined {
+    if (given !== undefined) return given;
+    try {
+      typeHashOf(type);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof InterfaceNotFoundError)) throw error;
+    }
+    const ddsType = rosTypeToDds(type);
+    for (const kind of ['writer', 'reader'] as const) {
+      for (const e of this.context.graph.endpointsOn(ddsTopic, kind)) {
+        if (e.typeName === ddsType && e.typeHash !== undefined) return e.typeHash;
+      }
+    }
+    return null;
   }
 
   private remember(owner: Destroyable, guid: Guid, kind: 'reader' | 'writer', qos: RosQos): void {

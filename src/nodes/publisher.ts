@@ -1,5 +1,5 @@
 /** A node's publisher: encodes messages of its type and writes them on `rt/<topic>`. */
-import type { MessageInput, TypeCodec } from '../cdr/index.js';
+import { getCodec, type MessageInput, type TypeCodec } from '../cdr/index.js';
 import type { RosQos } from '../rmw/qos-profiles.js';
 import type { RtpsWriter } from '../rtps/participant/participant.js';
 import type { Guid, GuidPrefix } from '../rtps/wire/types.js';
@@ -14,7 +14,8 @@ export class Publisher<T extends string = string> {
     readonly topic: string,
     readonly type: T,
     readonly qos: RosQos,
-    private readonly codec: TypeCodec<unknown, MessageInput<T>>,
+    /** Undefined for a type the registry did not know: looked up on the first `publish`. */
+    private codec: TypeCodec<unknown, MessageInput<T>> | undefined,
     private readonly writer: RtpsWriter,
     private readonly host: WaitHost,
     private readonly onDestroy: (p: Publisher<T>) => void,
@@ -29,12 +30,20 @@ export class Publisher<T extends string = string> {
     return this.writer.matchedReaders.length;
   }
 
-  /** Encodes and sends one message; fields left out take their defaults. */
+  /**
+   * Encodes and sends one message; fields left out take their defaults. InterfaceNotFoundError
+   * for a type the registry does not know (send those with `publishSerialized`).
+   */
   publish(message: MessageInput<T>): void {
+    this.codec ??= getCodec(this.type) as TypeCodec<unknown, MessageInput<T>>;
     this.publishSerialized(this.codec.encode(message));
   }
 
-  /** Sends an already serialized message (CDR with its 4-byte encapsulation header). */
+  /**
+   * Sends an already serialized message as it is (CDR with its 4-byte encapsulation header), for
+   * bridges, recorders and relays; nothing checks that it is a valid message of the type. The
+   * writer keeps these very bytes (no copy) to resend them: do not modify them afterwards.
+   */
   publishSerialized(payload: Uint8Array): void {
     if (this.destroyed) throw new DestroyedError(`the publisher of ${this.topic}`);
     this.writer.write(payload);

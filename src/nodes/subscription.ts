@@ -2,8 +2,9 @@
  * A node's subscription: decodes what matched publishers send on `rt/<topic>` and hands each
  * message to a callback, or queues it for an async iterator (`for await (const m of sub)`),
  * keeping at most the QoS depth of unread messages (the oldest go first, as KEEP_LAST does).
+ * A raw subscription (`{ raw: true }`) skips the decode and hands over the serialized bytes.
  */
-import type { Message, TypeCodec } from '../cdr/index.js';
+import type { Message } from '../cdr/index.js';
 import type { RosQos } from '../rmw/qos-profiles.js';
 import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
 import type { RtpsReader } from '../rtps/participant/participant.js';
@@ -21,10 +22,17 @@ export interface MessageInfo {
 /** Its result is ignored, but a rejected promise is logged. */
 export type MessageCallback<M> = (message: M, info: MessageInfo) => unknown;
 
-export class Subscription<T extends string = string> implements AsyncIterable<Message<T>> {
+/** Turns a sample's payload into what the subscription delivers (throws if it is not one). */
+export type PayloadDecoder<M> = (payload: Uint8Array) => M;
+
+/**
+ * `M` is what the subscription delivers: the decoded `Message<T>`, or for a raw subscription the
+ * serialized `Uint8Array` (encapsulation header included).
+ */
+export class Subscription<T extends string = string, M = Message<T>> implements AsyncIterable<M> {
   private reader: RtpsReader | undefined;
-  private readonly queue: Message<T>[] = [];
-  private waiting: ((r: IteratorResult<Message<T>>) => void) | undefined;
+  private readonly queue: M[] = [];
+  private waiting: ((r: IteratorResult<M>) => void) | undefined;
   private destroyed = false;
   /** Messages that did not decode as the type (dropped and logged). */
   decodeErrors = 0;
@@ -34,10 +42,10 @@ export class Subscription<T extends string = string> implements AsyncIterable<Me
     readonly topic: string,
     readonly type: T,
     readonly qos: RosQos,
-    private readonly codec: TypeCodec<Message<T>, unknown>,
+    private readonly decode: PayloadDecoder<M>,
     private readonly logger: Logger,
-    private readonly callback: MessageCallback<Message<T>> | undefined,
-    private readonly onDestroy: (s: Subscription<T>) => void,
+    private readonly callback: MessageCallback<M> | undefined,
+    private readonly onDestroy: (s: Subscription<T, M>) => void,
   ) {}
 
   /** @internal */
@@ -57,9 +65,9 @@ export class Subscription<T extends string = string> implements AsyncIterable<Me
   /** @internal The reader's delivery: one sample, in order. */
   readonly onSample = (s: DeliveredSample): void => {
     if (this.destroyed || !s.payload) return;
-    let message: Message<T>;
+    let message: M;
     try {
-      message = this.codec.decode(s.payload);
+      message = this.decode(s.payload);
     } catch (error) {
       this.decodeErrors++;
       this.logger.warn(
@@ -92,7 +100,7 @@ export class Subscription<T extends string = string> implements AsyncIterable<Me
     while (this.queue.length > limit) this.queue.shift();
   };
 
-  [Symbol.asyncIterator](): AsyncIterator<Message<T>> {
+  [Symbol.asyncIterator](): AsyncIterator<M> {
     return {
       next: () => {
         const m = this.queue.shift();
