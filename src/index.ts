@@ -1,10 +1,11 @@
 /**
  * ros2ts: ROS 2 in plain Node.js. The node API (Context, Node, publishers, subscriptions,
  * services, clients, timers, logging), actions (ActionServer, ActionClient), the ROS QoS
- * profiles, and the CDR layer.
+ * profiles, the CDR layer and lifecycle nodes.
  */
 export * from './actions/index.js';
 export * from './cdr/index.js';
+export * from './lifecycle/index.js';
 export * from './nodes/index.js';
 export { InvalidNameError, InvalidQosError, InvalidTypeNameError } from './rmw/errors.js';
 export type {

@@ -15,6 +15,7 @@ import { CliError, printError } from './errors.js';
 import { registerAction } from './verbs/action.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerInterface } from './verbs/interface.js';
+import { registerLifecycle } from './verbs/lifecycle.js';
 import { registerNode } from './verbs/node.js';
 import { registerParam } from './verbs/param.js';
 import { registerRun } from './verbs/run.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerTopic(program);
   registerNode(program);
   registerInterface(program);
+  registerLifecycle(program);
   registerParam(program);
   registerRun(program);
   registerDoctor(program);
