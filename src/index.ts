@@ -1,9 +1,10 @@
 /**
  * ros2ts: ROS 2 in plain Node.js. The node API (Context, Node, publishers, subscriptions,
  * services, clients, timers, logging), actions (ActionServer, ActionClient), the ROS QoS
- * profiles, the CDR layer and lifecycle nodes.
+ * profiles, the CDR layer, and bags (MCAP as rosbag2 writes it: BagWriter, BagReader, Recorder, Player).
  */
 export * from './actions/index.js';
+export * from './bag/index.js';
 export * from './cdr/index.js';
 export * from './lifecycle/index.js';
 export * from './nodes/index.js';

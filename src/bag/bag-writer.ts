@@ -1,0 +1,247 @@
+/**
+ * A bag as rosbag2 lays it out: a directory `NAME` holding `NAME_0.mcap`, `NAME_1.mcap`... (a new
+ * file when the current one passes the size or duration limit) and `metadata.yaml`, written at
+ * close. Messages are written as given (serialized bytes, never decoded).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { defaultCodecs } from '../cdr/index.js';
+import type { InterfaceRegistry } from '../cdr/registry.js';
+import type { RosQos } from '../rmw/qos-profiles.js';
+import { BagError } from './errors.js';
+import { McapFileWriter } from './mcap-file-writer.js';
+import { messageDefinitionText, SCHEMA_ENCODING } from './message-definition.js';
+import {
+  type BagFileInfo,
+  type BagMetadata,
+  type BagTopic,
+  METADATA_VERSION,
+  serializeMetadataBody,
+  serializeMetadataFile,
+} from './metadata.js';
+import { serializeQosProfiles } from './qos-yaml.js';
+
+export const LIBRARY = 'ros2ts';
+
+export interface BagWriterOptions {
+  /** Start a new file once the current one is this many bytes (0: no limit). */
+  readonly maxBagSizeBytes?: number;
+  /** Start a new file once the current one spans this many seconds (0: no limit). */
+  readonly maxBagDurationS?: number;
+  /** MCAP chunk size in bytes (see McapFileWriter). */
+  readonly chunkSize?: number;
+  /** Written as `ros_distro`; default `ROS_DISTRO` from the environment, else `jazzy`. */
+  readonly rosDistro?: string;
+  /** Where schema text is found; default the default registry (AMENT_PREFIX_PATH, bundled). */
+  readonly registry?: InterfaceRegistry;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly type: string;
+  readonly offeredQosProfiles?: readonly RosQos[];
+  readonly typeDescriptionHash?: string;
+  /** Default `cdr`. */
+  readonly serializationFormat?: string;
+}
+
+export interface WriteTimes {
+  /** When it was received (MCAP log time), ns since the epoch. */
+  readonly logTimeNs: bigint;
+  /** When it was sent (MCAP publish time); default the log time. */
+  readonly publishTimeNs?: bigint;
+  readonly sequence?: number;
+}
+
+interface OpenFile {
+  readonly writer: McapFileWriter;
+  readonly channels: Map<string, Promise<number>>;
+  startNs: bigint | undefined;
+  endNs: bigint;
+  count: number;
+}
+
+export class BagWriter {
+  readonly name: string;
+  private readonly topics = new Map<string, { spec: BagTopic; count: number }>();
+  private readonly files: BagFileInfo[] = [];
+  private current: OpenFile;
+  private readonly registry: InterfaceRegistry;
+  private readonly schemaTexts = new Map<string, string>();
+  private startNs: bigint | undefined;
+  private endNs = 0n;
+  private count = 0;
+  private closing: Promise<BagMetadata> | undefined;
+  /** Files closed by a split, still being finished. */
+  private readonly closingFiles: Promise<void>[] = [];
+
+  private constructor(
+    readonly directory: string,
+    private readonly options: BagWriterOptions,
+  ) {
+    this.name = basename(directory);
+    this.registry = options.registry ?? defaultCodecs().registry;
+    this.current = this.openFile();
+  }
+
+  /** Creates the bag directory (it must not exist, as rosbag2 requires) and its first file. */
+  static create(directory: string, options: BagWriterOptions = {}): BagWriter {
+    if (existsSync(directory)) throw new BagError(`output folder '${directory}' already exists`);
+    mkdirSync(directory, { recursive: true });
+    return new BagWriter(directory, options);
+  }
+
+  get messageCount(): number {
+    return this.count;
+  }
+
+  /** The path of the file being written. */
+  get currentFile(): string {
+    return this.current.writer.path;
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  /** Adds a topic (its schema and channel go into each file before its first message). */
+  addTopic(spec: TopicSpec): void {
+    if (this.topics.has(spec.name)) return;
+    this.topics.set(spec.name, {
+      spec: {
+        name: spec.name,
+        type: spec.type,
+        serializationFormat: spec.serializationFormat ?? 'cdr',
+        offeredQosProfiles: spec.offeredQosProfiles ?? [],
+        typeDescriptionHash: spec.typeDescriptionHash ?? '',
+      },
+      count: 0,
+    });
+  }
+
+  /** Queues one message of a topic added before; resolves once it is in the file's chunk. */
+  write(topic: string, data: Uint8Array, times: WriteTimes): Promise<void> {
+    const t = this.topics.get(topic);
+    if (!t) throw new BagError(`topic ${topic} was not added to the bag`);
+    if (this.closing) throw new BagError('the bag is closed');
+    this.maybeSplit(times.logTimeNs);
+    const f = this.current;
+    const channel = this.channelIn(f, t.spec);
+    t.count++;
+    this.count++;
+    f.count++;
+    f.startNs = f.startNs === undefined || times.logTimeNs < f.startNs ? times.logTimeNs : f.startNs;
+    if (times.logTimeNs > f.endNs) f.endNs = times.logTimeNs;
+    this.startNs =
+      this.startNs === undefined || times.logTimeNs < this.startNs ? times.logTimeNs : this.startNs;
+    if (times.logTimeNs > this.endNs) this.endNs = times.logTimeNs;
+    return channel.then((id) =>
+      f.writer.addMessage(
+        id,
+        times.sequence ?? 0,
+        times.logTimeNs,
+        times.publishTimeNs ?? times.logTimeNs,
+        data,
+      ),
+    );
+  }
+
+  /** Closes the current file and writes metadata.yaml; the metadata written. */
+  close(): Promise<BagMetadata> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<BagMetadata> {
+    await Promise.all(this.closingFiles);
+    await this.closeFile(this.current);
+    const metadata = this.metadata();
+    writeFileSync(join(this.directory, 'metadata.yaml'), serializeMetadataFile(metadata));
+    return metadata;
+  }
+
+  private metadata(): BagMetadata {
+    const start = this.startNs ?? 0n;
+    return {
+      version: METADATA_VERSION,
+      storageIdentifier: 'mcap',
+      startNs: start,
+      durationNs: this.endNs > start ? this.endNs - start : 0n,
+      messageCount: this.count,
+      topics: [...this.topics.values()].map((t) => ({ topic: t.spec, messageCount: t.count })),
+      compressionFormat: '',
+      compressionMode: '',
+      relativeFilePaths: this.files.map((f) => f.path),
+      files: [...this.files],
+      customData: {},
+      rosDistro: this.options.rosDistro ?? process.env['ROS_DISTRO'] ?? 'jazzy',
+    };
+  }
+
+  private openFile(): OpenFile {
+    const path = join(this.directory, `${this.name}_${this.files.length}.mcap`);
+    const writer = new McapFileWriter(path, {
+      library: LIBRARY,
+      ...(this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {}),
+    });
+    return { writer, channels: new Map(), startNs: undefined, endNs: 0n, count: 0 };
+  }
+
+  private async closeFile(f: OpenFile): Promise<void> {
+    const start = f.startNs ?? 0n;
+    this.files.push({
+      path: basename(f.writer.path),
+      startNs: start,
+      durationNs: f.endNs > start ? f.endNs - start : 0n,
+      messageCount: f.count,
+    });
+    // rosbag2 writes the bag's metadata so far into each file (update_metadata at close).
+    await f.writer.addMetadata(
+      'rosbag2',
+      new Map([['serialized_metadata', serializeMetadataBody(this.metadata())]]),
+    );
+    await f.writer.close();
+  }
+
+  private maybeSplit(nowNs: bigint): void {
+    const f = this.current;
+    if (f.count === 0) return;
+    const size = this.options.maxBagSizeBytes ?? 0;
+    const duration = this.options.maxBagDurationS ?? 0;
+    const tooBig = size > 0 && f.writer.size >= size;
+    const tooLong =
+      duration > 0 && f.startNs !== undefined && nowNs - f.startNs >= BigInt(Math.round(duration * 1e9));
+    if (!tooBig && !tooLong) return;
+    this.closingFiles.push(this.closeFile(f));
+    this.current = this.openFile();
+  }
+
+  private channelIn(f: OpenFile, topic: BagTopic): Promise<number> {
+    let channel = f.channels.get(topic.name);
+    if (!channel) {
+      channel = f.writer
+        .registerSchema({ name: topic.type, encoding: SCHEMA_ENCODING, text: this.schemaText(topic.type) })
+        .then((schemaId) =>
+          f.writer.registerChannel(schemaId, {
+            topic: topic.name,
+            messageEncoding: topic.serializationFormat,
+            metadata: new Map([
+              ['offered_qos_profiles', serializeQosProfiles(topic.offeredQosProfiles)],
+              ['topic_type_hash', topic.typeDescriptionHash],
+            ]),
+          }),
+        );
+      f.channels.set(topic.name, channel);
+    }
+    return channel;
+  }
+
+  private schemaText(type: string): string {
+    let text = this.schemaTexts.get(type);
+    if (text === undefined) {
+      text = messageDefinitionText(this.registry, type) ?? '';
+      this.schemaTexts.set(type, text);
+    }
+    return text;
+  }
+}

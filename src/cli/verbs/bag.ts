@@ -1,0 +1,214 @@
+/**
+ * `ros2ts bag record | info | play`: rosbag2's verbs over MCAP bags (src/bag). `info` prints
+ * rosbag2's format and exits 1 with the byte offset for a corrupt file; a file whose recorder was
+ * killed is read up to its last complete chunk, with a warning on stderr.
+ *
+ * Writing compressed bags is refused: Node 20's zlib has no zstd, and no maintained pure-JS zstd
+ * compressor was worth taking on. Reading zstd chunks (rosbag2's zstd presets) works, with fzstd.
+ */
+import type { Command } from 'commander';
+import { BagError, BagReader, BagWriter, formatBagInfo, Player, Recorder } from '../../bag/index.js';
+import { CliError, printError } from '../errors.js';
+import { interrupted, Session } from '../session.js';
+
+interface RecordOptions {
+  all?: boolean;
+  allTopics?: boolean;
+  topics?: string[];
+  output?: string;
+  regex?: string;
+  excludeRegex?: string;
+  excludeTopics?: string[];
+  nodeName?: string;
+  maxBagSize?: string;
+  maxBagDuration?: string;
+  chunkSize?: string;
+  includeHiddenTopics?: boolean;
+  compressionFormat?: string;
+  compressionMode?: string;
+  storage?: string;
+}
+
+interface PlayOptions {
+  rate?: string;
+  loop?: boolean;
+  topics?: string[];
+  startOffset?: string;
+  remap?: string[];
+  clock?: string | boolean;
+  delay?: string;
+}
+
+function defaultBagName(): string {
+  const d = new Date();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `rosbag2_${d.getFullYear()}_${two(d.getMonth() + 1)}_${two(d.getDate())}-${two(d.getHours())}_${two(d.getMinutes())}_${two(d.getSeconds())}`;
+}
+
+function numberOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new CliError(`invalid ${name}: ${value}`);
+  return n;
+}
+
+function regexOption(value: string, name: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw new CliError(`invalid ${name} '${value}': ${(error as Error).message}`);
+  }
+}
+
+function asCliError(error: unknown): never {
+  if (error instanceof BagError) throw new CliError(`[ERROR] [ros2bag]: ${error.message}`);
+  throw error;
+}
+
+async function record(topics: string[], o: RecordOptions): Promise<void> {
+  if (o.compressionFormat || o.compressionMode) {
+    throw new CliError(
+      "ros2ts does not write compressed bags (Node 20's zlib has no zstd; reading rosbag2's zstd bags works): record without --compression-format/--compression-mode",
+    );
+  }
+  if (o.storage && o.storage !== 'mcap')
+    throw new CliError(`storage '${o.storage}' is not supported: only mcap`);
+  const all = o.all === true || o.allTopics === true;
+  const named = [...topics, ...(o.topics ?? [])];
+  if (!all && named.length === 0 && !o.regex) {
+    throw new CliError('Need to specify one of --all, --all-topics, --topics or --regex');
+  }
+  const regex = o.regex ? regexOption(o.regex, '--regex') : undefined;
+  const exclude = o.excludeRegex ? regexOption(o.excludeRegex, '--exclude-regex') : undefined;
+  let writer: BagWriter;
+  try {
+    writer = BagWriter.create(o.output ?? defaultBagName(), {
+      maxBagSizeBytes: numberOption(o.maxBagSize, '--max-bag-size', 0),
+      maxBagDurationS: numberOption(o.maxBagDuration, '--max-bag-duration', 0),
+      ...(o.chunkSize ? { chunkSize: numberOption(o.chunkSize, '--chunk-size', 0) } : {}),
+    });
+  } catch (error) {
+    asCliError(error);
+  }
+  const session = await Session.open(o.nodeName ?? 'rosbag2_recorder');
+  const stop = interrupted();
+  try {
+    const recorder = new Recorder(session.context, session.node, writer, {
+      all,
+      topics: named.map((t) => session.node.resolveName(t)),
+      ...(regex ? { regex } : {}),
+      ...(exclude ? { exclude } : {}),
+      excludeTopics: (o.excludeTopics ?? []).map((t) => session.node.resolveName(t)),
+      includeHidden: o.includeHiddenTopics === true,
+      onTopic: (name) => printError(`[INFO] [rosbag2_recorder]: Subscribed to topic '${name}'`),
+      onError: (e) => printError(`[ERROR] [rosbag2_recorder]: ${(e as Error).message}`),
+    });
+    printError('[INFO] [rosbag2_recorder]: Recording...');
+    await stop.promise;
+    const m = await recorder.stop();
+    printError(
+      `[INFO] [rosbag2_recorder]: Recording stopped: ${m.messageCount} messages in ${writer.directory}`,
+    );
+  } finally {
+    stop.dispose();
+    await session.close();
+  }
+}
+
+function info(path: string): void {
+  let reader: BagReader;
+  try {
+    reader = BagReader.open(path);
+  } catch (error) {
+    asCliError(error);
+  }
+  for (const w of reader.warnings) printError(`[WARN] [ros2bag]: ${w}`);
+  process.stdout.write(formatBagInfo(reader.metadata(), reader.size));
+}
+
+async function play(path: string, o: PlayOptions): Promise<void> {
+  let reader: BagReader;
+  try {
+    reader = BagReader.open(path);
+  } catch (error) {
+    asCliError(error);
+  }
+  for (const w of reader.warnings) printError(`[WARN] [ros2bag]: ${w}`);
+  const remap = new Map<string, string>();
+  for (const r of o.remap ?? []) {
+    const [from, to] = r.split(':=');
+    if (!from || !to) throw new CliError(`invalid remap '${r}': expected old:=new`);
+    remap.set(from, to);
+  }
+  const clockHz = o.clock === undefined || o.clock === false ? 0 : o.clock === true ? 40 : Number(o.clock);
+  const session = await Session.open('rosbag2_player');
+  const stop = interrupted();
+  try {
+    const player = new Player(session.node, reader, {
+      rate: numberOption(o.rate, '--rate', 1),
+      loop: o.loop === true,
+      ...(o.topics ? { topics: o.topics } : {}),
+      startOffsetS: numberOption(o.startOffset, '--start-offset', 0),
+      remap,
+      clockHz,
+    });
+    const delay = numberOption(o.delay, '--delay', 0);
+    if (delay > 0) await Promise.race([new Promise((r) => setTimeout(r, delay * 1000)), stop.promise]);
+    void stop.promise.then(() => player.stop());
+    await player.play();
+    for (const p of player.topicPublishers.values()) await p.waitForAllAcked({ timeout: 2000 });
+  } finally {
+    stop.dispose();
+    await session.close();
+  }
+}
+
+export function registerBag(program: Command): void {
+  const bag = program.command('bag').description('Various rosbag related sub-commands');
+  bag
+    .command('record')
+    .description('Record ROS data to a bag')
+    .argument('[topics...]', 'List of topics to record.')
+    .option('--topics <topics...>', 'Space-delimited list of topics to record.')
+    .option('-a, --all', 'Record all topics (hidden ones excluded; services are not recorded by ros2ts).')
+    .option('--all-topics', 'Record all topics (Exclude hidden topic).')
+    .option('-e, --regex <regex>', 'Record only topics containing provided regular expression.')
+    .option('-x, --exclude-regex <regex>', 'Exclude topics containing provided regular expression.')
+    .option('--exclude-topics <topics...>', 'Space-delimited list of topics not being recorded.')
+    .option('--node-name <name>', 'Specify the recorder node name. Default is rosbag2_recorder.')
+    .option(
+      '-o, --output <uri>',
+      'Destination of the bagfile to create, defaults to a timestamped folder in the current directory.',
+    )
+    .option('--include-hidden-topics', 'Record hidden topics too.')
+    .option(
+      '-b, --max-bag-size <bytes>',
+      'Maximum size in bytes before the bagfile will be split (0: no split).',
+    )
+    .option(
+      '-d, --max-bag-duration <seconds>',
+      'Maximum duration in seconds before the bagfile will be split (0: no split).',
+    )
+    .option('--chunk-size <bytes>', 'ros2ts: MCAP chunk size in bytes (default 786432, as rosbag2).')
+    .option('-s, --storage <id>', 'Storage identifier (only mcap).')
+    .option('--compression-mode <mode>', 'Not supported by ros2ts.')
+    .option('--compression-format <format>', 'Not supported by ros2ts.')
+    .action(record);
+  bag
+    .command('info')
+    .description('Print information about a bag to the screen')
+    .argument('<bag_path>', 'Bag to open')
+    .action(info);
+  bag
+    .command('play')
+    .description('Play back ROS data from a bag')
+    .argument('<bag_path>', 'Bag to open')
+    .option('-r, --rate <factor>', 'rate at which to play back messages.')
+    .option('-l, --loop', 'enables loop playback when playing a bagfile.')
+    .option('--topics <topics...>', 'topics to replay.')
+    .option('--start-offset <seconds>', 'Start the playback player this many seconds into the bag file.')
+    .option('-m, --remap <old:=new...>', 'list of topics to be remapped.')
+    .option('--clock [hz]', 'Publish to /clock at a specific frequency in Hz (default 40).')
+    .option('-d, --delay <seconds>', 'Sleep duration before play (each loop), in seconds.')
+    .action(play);
+}

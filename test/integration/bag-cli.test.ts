@@ -1,0 +1,187 @@
+/**
+ * `ros2ts bag` as a user runs it (`node dist/src/cli/main.js`, built first: `npm run build`),
+ * inside the loopback-only namespace:
+ *
+ *   scripts/netns-run npx vitest run test/integration/bag-cli.test.ts
+ *
+ * A recorder stopped by SIGINT closes its bag; one killed with SIGKILL leaves a file that
+ * `bag info` reads up to its last complete chunk, saying so; a corrupt file makes `bag info`
+ * fail naming the offset.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BagReader } from '../../src/bag/index.js';
+import { Context } from '../../src/nodes/context.js';
+import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
+import { assertSandboxed } from '../support/sandbox.js';
+import { until } from '../support/until.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const DOMAIN = 25;
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  ROS_DOMAIN_ID: String(DOMAIN),
+  ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST',
+};
+
+interface Result {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const children: ChildProcess[] = [];
+function start(args: readonly string[]) {
+  const child = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], { env, cwd: root });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Result>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, stderr: () => stderr, done };
+}
+
+let context: Context;
+let sim: TurtlesimHandle;
+let dir: string;
+
+beforeAll(async () => {
+  assertSandboxed('test/integration/bag-cli.test.ts');
+  if (!existsSync(join(root, 'dist/src/cli/verbs/bag.js'))) throw new Error('run `npm run build` first');
+  context = await Context.create({ discovery: { domainId: DOMAIN, range: 'localhost', staticPeers: [] } });
+  sim = startTurtlesim(context, { nodeOptions: { logSink: () => {}, enableRosout: false } });
+  dir = mkdtempSync(join(tmpdir(), 'bag-cli-'));
+});
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+afterAll(async () => {
+  await sim?.stop();
+  await context?.shutdown();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function recordFor(ms: number, name: string, signal: NodeJS.Signals): Promise<Result> {
+  const rec = start(['bag', 'record', '/turtle1/pose', '-o', join(dir, name), '--chunk-size', '1024']);
+  await until(
+    () => rec.stderr().includes("Subscribed to topic '/turtle1/pose'"),
+    10_000,
+    () => `the recorder: ${rec.stderr()}`,
+  );
+  await new Promise((r) => setTimeout(r, ms));
+  rec.child.kill(signal);
+  return rec.done;
+}
+
+describe('ros2ts bag', () => {
+  it('record stops cleanly on SIGINT and info prints the bag in rosbag2 format', async () => {
+    const rec = await recordFor(1500, 'clean', 'SIGINT');
+    expect(rec.code).toBe(0);
+    expect(existsSync(join(dir, 'clean', 'metadata.yaml'))).toBe(true);
+    const info = await start(['bag', 'info', join(dir, 'clean')]).done;
+    expect(info.code).toBe(0);
+    expect(info.stderr).toBe('');
+    expect(info.stdout).toMatch(
+      /^\nFiles: {13}clean_0\.mcap\nBag size: {10}[\d.]+ KiB\nStorage id: {8}mcap\nROS Distro: {8}\S+\nDuration: {10}\d+\.\d{9}s\nStart: {13}\w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d\.\d{9} \(\d+\.\d{9}\)\nEnd: {15}.*\nMessages: {10}(\d+)\nTopic information: Topic: \/turtle1\/pose \| Type: turtlesim\/msg\/Pose \| Count: (\d+) \| Serialization Format: cdr\nService: {11}0\nService information: \n$/,
+    );
+    const count = Number(/Messages: +(\d+)/.exec(info.stdout)![1]);
+    expect(count).toBeGreaterThan(40); // turtlesim publishes its pose at ~62 Hz
+  }, 30_000);
+
+  it('a recorder killed with SIGKILL leaves a file info reads up to its last complete chunk', async () => {
+    const rec = await recordFor(1500, 'killed', 'SIGKILL');
+    expect(rec.signal).toBe('SIGKILL');
+    expect(existsSync(join(dir, 'killed', 'metadata.yaml'))).toBe(false);
+    const info = await start(['bag', 'info', join(dir, 'killed')]).done;
+    expect(info.code).toBe(0);
+    expect(info.stderr).toMatch(
+      /\[WARN\] \[ros2bag\]: .*killed_0\.mcap: the file ends at byte \d+ without its summary \(truncated record at byte offset \d+\); read up to its last complete chunk \(ending at byte \d+\): \d+ messages/,
+    );
+    const count = Number(/Messages: +(\d+)/.exec(info.stdout)![1]);
+    expect(count).toBeGreaterThan(10);
+  }, 30_000);
+
+  it('info on a corrupt chunk fails with the offset, exit 1', async () => {
+    const src = join(dir, 'clean', 'clean_0.mcap');
+    const bytes = new Uint8Array(readFileSync(src));
+    const view = new DataView(bytes.buffer);
+    let offset = 8;
+    while (bytes[offset] !== 6) offset += 9 + Number(view.getBigUint64(offset + 1, true));
+    bytes[offset + 9 + 40 + 30]! ^= 0x55;
+    const bad = join(dir, 'bad.mcap');
+    writeFileSync(bad, bytes);
+    const info = await start(['bag', 'info', bad]).done;
+    expect(info.code).toBe(1);
+    expect(info.stdout).toBe('');
+    expect(info.stderr.startsWith(`[ERROR] [ros2bag]: ${bad}: corrupt Chunk record: `)).toBe(true);
+    expect(info.stderr).toMatch(
+      new RegExp(`Incorrect chunk CRC \\d+ \\(expected \\d+\\).* at byte offset ${offset}\\n$`),
+    );
+  }, 30_000);
+
+  it('play republishes the recorded bytes in order, remapped, with /clock in bag time', async () => {
+    const recorded = [...BagReader.open(join(dir, 'clean')).messages()];
+    const listener = context.createNode('bag_listener', { logSink: () => {}, enableRosout: false });
+    const got: Uint8Array[] = [];
+    const clock: bigint[] = [];
+    listener.createSubscription('turtlesim/msg/Pose', '/replayed_pose', (b) => got.push(b), 1000, {
+      raw: true,
+    });
+    listener.createSubscription('rosgraph_msgs/msg/Clock', '/clock', (c) =>
+      clock.push(BigInt(c.clock.sec) * 1_000_000_000n + BigInt(c.clock.nanosec)),
+    );
+    const play = await start([
+      'bag',
+      'play',
+      join(dir, 'clean'),
+      '--rate',
+      '2',
+      '--remap',
+      '/turtle1/pose:=/replayed_pose',
+      '--clock',
+      '--delay',
+      '1.5',
+    ]).done;
+    expect(play.code).toBe(0);
+    await until(
+      () => got.length === recorded.length,
+      5000,
+      () => `${recorded.length} poses, got ${got.length}`,
+    );
+    expect(got).toEqual(recorded.map((m) => m.data));
+    expect(clock.length).toBeGreaterThan(3);
+    expect(clock[0]! >= recorded[0]!.logTimeNs).toBe(true);
+    expect(clock.at(-1)! <= recorded.at(-1)!.logTimeNs + 100_000_000n).toBe(true);
+    await listener.destroy();
+  }, 30_000);
+
+  it('record -e selects topics by regular expression', async () => {
+    const rec = start(['bag', 'record', '-e', 'pose$', '-o', join(dir, 'regex')]);
+    await until(
+      () => rec.stderr().includes("Subscribed to topic '/turtle1/pose'"),
+      10_000,
+      () => rec.stderr(),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    rec.child.kill('SIGINT');
+    expect((await rec.done).code).toBe(0);
+    const topics = BagReader.open(join(dir, 'regex'))
+      .topics()
+      .map((t) => t.topic.name);
+    expect(topics).toEqual(['/turtle1/pose']);
+  }, 30_000);
+
+  it('refuses to write compressed bags, saying why', async () => {
+    const r = await start(['bag', 'record', '-a', '--compression-format', 'zstd', '-o', join(dir, 'z')]).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not write compressed bags/);
+    expect(readdirSync(dir)).not.toContain('z');
+  });
+});
