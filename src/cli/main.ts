@@ -14,6 +14,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, printError } from './errors.js';
 import { registerAction } from './verbs/action.js';
 import { registerBag } from './verbs/bag.js';
+import { registerBridge } from './verbs/bridge.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerInterface } from './verbs/interface.js';
 import { registerLifecycle } from './verbs/lifecycle.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerDoctor(program);
   registerBag(program);
+  registerBridge(program);
   // Every subcommand reports errors through the handler below, with the same exit codes.
   const configure = (cmd: Command) => {
     cmd.exitOverride();

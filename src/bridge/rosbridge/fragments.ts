@@ -1,0 +1,74 @@
+/**
+ * rosbridge's `fragment` op: a message too large for one frame sent as pieces of its JSON text,
+ * `{op: "fragment", id, data, num, total}`. Incoming pieces are held per id, bounded in count and
+ * bytes (a client cannot make the bridge hold more than `maxBytes` of pieces), and joined once all
+ * are there; outgoing text longer than a subscription's fragment_size is cut the same way.
+ */
+import { BridgeInputError } from '../errors.js';
+
+export interface Fragment {
+  readonly id: string;
+  readonly data: string;
+  readonly num: number;
+  readonly total: number;
+}
+
+export function parseFragment(msg: Record<string, unknown>): Fragment {
+  const { id, data, num, total } = msg;
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new BridgeInputError('fragment: id is required');
+  if (typeof data !== 'string') throw new BridgeInputError('fragment: data must be a string');
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(total) || (total as number) < 1)
+    throw new BridgeInputError('fragment: num and total must be integers, total at least 1');
+  if ((num as number) < 0 || (num as number) >= (total as number))
+    throw new BridgeInputError(`fragment: num ${num} is outside 0..${(total as number) - 1}`);
+  return { id: String(id), data, num: num as number, total: total as number };
+}
+
+export class Defragmenter {
+  private readonly pending = new Map<string, { total: number; parts: Map<number, string>; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Adds a piece; the whole text once every piece of its id has come. */
+  add(f: Fragment): string | undefined {
+    let p = this.pending.get(f.id);
+    if (!p) {
+      p = { total: f.total, parts: new Map(), bytes: 0 };
+      this.pending.set(f.id, p);
+    }
+    if (p.total !== f.total)
+      throw new BridgeInputError(`fragment ${f.id}: total changed from ${p.total} to ${f.total}`);
+    const before = p.parts.get(f.num)?.length ?? 0;
+    if (this.bytes - before + f.data.length > this.maxBytes) {
+      this.drop(f.id);
+      throw new BridgeInputError(`fragment ${f.id}: more than ${this.maxBytes} bytes of fragments pending`);
+    }
+    p.parts.set(f.num, f.data);
+    p.bytes += f.data.length - before;
+    this.bytes += f.data.length - before;
+    if (p.parts.size < p.total) return undefined;
+    this.drop(f.id);
+    let text = '';
+    for (let i = 0; i < p.total; i++) text += p.parts.get(i);
+    return text;
+  }
+
+  private drop(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.bytes -= p.bytes;
+    this.pending.delete(id);
+  }
+}
+
+/** Cuts `text` into fragment ops of at most `size` characters of data each. */
+export function fragmentText(id: string, text: string, size: number): Fragment[] {
+  const step = Math.max(1, size);
+  const total = Math.ceil(text.length / step);
+  const out: Fragment[] = [];
+  for (let num = 0; num < total; num++)
+    out.push({ id, data: text.slice(num * step, (num + 1) * step), num, total });
+  return out;
+}
