@@ -5,27 +5,11 @@
  * encoding `ros2msg`.
  */
 import { readFileSync } from 'node:fs';
+import { PRIMITIVE_TYPES } from '../cdr/model.js';
 import type { InterfaceRegistry } from '../cdr/registry.js';
 
 export const SCHEMA_ENCODING = 'ros2msg';
 const DELIMITER = `${'='.repeat(80)}\n`;
-const PRIMITIVES = new Set([
-  'bool',
-  'byte',
-  'char',
-  'float32',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'string',
-  'wstring',
-]);
 // The first word of each line (a field's type, its array suffix left out), as rosbag2 finds it.
 const FIELD_TYPE = /(?:^|\n)\s*([a-zA-Z0-9_/]+)(?:\[[^\]]*\])?\s+/g;
 
@@ -34,7 +18,13 @@ export function messageDependencies(text: string, pkg: string): string[] {
   const deps = new Set<string>();
   for (const m of text.matchAll(FIELD_TYPE)) {
     const type = m[1]!;
-    if (PRIMITIVES.has(type) || type.startsWith('string<') || type.startsWith('wstring<')) continue;
+    if (
+      PRIMITIVE_TYPES.has(type) ||
+      type === 'char' ||
+      type.startsWith('string<') ||
+      type.startsWith('wstring<')
+    )
+      continue;
     deps.add(type.includes('/') ? type : `${pkg}/${type}`);
   }
   return [...deps].sort();
