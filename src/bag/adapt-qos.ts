@@ -1,23 +1,12 @@
 /**
- * rosbag2's QoS choices (rosbag2_storage `qos.cpp`): what a recorder requests given the
+ * rosbag2's QoS choices (rosbag2_transport `qos.cpp`): what a recorder requests given the
  * publishers it found, and what a player offers given the profiles it recorded.
  */
-import { QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
+import { QOS_PROFILES, type RosQos, requestMatchingOffers } from '../rmw/qos-profiles.js';
 
-/**
- * The recorder's request: RELIABLE only if every publisher is, TRANSIENT_LOCAL only if every one
- * is (so it connects to all of them); other policies left to what matches anything.
- */
+/** The recorder's request: one that matches every publisher found (`requestMatchingOffers`). */
 export function adaptRequestToOffers(offers: readonly RosQos[]): RosQos {
-  const base = QOS_PROFILES.default;
-  if (offers.length === 0) return base;
-  const reliable = offers.every((o) => o.reliability !== 'BEST_EFFORT');
-  const transientLocal = offers.every((o) => o.durability === 'TRANSIENT_LOCAL');
-  return {
-    ...base,
-    reliability: reliable ? 'RELIABLE' : 'BEST_EFFORT',
-    durability: transientLocal ? 'TRANSIENT_LOCAL' : 'VOLATILE',
-  };
+  return requestMatchingOffers(offers);
 }
 
 /**

@@ -6,18 +6,10 @@
  */
 import type { GraphEndpoint, RosQos } from '../index.js';
 import { QOS_PROFILES } from '../index.js';
+import { offerOfEndpoint, requestMatchingOffers } from '../rmw/qos-profiles.js';
 
 export function subscriptionQos(publishers: readonly GraphEndpoint[], depth = 10): RosQos {
-  const base = QOS_PROFILES.default;
-  if (publishers.length === 0) return { ...base, depth };
-  const reliable = publishers.every((p) => p.reliable !== false);
-  const transientLocal = publishers.every((p) => p.durability === 'TRANSIENT_LOCAL');
-  return {
-    ...base,
-    depth,
-    reliability: reliable ? 'RELIABLE' : 'BEST_EFFORT',
-    durability: transientLocal ? 'TRANSIENT_LOCAL' : 'VOLATILE',
-  };
+  return requestMatchingOffers(publishers.map(offerOfEndpoint), { ...QOS_PROFILES.default, depth });
 }
 
 export function sameQos(a: RosQos, b: RosQos): boolean {

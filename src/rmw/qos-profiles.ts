@@ -18,7 +18,7 @@
  * already discovered, which is not a static conversion.
  */
 import { DURATION_INFINITE, type Duration, durationFromMillis } from '../rtps/discovery-data/duration.js';
-import type { HistoryQos, QosPolicies } from '../rtps/discovery-data/qos.js';
+import type { DurabilityKind, HistoryQos, QosPolicies } from '../rtps/discovery-data/qos.js';
 import { InvalidQosError } from './errors.js';
 
 export type HistoryPolicy = 'KEEP_LAST' | 'KEEP_ALL' | 'SYSTEM_DEFAULT';
@@ -121,6 +121,53 @@ export function qosProfile(changes: Partial<RosQos> = {}, base: RosQos = DEFAULT
   const q: RosQos = Object.freeze({ ...base, ...defined });
   validateQos(q);
   return q;
+}
+
+/** The two policies of an offer that decide whether a request can match it. */
+export type QosOffer = Pick<RosQos, 'reliability' | 'durability'>;
+
+/**
+ * The offer of a discovered endpoint (graph cache or SEDP): an unknown reliability counts as
+ * RELIABLE (the DDS writer default), and only TRANSIENT_LOCAL as more than VOLATILE (TRANSIENT and
+ * PERSISTENT are no ROS 2 policies; rosbag2 and ros2cli count TRANSIENT_LOCAL alone).
+ */
+export function offerOfEndpoint(e: {
+  readonly reliable?: boolean;
+  readonly durability?: DurabilityKind;
+}): QosOffer {
+  return {
+    reliability: e.reliable === false ? 'BEST_EFFORT' : 'RELIABLE',
+    durability: e.durability === 'TRANSIENT_LOCAL' ? 'TRANSIENT_LOCAL' : 'VOLATILE',
+  };
+}
+
+/** A policy on which some, but not all, offers have the stronger value. */
+export type MixedOfferPolicy = 'reliability' | 'durability';
+
+/**
+ * A request that matches every offer: RELIABLE only if every offer is, TRANSIENT_LOCAL only if
+ * every one is, every other policy from `base` (they do not decide matching, or `base` already
+ * matches anything). rosbag2's recorder (`adapt_request_to_offers`, rosbag2_transport qos.cpp) and
+ * `ros2 topic echo` (`choose_qos`, ros2cli qos.py) both choose so, and both warn when the offers
+ * are mixed: `onMixed` hears of each such policy. No offers: `base` as it is.
+ */
+export function requestMatchingOffers(
+  offers: readonly QosOffer[],
+  base: RosQos = DEFAULT,
+  onMixed?: (policy: MixedOfferPolicy) => void,
+): RosQos {
+  if (offers.length === 0) return base;
+  // SYSTEM_DEFAULT reliability is RELIABLE here, as `toRtpsQos` resolves it.
+  const reliable = offers.filter((o) => o.reliability !== 'BEST_EFFORT').length;
+  const transientLocal = offers.filter((o) => o.durability === 'TRANSIENT_LOCAL').length;
+  const all = offers.length;
+  if (reliable > 0 && reliable < all) onMixed?.('reliability');
+  if (transientLocal > 0 && transientLocal < all) onMixed?.('durability');
+  return {
+    ...base,
+    reliability: reliable === all ? 'RELIABLE' : 'BEST_EFFORT',
+    durability: transientLocal === all ? 'TRANSIENT_LOCAL' : 'VOLATILE',
+  };
 }
 
 /** What `RtpsParticipant.createWriter` / `createReader` take: the policies, and the writer's history. */

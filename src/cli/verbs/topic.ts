@@ -5,12 +5,14 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
   type FieldDef,
+  type GraphEndpoint,
   getCodec,
   type Message,
   type MessageInfo,
   type Publisher,
   type RosQos,
 } from '../../index.js';
+import { type MixedOfferPolicy, offerOfEndpoint, requestMatchingOffers } from '../../rmw/qos-profiles.js';
 import {
   addGraphOptions,
   nonNegativeInt,
@@ -298,31 +300,21 @@ async function echo(
 }
 
 /** ros2 topic echo's choose_qos: the preset, made compatible with every publisher found. */
-function echoQos(o: EchoOptions, publishers: readonly { reliable?: boolean; durability?: string }[]): RosQos {
+function echoQos(o: EchoOptions, publishers: readonly GraphEndpoint[]): RosQos {
   const base = qosFromArgs(o);
-  if (hasQosOverrides(o) || publishers.length === 0) return base;
-  const reliable = publishers.filter((p) => p.reliable !== false).length;
-  const transientLocal = publishers.filter((p) => p.durability === 'TRANSIENT_LOCAL').length;
-  let reliability: RosQos['reliability'] = 'RELIABLE';
-  if (reliable !== publishers.length) {
-    if (reliable > 0) {
-      print(
-        'Some, but not all, publishers are offering QoSReliabilityPolicy.RELIABLE. Falling back to QoSReliabilityPolicy.BEST_EFFORT as it will connect to all publishers',
-      );
-    }
-    reliability = 'BEST_EFFORT';
-  }
-  let durability: RosQos['durability'] = 'TRANSIENT_LOCAL';
-  if (transientLocal !== publishers.length) {
-    if (transientLocal > 0) {
-      print(
-        'Some, but not all, publishers are offering QoSDurabilityPolicy.TRANSIENT_LOCAL. Falling back to QoSDurabilityPolicy.VOLATILE as it will connect to all publishers',
-      );
-    }
-    durability = 'VOLATILE';
-  }
-  return { ...base, reliability, durability };
+  if (hasQosOverrides(o)) return base;
+  return requestMatchingOffers(publishers.map(offerOfEndpoint), base, (policy) =>
+    print(MIXED_OFFERS[policy]),
+  );
 }
+
+/** ros2cli qos.py's warnings when the publishers' offers are mixed. */
+const MIXED_OFFERS: Record<MixedOfferPolicy, string> = {
+  reliability:
+    'Some, but not all, publishers are offering QoSReliabilityPolicy.RELIABLE. Falling back to QoSReliabilityPolicy.BEST_EFFORT as it will connect to all publishers',
+  durability:
+    'Some, but not all, publishers are offering QoSDurabilityPolicy.TRANSIENT_LOCAL. Falling back to QoSDurabilityPolicy.VOLATILE as it will connect to all publishers',
+};
 
 /** `--field a.b`: the sub-value and its message type (undefined when it is not a message). */
 function selectField(

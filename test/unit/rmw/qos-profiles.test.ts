@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { InvalidQosError } from '../../../src/rmw/errors.js';
 import {
   describeQos,
+  type MixedOfferPolicy,
+  offerOfEndpoint,
   QOS_PROFILES,
+  type QosOffer,
   type QosProfileName,
   qosProfile,
   type RosQos,
+  requestMatchingOffers,
   toRtpsQos,
 } from '../../../src/rmw/qos-profiles.js';
 import { DURATION_INFINITE, durationFromMillis } from '../../../src/rtps/discovery-data/duration.js';
@@ -202,5 +206,99 @@ describe('describeQos', () => {
     [qosProfile({ liveliness: 'AUTOMATIC' }), 'RELIABLE, VOLATILE, KEEP_LAST(10), liveliness AUTOMATIC'],
   ])('%#: %s', (q, text) => {
     expect(describeQos(q)).toBe(text);
+  });
+});
+
+describe('requestMatchingOffers (rosbag2_transport qos.cpp adapt_request_to_offers, ros2cli qos.py choose_qos)', () => {
+  const R_V: QosOffer = { reliability: 'RELIABLE', durability: 'VOLATILE' };
+  const R_TL: QosOffer = { reliability: 'RELIABLE', durability: 'TRANSIENT_LOCAL' };
+  const BE_V: QosOffer = { reliability: 'BEST_EFFORT', durability: 'VOLATILE' };
+  const BE_TL: QosOffer = { reliability: 'BEST_EFFORT', durability: 'TRANSIENT_LOCAL' };
+
+  const choose = (offers: QosOffer[], base?: RosQos) => {
+    const mixed: MixedOfferPolicy[] = [];
+    const qos = requestMatchingOffers(offers, base, (p) => mixed.push(p));
+    return { reliability: qos.reliability, durability: qos.durability, mixed };
+  };
+
+  it.each<[string, QosOffer[], string, string, MixedOfferPolicy[]]>([
+    ['all reliable, volatile', [R_V, R_V], 'RELIABLE', 'VOLATILE', []],
+    ['all transient-local', [R_TL, R_TL], 'RELIABLE', 'TRANSIENT_LOCAL', []],
+    ['all best-effort: no warning', [BE_V, BE_V], 'BEST_EFFORT', 'VOLATILE', []],
+    ['some reliable', [R_V, BE_V], 'BEST_EFFORT', 'VOLATILE', ['reliability']],
+    ['some transient-local', [R_TL, R_V], 'RELIABLE', 'VOLATILE', ['durability']],
+    ['both mixed, reliability first', [R_TL, BE_V], 'BEST_EFFORT', 'VOLATILE', ['reliability', 'durability']],
+    ['one best-effort transient-local', [BE_TL], 'BEST_EFFORT', 'TRANSIENT_LOCAL', []],
+    [
+      'SYSTEM_DEFAULT counts as RELIABLE',
+      [{ reliability: 'SYSTEM_DEFAULT', durability: 'VOLATILE' }, R_V],
+      'RELIABLE',
+      'VOLATILE',
+      [],
+    ],
+  ])('%s', (_, offers, reliability, durability, mixed) => {
+    expect(choose(offers)).toEqual({ reliability, durability, mixed });
+  });
+
+  it('leaves the base as it is when nothing is offered', () => {
+    const base = qosProfile({ depth: 3, reliability: 'BEST_EFFORT', durability: 'TRANSIENT_LOCAL' });
+    const mixed: MixedOfferPolicy[] = [];
+    expect(requestMatchingOffers([], base, (p) => mixed.push(p))).toBe(base);
+    expect(requestMatchingOffers([])).toEqual(QOS_PROFILES.default);
+    expect(mixed).toEqual([]);
+  });
+
+  it('takes every other policy from the base', () => {
+    const base = qosProfile(
+      { history: 'KEEP_ALL', depth: 7, lifespanMs: 500, deadlineMs: 250 },
+      QOS_PROFILES.sensorData,
+    );
+    expect(requestMatchingOffers([R_TL], base)).toEqual({
+      ...base,
+      reliability: 'RELIABLE',
+      durability: 'TRANSIENT_LOCAL',
+    });
+  });
+
+  it('asks for what every offer can give (RTPS matching)', () => {
+    const offers = [R_V, R_TL, BE_V, BE_TL];
+    const offered = (o: QosOffer) => effectiveQos('writer', toRtpsQos({ ...QOS_PROFILES.default, ...o }).qos);
+    const requested = (q: RosQos) => effectiveQos('reader', toRtpsQos(q).qos);
+    for (let mask = 1; mask < 1 << offers.length; mask++) {
+      const subset = offers.filter((_, i) => mask & (1 << i));
+      const request = requestMatchingOffers(subset);
+      for (const o of subset)
+        expect(checkCompatibility(offered(o), requested(request))).toEqual({ compatible: true });
+      // Nothing stronger would do: upgrading a policy the request weakened loses some offer.
+      if (request.reliability === 'BEST_EFFORT') {
+        const stronger = requested({ ...request, reliability: 'RELIABLE' });
+        expect(subset.some((o) => checkCompatibility(offered(o), stronger).compatible === false)).toBe(true);
+      }
+      if (request.durability === 'VOLATILE') {
+        const stronger = requested({ ...request, durability: 'TRANSIENT_LOCAL' });
+        expect(subset.some((o) => checkCompatibility(offered(o), stronger).compatible === false)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('offerOfEndpoint', () => {
+  it.each<[{ reliable?: boolean; durability?: 'VOLATILE' | 'TRANSIENT_LOCAL' | 'TRANSIENT' }, QosOffer]>([
+    [{}, { reliability: 'RELIABLE', durability: 'VOLATILE' }],
+    [
+      { reliable: true, durability: 'TRANSIENT_LOCAL' },
+      { reliability: 'RELIABLE', durability: 'TRANSIENT_LOCAL' },
+    ],
+    [
+      { reliable: false, durability: 'VOLATILE' },
+      { reliability: 'BEST_EFFORT', durability: 'VOLATILE' },
+    ],
+    // Only TRANSIENT_LOCAL is a ROS 2 durability above VOLATILE; rosbag2 and ros2cli count only it.
+    [
+      { reliable: false, durability: 'TRANSIENT' },
+      { reliability: 'BEST_EFFORT', durability: 'VOLATILE' },
+    ],
+  ])('%o', (endpoint, offer) => {
+    expect(offerOfEndpoint(endpoint)).toEqual(offer);
   });
 });
