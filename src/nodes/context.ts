@@ -14,7 +14,7 @@ import {
   type NodeEntities,
 } from '../rmw/graph/participant-entities.js';
 import { graphEndpointOf, graphParticipantOf } from '../rmw/graph/rtps-inputs.js';
-import { QOS_PROFILES, type RosQos, toRtpsQos } from '../rmw/qos-profiles.js';
+import { QOS_PROFILES, toRtpsQos } from '../rmw/qos-profiles.js';
 import { rosTypeToDds } from '../rmw/type-names.js';
 import { encodeEndpointUserData, encodeParticipantUserData } from '../rmw/user-data.js';
 import { type Clock, realClock } from '../rtps/clock.js';
@@ -30,17 +30,35 @@ import {
 import { type DiscoveryOverrides, resolveDiscoveryOptions } from '../rtps/transport/discovery-options.js';
 import type { Transport } from '../rtps/transport/transport.js';
 import { ENTITYID_PARTICIPANT, type Guid, prefixKey } from '../rtps/wire/types.js';
+import {
+  assertNoUnknownRosArguments,
+  type ParseRosArgumentsOptions,
+  parseRosArguments,
+  type RosArguments,
+} from './arguments/parse.js';
 import { DeadlineQueue } from './deadlines.js';
 import { DestroyedError, TimeoutError } from './errors.js';
 import { consoleSink, LogLevel, type LogSink } from './logger.js';
 import { Node, type NodeOptions } from './node.js';
+import type { EndpointSpec } from './node-host.js';
 import { type WaitHost, waitUntil } from './wait.js';
 
 export interface ContextOptions {
   /** Domain, discovery range, static peers; unset ones come from the environment as rcl reads it. */
   readonly discovery?: DiscoveryOverrides;
-  /** The security enclave announced in participant USER_DATA; default `/`. */
+  /** The security enclave announced in participant USER_DATA; default `--enclave`'s, else `/`. */
   readonly enclave?: string;
+  /**
+   * The command line to take ROS arguments from (what follows `--ros-args`: remap rules, `-p`,
+   * `--params-file`, `--log-level`, `--enclave`...; see src/nodes/arguments); default
+   * `process.argv.slice(2)`. They apply to every node of the context that uses global arguments.
+   * A ROS argument rcl refuses throws RosArgumentsError, an unknown one UnknownRosArgumentsError.
+   */
+  readonly argv?: readonly string[];
+  /** false: take no ROS arguments from the command line (`argv` and `process.argv` are ignored). */
+  readonly useGlobalArguments?: boolean;
+  /** Tests: how `--params-file` files are read (default the file system). */
+  readonly readFile?: ParseRosArgumentsOptions['readFile'];
   /** Tests: an in-memory or fault-injecting network instead of UDP. */
   readonly transport?: Transport;
   readonly clock?: Clock;
@@ -60,22 +78,6 @@ export interface ContextOptions {
 const GRAPH_TYPE = 'rmw_dds_common/msg/ParticipantEntitiesInfo';
 const GRAPH_TOPIC = 'ros_discovery_info';
 
-/** What a node asks of its context to make a DDS endpoint with ROS conventions. */
-export interface EndpointSpec {
-  readonly ddsTopic: string;
-  /** The ROS type whose DDS name and hash the endpoint announces, e.g. `std_srvs/srv/Trigger_Request`. */
-  readonly rosType: string;
-  readonly qos: RosQos;
-  /** Extra USER_DATA before the type hash (Cyclone's clientid/serviceid). */
-  readonly clientId?: Uint8Array;
-  readonly serviceId?: Uint8Array;
-  /**
-   * The RIHS01 hash to announce instead of the registry's; null announces none. For raw endpoints
-   * of a type the interface registry does not know (its name known only at run time).
-   */
-  readonly typeHash?: string | null;
-}
-
 export class Context implements WaitHost {
   readonly graph = new GraphCache();
   /** @internal The one deadline timer of the context's calls and waits. */
@@ -94,6 +96,8 @@ export class Context implements WaitHost {
     readonly participant: RtpsParticipant,
     /** The time of every timeout and timer of the context's nodes (the participant's own). */
     readonly clock: Clock,
+    /** The command line's ROS arguments (rcl's global arguments). */
+    readonly rosArguments: RosArguments,
   ) {
     this.deadlines = new DeadlineQueue(clock);
     this.graph.onChange(this.notifyWatchers);
@@ -119,6 +123,10 @@ export class Context implements WaitHost {
 
   /** Opens the participant (UDP unless a transport is given) and starts discovery. */
   static async create(options: ContextOptions = {}): Promise<Context> {
+    // Before any socket opens: a refused argument leaves nothing to close.
+    const argv = options.useGlobalArguments === false ? [] : (options.argv ?? process.argv.slice(2));
+    const rosArguments = parseRosArguments(argv, options.readFile ? { readFile: options.readFile } : {});
+    assertNoUnknownRosArguments(rosArguments);
     // rcl logs what it makes of a doubtful environment, and goes on: so do we.
     const servers =
       options.discoveryServer === undefined
@@ -134,10 +142,15 @@ export class Context implements WaitHost {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.discoveryLimits ? { discoveryLimits: options.discoveryLimits } : {}),
       discoveryServer: servers.options ?? false,
-      userData: encodeParticipantUserData(options.enclave ?? '/'),
+      userData: encodeParticipantUserData(options.enclave ?? rosArguments.enclave ?? '/'),
       keepAlive: true,
     });
-    return new Context(participant, options.clock ?? realClock);
+    return new Context(participant, options.clock ?? realClock, rosArguments);
+  }
+
+  /** The command line without its ROS arguments (rclpy's `remove_ros_args`), for the program's own parsing. */
+  get nonRosArguments(): readonly string[] {
+    return this.rosArguments.nonRosArguments;
   }
 
   get domainId(): number {

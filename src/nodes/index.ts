@@ -1,4 +1,14 @@
 /** The ROS 2 node API: contexts, nodes and what nodes make. */
+export {
+  ParamsFileError,
+  parseRosArguments,
+  type RemapRule,
+  ROS_ARGS_FLAG,
+  type RosArguments,
+  RosArgumentsError,
+  removeRosArgs,
+  UnknownRosArgumentsError,
+} from './arguments/index.js';
 export { type CallOptions, Client, DEFAULT_CALL_TIMEOUT_MS } from './client.js';
 export { Context, type ContextOptions } from './context.js';
 export {
@@ -60,7 +70,7 @@ export {
   type ParameterValueInput,
   type SetParametersResult,
   UnknownParameterTypeError,
-} from './parameters.js';
+} from './parameters/index.js';
 export { Publisher } from './publisher.js';
 export type { QosInput } from './qos.js';
 export { type RequestInfo, Service, type ServiceHandler } from './service.js';

@@ -27,12 +27,21 @@ import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
 import { parseMessageType, rosTypeToDds, serviceMessageTypes } from '../rmw/type-names.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
+import { logLevelFor } from './arguments/log-levels.js';
+import { overridesForNode } from './arguments/params-file.js';
+import { assertNoUnknownRosArguments, parseRosArguments, type RosArguments } from './arguments/parse.js';
+import { type RemapSources, remapNamespace, remapNodeName, remapTopicName } from './arguments/remap.js';
 import { Client, type ClientHost } from './client.js';
-import type { Context } from './context.js';
 import { DestroyedError } from './errors.js';
 import { consoleSink, Logger, LogLevel, type LogLevelName, type LogSink, nodeLoggerName } from './logger.js';
-import { declareUseSimTime, startParameterServices } from './parameter-services.js';
-import { type ParameterDescriptorInput, ParameterStore, type ParameterValueInput } from './parameters.js';
+import type { NodeHost } from './node-host.js';
+import {
+  declareUseSimTime,
+  type ParameterDescriptorInput,
+  ParameterStore,
+  type ParameterValueInput,
+  startParameterServices,
+} from './parameters/index.js';
 import { Publisher } from './publisher.js';
 import { type QosInput, resolveQos } from './qos.js';
 import { Service, type ServiceHandler } from './service.js';
@@ -43,13 +52,25 @@ import { type WaitForMessageOptions, waitForMessage } from './wait-for-message.j
 export interface NodeOptions {
   /** Default `/`. */
   readonly namespace?: string;
+  /**
+   * This node's own ROS arguments, as rclcpp's NodeOptions.arguments: only what follows
+   * `--ros-args` counts (`['--ros-args', '-r', '__node:=camera', '-p', 'fps:=30']`). Its remap rules
+   * are tried before the context's, its parameter overrides win over the context's. A ROS argument
+   * rcl refuses throws RosArgumentsError, an unknown one UnknownRosArgumentsError.
+   */
+  readonly arguments?: readonly string[];
+  /** Apply the context's (command-line) remap rules and parameter overrides too (default true). */
+  readonly useGlobalArguments?: boolean;
   /** Publish log records on `/rosout` (default true, as rclcpp). */
   readonly enableRosout?: boolean;
-  /** Minimum severity logged; default INFO. */
+  /** Minimum severity logged; default INFO. `--log-level` on the command line wins over it. */
   readonly logLevel?: LogLevelName;
   /** Where console log lines go; default rcutils's console format on stderr. */
   readonly logSink?: LogSink;
-  /** Values that replace the defaults of parameters when they are declared (as `--ros-args -p`). */
+  /**
+   * Values that replace the defaults of parameters when they are declared; they win over the
+   * `--params-file` and `-p` values of the command line and of `arguments` (as in rclcpp).
+   */
   readonly parameterOverrides?: Record<string, ParameterValueInput>;
   /** Let `setParameters` create parameters that were never declared (rclcpp's option). */
   readonly allowUndeclaredParameters?: boolean;
@@ -110,31 +131,47 @@ export class Node {
   private readonly timers = new Set<Timer>();
   private readonly cleanups: (() => void)[] = [];
   private destroyed = false;
+  /** The remap rules this node applies: its own arguments', then the context's. */
+  private readonly remapSources: RemapSources;
   /** @internal The context's time, deadlines and news, as the node's waits and services use them. */
   readonly host: ClientHost;
 
   /** @internal Use Context.createNode. */
   constructor(
-    private readonly context: Context,
+    private readonly context: NodeHost<Node>,
     name: string,
     options: NodeOptions = {},
   ) {
     validateNodeName(name);
+    const local = options.arguments ? nodeArguments(options.arguments) : undefined;
+    const global = options.useGlobalArguments === false ? undefined : context.rosArguments;
+    this.remapSources = {
+      ...(local ? { local: local.remapRules } : {}),
+      ...(global ? { global: global.remapRules } : {}),
+    };
     this.host = {
       clock: context.clock,
       deadlines: context.deadlines,
       watch: (notify) => context.watch(notify),
       graphVersion: () => context.graph.version,
     };
-    this.name = name;
-    this.namespace = normalizeNodeNamespace(options.namespace ?? '/');
-    const sinks: LogSink[] = [options.logSink ?? consoleSink()];
+    // rcl_node_init: the name is remapped first, then the namespace (a `node:` prefix sees the new name).
+    const givenNamespace = normalizeNodeNamespace(options.namespace ?? '/');
+    this.name = remapNodeName(this.remapSources, name);
+    validateNodeName(this.name);
+    const remappedNamespace = remapNamespace(this.remapSources, this.name);
+    this.namespace =
+      remappedNamespace === undefined ? givenNamespace : normalizeNodeNamespace(remappedNamespace);
+    // Logging is the process's (rcl_logging_configure reads the context's arguments only).
+    const logging = context.rosArguments;
+    const sinks: LogSink[] = logging.stdoutLogsDisabled ? [] : [options.logSink ?? consoleSink()];
+    const loggerName = nodeLoggerName(this.namespace, this.name);
     this.logger = new Logger(
-      nodeLoggerName(this.namespace, name),
+      loggerName,
       sinks,
-      LogLevel[options.logLevel ?? 'INFO'],
+      logLevelFor(logging.logLevels, loggerName) ?? LogLevel[options.logLevel ?? 'INFO'],
     );
-    if (options.enableRosout !== false) {
+    if (options.enableRosout !== false && !logging.rosoutLogsDisabled) {
       const rosout = this.createPublisher('rcl_interfaces/msg/Log', '/rosout', QOS_PROFILES.rosout);
       sinks.push((r) => {
         if (this.destroyed) return;
@@ -151,9 +188,14 @@ export class Node {
     }
     this.cleanups.push(context.onIncompatibleQos((e) => this.onIncompatibleQos(e)));
     // rclcpp's order: services and event publisher, then overrides, then use_sim_time.
+    // rclcpp's resolve_parameter_overrides: global arguments, then the node's, then the options'.
+    const fromArguments = overridesForNode(
+      [global?.parameterOverrides, local?.parameterOverrides].filter((s) => s !== undefined),
+      this.fullyQualifiedName,
+    );
     this.parameters = new ParameterStore({
       allowUndeclared: options.allowUndeclaredParameters ?? false,
-      overrides: options.parameterOverrides ?? {},
+      overrides: [...fromArguments, ...Object.entries(options.parameterOverrides ?? {})],
       onListenerError: (e) =>
         this.logger.error(`parameter listener threw: ${(e as Error)?.stack ?? String(e)}`),
     });
@@ -176,9 +218,16 @@ export class Node {
     return this.namespace === '/' ? `/${this.name}` : `${this.namespace}/${this.name}`;
   }
 
-  /** The fully qualified name a topic or service name resolves to for this node. */
+  /**
+   * The fully qualified name a topic or service name resolves to for this node: expanded, then
+   * remapped (rcl_node_resolve_name). An action name is only expanded: rcl_action remaps each of
+   * its services and topics (`/fibonacci/_action/send_goal`...) when it creates them.
+   */
   resolveName(name: string, kind: TopicNameKind = 'topic name'): string {
-    return expandTopicName(name, this.name, this.namespace, kind);
+    const expanded = expandTopicName(name, this.name, this.namespace, kind);
+    if (kind === 'action name') return expanded;
+    const as = kind === 'service name' ? 'service' : 'topic';
+    return remapTopicName(this.remapSources, expanded, this.name, this.namespace, as);
   }
 
   /**
@@ -407,11 +456,12 @@ export class Node {
   }
 
   countPublishers(topic: string): number {
-    return this.context.graph.countPublishers(this.resolveName(topic));
+    // rclcpp's count_publishers expands the name and does not remap it.
+    return this.context.graph.countPublishers(expandTopicName(topic, this.name, this.namespace));
   }
 
   countSubscribers(topic: string): number {
-    return this.context.graph.countSubscribers(this.resolveName(topic));
+    return this.context.graph.countSubscribers(expandTopicName(topic, this.name, this.namespace));
   }
 
   /** @internal This node's entry in the `ros_discovery_info` snapshot. */
@@ -479,19 +529,14 @@ export class Node {
   }
 
   /**
-   * The type hash a raw endpoint announces: the one given, else undefined (the context takes the
-   * registry's) when the registry knows the type, else one a peer announces for the same type on
-   * the topic, else null (none, as Humble's rmw sends).
+   * The type hash a raw endpoint announces: the one given, else the registry's when it knows the
+   * type, else one a peer announces for the same type on the topic, else null (none, as Humble's
+   * rmw sends).
    */
-  private announcedTypeHash(
-    type: string,
-    ddsTopic: string,
-    given: string | undefined,
-  ): string | null | undefined {
+  private announcedTypeHash(type: string, ddsTopic: string, given: string | undefined): string | null {
     if (given !== undefined) return given;
     try {
-      typeHashOf(type);
-      return undefined;
+      return typeHashOf(type);
     } catch (error) {
       if (!(error instanceof InterfaceNotFoundError)) throw error;
     }
@@ -544,4 +589,11 @@ export class Node {
     if (this.destroyed) throw new DestroyedError(`node ${this.fullyQualifiedName}`);
     if (this.context.isShutdown) throw new DestroyedError('the context');
   }
+}
+
+/** A node's own arguments, refused as rclcpp's NodeOptions refuses them. */
+function nodeArguments(argv: readonly string[]): RosArguments {
+  const args = parseRosArguments(argv);
+  assertNoUnknownRosArguments(args);
+  return args;
 }

@@ -26,7 +26,7 @@ import {
   parameterValueFromMsg,
   type SetParametersResult,
   toParameterValue,
-} from './parameters.js';
+} from './parameters/index.js';
 import type { QosInput } from './qos.js';
 import type { WaitOptions } from './wait.js';
 

@@ -7,7 +7,7 @@
  */
 import type { rcl_interfaces__msg__ParameterEvent } from '../cdr/index.js';
 import type { Node } from './node.js';
-import { type Parameter, parameterFromMsg } from './parameters.js';
+import { type Parameter, parameterFromMsg } from './parameters/index.js';
 import type { QosInput } from './qos.js';
 import type { Subscription } from './subscription.js';
 

@@ -7,10 +7,24 @@
 import type { Message } from '../cdr/index.js';
 import type { Expiring } from './deadlines.js';
 import { AbortError } from './errors.js';
-import type { Node } from './node.js';
 import type { QosInput } from './qos.js';
-import type { Subscription } from './subscription.js';
-import type { WaitOptions } from './wait.js';
+import type { MessageCallback, Subscription } from './subscription.js';
+import type { WaitHost, WaitOptions } from './wait.js';
+
+/**
+ * What the wait needs of its node: a Node is one. Named here so that this module does not import
+ * node.ts, whose `waitForMessage` calls it.
+ */
+export interface MessageWaitNode {
+  readonly host: Pick<WaitHost, 'clock' | 'deadlines'>;
+  adopt(owner: { destroy(): void }): () => void;
+  createSubscription<T extends string>(
+    type: T,
+    topic: string,
+    callback: MessageCallback<Message<T>>,
+    qos?: QosInput,
+  ): Subscription<T>;
+}
 
 export interface WaitForMessageOptions extends WaitOptions {
   /** The subscription's QoS; default depth 1 over the default profile, as rclpy. */
@@ -24,7 +38,7 @@ class MessageWait<T extends string> implements Expiring {
   private readonly release: () => void;
 
   constructor(
-    node: Node,
+    node: MessageWaitNode,
     type: T,
     topic: string,
     private readonly options: WaitForMessageOptions,
@@ -68,7 +82,7 @@ class MessageWait<T extends string> implements Expiring {
 }
 
 export function waitForMessage<T extends string>(
-  node: Node,
+  node: MessageWaitNode,
   type: T,
   topic: string,
   options: WaitForMessageOptions = {},

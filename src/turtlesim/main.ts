@@ -3,11 +3,21 @@
  * turtlesim, and its window as a web page on 127.0.0.1. Runs until SIGINT or SIGTERM (or the
  * given AbortSignal), then writes the picture if `--png` was given and shuts down.
  *
- *   turtlesim_node [--port <n>] [--png <file>] [--no-web]
+ *   turtlesim_node [--port <n>] [--png <file>] [--no-web] [--ros-args ...]
+ *
+ * ROS arguments are the context's (as every ros2ts program's): `-r __ns:=/sim`, `-p background_r:=0`,
+ * `--params-file`, `--log-level`...
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Context, type ContextOptions, type LogSink, type NodeOptions } from '../index.js';
+import {
+  Context,
+  type ContextOptions,
+  type LogSink,
+  RosArgumentsError,
+  removeRosArgs,
+  UnknownRosArgumentsError,
+} from '../index.js';
 import { encodePng } from './png.js';
 import { renderWorld } from './render.js';
 import { startTurtlesim } from './turtlesim-node.js';
@@ -21,11 +31,48 @@ Options:
   --no-web       no web page
   -h, --help     this help
 
-After --ros-args, \`-p name:=value\` sets a parameter (e.g. -p background_r:=0); other ROS
-arguments are ignored.`;
+After --ros-args, the ROS arguments of every ROS 2 program: -r __ns:=/sim, -r __node:=name,
+-r from:=to, -p background_r:=0, --params-file FILE, --log-level LEVEL, ...`;
 
-/** A parameter value as NodeOptions.parameterOverrides takes it. */
-type ParameterValueInput = NonNullable<NodeOptions['parameterOverrides']>[string];
+export interface TurtlesimArgs {
+  readonly port: number;
+  readonly png?: string;
+  readonly web: boolean;
+  readonly help: boolean;
+}
+
+/**
+ * turtlesim_node's own options, from the arguments outside `--ros-args` sections; a string is the
+ * message to print (with the usage, exit code 2). ROS arguments rcl refuses are refused here too.
+ */
+export function parseTurtlesimArgs(argv: readonly string[]): TurtlesimArgs | string {
+  let values: { port?: string; png?: string; 'no-web'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: removeRosArgs(argv),
+      options: {
+        port: { type: 'string' },
+        png: { type: 'string' },
+        'no-web': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return `turtlesim_node: ${(error as Error).message}\n\n${TURTLESIM_USAGE}`;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    return `turtlesim_node: --port must be an integer 0..65535, got '${values.port}'`;
+  }
+  return {
+    port,
+    ...(values.png !== undefined ? { png: values.png } : {}),
+    web: values['no-web'] !== true,
+    help: values.help === true,
+  };
+}
 
 export interface RunTurtlesimOptions {
   /** Stops the node instead of (besides) SIGINT/SIGTERM. */
@@ -46,60 +93,38 @@ export async function runTurtlesimNode(
   options: RunTurtlesimOptions = {},
 ): Promise<number> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const cut = argv.indexOf('--ros-args');
-  let values: { port?: string; png?: string; 'no-web'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: cut >= 0 ? argv.slice(0, cut) : [...argv],
-      options: {
-        port: { type: 'string' },
-        png: { type: 'string' },
-        'no-web': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    print(`turtlesim_node: ${(error as Error).message}\n\n${TURTLESIM_USAGE}`);
+  const args = parseTurtlesimArgs(argv);
+  if (typeof args === 'string') {
+    print(args);
     return 2;
   }
-  if (values.help) {
+  if (args.help) {
     print(TURTLESIM_USAGE);
     return 0;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    print(`turtlesim_node: --port must be an integer 0..65535, got '${values.port}'`);
-    return 2;
-  }
-
-  let overrides: Record<string, ParameterValueInput>;
+  let context: Context;
   try {
-    overrides = rosArgsParameters(cut >= 0 ? argv.slice(cut + 1) : []);
+    context = await Context.create({ ...options.context, argv });
   } catch (error) {
-    print(`turtlesim_node: ${(error as Error).message}`);
+    // In rcl's and rclcpp's words.
+    if (!(error instanceof RosArgumentsError || error instanceof UnknownRosArgumentsError)) throw error;
+    print(`turtlesim_node: ${error.message}`);
     return 2;
   }
-
-  const context = await Context.create(options.context ?? {});
   let web: TurtlesimWeb | undefined;
   try {
     const sim = startTurtlesim(context, {
-      nodeOptions: {
-        parameterOverrides: overrides,
-        ...(options.logSink ? { logSink: options.logSink } : {}),
-      },
+      nodeOptions: options.logSink ? { logSink: options.logSink } : {},
     });
-    if (!values['no-web']) {
-      web = await startTurtlesimWeb(sim, { port });
+    if (args.web) {
+      web = await startTurtlesimWeb(sim, { port: args.port });
       print(`turtlesim window: ${web.url}`);
     }
     options.onStarted?.({ url: web?.url });
     await untilStopped(options.signal);
-    if (values.png) {
-      await writeFile(values.png, encodePng(renderWorld(sim.world, sim.getBackground())));
-      print(`turtlesim picture written to ${values.png}`);
+    if (args.png) {
+      await writeFile(args.png, encodePng(renderWorld(sim.world, sim.getBackground())));
+      print(`turtlesim picture written to ${args.png}`);
     }
     await sim.stop();
     return 0;
@@ -122,25 +147,4 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) done();
     else signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-/**
- * The `-p name:=value` / `--param name:=value` of a `--ros-args` section, typed as a YAML scalar
- * would be: integer, double, true/false, else string. Other ROS arguments are skipped.
- */
-export function rosArgsParameters(args: readonly string[]): Record<string, ParameterValueInput> {
-  const out: Record<string, ParameterValueInput> = {};
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] !== '-p' && args[i] !== '--param') continue;
-    const assignment = args[++i] ?? '';
-    const at = assignment.indexOf(':=');
-    if (at <= 0) throw new Error(`-p needs name:=value, got '${assignment}'`);
-    const text = assignment.slice(at + 2);
-    let value: ParameterValueInput = text;
-    if (/^[-+]?\d+$/.test(text)) value = { type: 'integer', value: BigInt(text) };
-    else if (/^(true|false)$/i.test(text)) value = text.toLowerCase() === 'true';
-    else if (text.trim() !== '' && Number.isFinite(Number(text))) value = Number(text);
-    out[assignment.slice(0, at)] = value;
-  }
-  return out;
 }

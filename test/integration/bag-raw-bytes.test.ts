@@ -5,7 +5,7 @@
  *   scripts/netns-run npx vitest run test/integration/bag-raw-bytes.test.ts
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encode } from '../../src/cdr/index.js';
+import { encode, typeHashOf } from '../../src/cdr/index.js';
 import type { MessageInfo } from '../../src/nodes/subscription.js';
 import { guidKey } from '../../src/rtps/wire/types.js';
 import { contexts, quiet } from '../support/contexts.js';
@@ -47,6 +47,11 @@ describe('raw bytes', () => {
     expect(got.map((g) => [...g])).toEqual(POSES.map((p) => [...encode('turtlesim/msg/Pose', p)]));
     expect(infos.map((i) => i.sequenceNumber)).toEqual(POSES.map((_, i) => i + 1));
     expect(infos.every((i) => i.sourceTimestampMs !== undefined)).toBe(true);
+    // A type the registry knows: the raw endpoint announces the registry's hash.
+    const mine = b.graph
+      .endpointsOn('rt/turtle1/pose', 'reader')
+      .find((e) => guidKey(e.guid) === guidKey(sub.gid));
+    expect(mine?.typeHash).toBe(typeHashOf('turtlesim/msg/Pose'));
   });
 
   it("a raw publisher's bytes reach a decoding subscription as the message", async () => {

@@ -13,7 +13,7 @@ import {
   ParameterEventHandler,
   UnknownCallbackHandleError,
 } from '../../src/nodes/parameter-event-handler.js';
-import type { Parameter } from '../../src/nodes/parameters.js';
+import type { Parameter } from '../../src/nodes/parameters/index.js';
 import { contexts, quiet } from '../support/contexts.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';

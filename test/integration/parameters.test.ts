@@ -6,14 +6,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { rcl_interfaces__msg__ParameterEvent } from '../../src/cdr/index.js';
-import { declareUseSimTime, startParameterServices } from '../../src/nodes/parameter-services.js';
 import {
+  declareUseSimTime,
   ParameterStore,
   ParameterType,
   parameterValueFromMsg,
   parameterValueToMsg,
+  startParameterServices,
   toParameterValue,
-} from '../../src/nodes/parameters.js';
+} from '../../src/nodes/parameters/index.js';
 import { contexts, quiet } from '../support/contexts.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';

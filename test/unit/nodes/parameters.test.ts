@@ -21,7 +21,7 @@ import {
   plainParameterValue,
   toParameterValue,
   UnknownParameterTypeError,
-} from '../../../src/nodes/parameters.js';
+} from '../../../src/nodes/parameters/index.js';
 
 function recording(store: ParameterStore): ParameterChangeEvent[] {
   const events: ParameterChangeEvent[] = [];

@@ -1,30 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { rosArgsParameters } from '../../../src/turtlesim/main.js';
+import { parseTurtlesimArgs } from '../../../src/turtlesim/main.js';
 
-describe('turtlesim_node --ros-args', () => {
-  it('takes -p name:=value as YAML scalars and skips other ROS arguments', () => {
+describe('turtlesim_node arguments', () => {
+  it('takes its own options outside --ros-args sections and leaves the ROS arguments to the context', () => {
     expect(
-      rosArgsParameters([
+      parseTurtlesimArgs([
+        '--png',
+        'a.png',
+        '--ros-args',
         '-p',
-        'background_r:=0',
-        '--param',
-        'holonomic:=true',
+        'port:=3',
         '-r',
-        '__node:=other',
-        '-p',
-        'scale:=1.5',
-        '-p',
-        'label:=hi',
+        '__ns:=/sim',
+        '--',
+        '--port',
+        '7',
       ]),
-    ).toEqual({
-      background_r: { type: 'integer', value: 0n },
-      holonomic: true,
-      scale: 1.5,
-      label: 'hi',
-    });
+    ).toEqual({ port: 7, png: 'a.png', web: true, help: false });
+    expect(parseTurtlesimArgs(['--ros-args', '--no-web'])).toEqual({ port: 0, web: true, help: false });
   });
 
-  it('refuses -p without name:=value', () => {
-    expect(() => rosArgsParameters(['-p', 'background_r'])).toThrow(/name:=value/);
+  it('refuses its unknown options, and ROS arguments as rcl does', () => {
+    expect(parseTurtlesimArgs(['--bogus'])).toMatch(/^turtlesim_node: .*--bogus/);
+    expect(parseTurtlesimArgs(['--ros-args', '-p', 'background_r'])).toMatch(
+      /^turtlesim_node: Couldn't parse parameter override rule: '-p background_r'\. Error: Expected lexeme type \(22\) not found, search ended at index 12/,
+    );
   });
 });

@@ -17,22 +17,39 @@
  * type, an empty name, an on-set callback that throws — the set fails with the error's message.
  */
 
-import { nowNs } from './logger.js';
-import type { Node } from './node.js';
+import type { Message, MessageInput } from '../../cdr/index.js';
+import type { Logger } from '../logger.js';
+import { nowNs } from '../logger.js';
+import type { Publisher } from '../publisher.js';
+import type { QosInput } from '../qos.js';
+import type { ServiceHandler } from '../service.js';
+import { descriptorToMsg, type SetParametersResult } from './descriptors.js';
+import { ParameterNotDeclaredError, ParameterUninitializedError } from './errors.js';
+import type { ParameterChangeEvent, ParameterStore } from './store.js';
 import {
-  descriptorToMsg,
   type Parameter,
-  type ParameterChangeEvent,
-  ParameterNotDeclaredError,
-  type ParameterStore,
-  ParameterUninitializedError,
   parameterFromMsg,
   parameterToMsg,
   parameterTypeId,
   parameterValueToMsg,
-  type SetParametersResult,
-} from './parameters.js';
-import type { Publisher } from './publisher.js';
+} from './values.js';
+
+/**
+ * What the services need of their node: a Node is one. Named here so that this module does not
+ * import node.ts, which starts the services.
+ */
+export interface ParameterServicesNode {
+  readonly logger: Pick<Logger, 'warn'>;
+  readonly fullyQualifiedName: string;
+  readonly isDestroyed: boolean;
+  createService<S extends string>(
+    type: S,
+    serviceName: string,
+    handler: ServiceHandler<Message<`${S}_Request`>, MessageInput<`${S}_Response`>>,
+    qos?: QosInput,
+  ): { destroy(): void };
+  createPublisher<T extends string>(type: T, topic: string, qos?: QosInput): Publisher<T>;
+}
 
 export interface ParameterServicesOptions {
   /** Serve the six parameter services (rclcpp's `start_parameter_services`, default true). */
@@ -62,7 +79,7 @@ function orIfUnknown<T>(answer: () => T, fallback: T): T {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function startParameterServices(
-  node: Node,
+  node: ParameterServicesNode,
   store: ParameterStore,
   options: ParameterServicesOptions = {},
 ): ParameterServices {
