@@ -1,15 +1,14 @@
 /**
- * Reads a bag: a directory with `metadata.yaml` and its MCAP files, or one `.mcap` file. Each file
- * is read whole and record by record (mcap-scan.ts), every chunk's CRC checked, so a corrupt
- * chunk is an error naming its offset and a file without its end (a recorder that was killed) is
- * read up to its last complete chunk, with a warning. Files are held in memory: fine for the bags
- * of tests and tools, not for bags of many gigabytes (an indexed, streaming read is not done).
+ * Reads a bag: a directory with `metadata.yaml` and its MCAP files, or one `.mcap` file, with
+ * memory bounded whatever the bag's size (mcap-file-source.ts): opening reads each file's summary
+ * (or, for a file without one, scans it to its last complete record, with a warning); messages
+ * are then read a chunk at a time, every chunk's CRC checked, so a corrupt chunk is a
+ * BagFormatError naming its offset when it is reached.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { TypedMcapRecords } from '@mcap/core';
-import { BagError, BagFormatError } from './errors.js';
-import { type ScannedRecord, scanMcap } from './mcap-scan.js';
+import { BagError } from './errors.js';
+import { type McapFileSource, type McapMessage, openMcapFile } from './mcap-file-source.js';
 import { type BagMetadata, type BagTopic, type BagTopicInfo, parseMetadata } from './metadata.js';
 import { parseQosProfiles } from './qos-yaml.js';
 
@@ -23,30 +22,15 @@ export interface BagMessage {
   readonly sequence: number;
 }
 
-type Schema = TypedMcapRecords['Schema'];
-type Channel = TypedMcapRecords['Channel'];
-type Message = TypedMcapRecords['Message'];
-
-/** One MCAP file's content, read whole (summary-less files) or from its summary. */
-interface FileContent {
-  readonly path: string;
-  readonly size: number;
-  readonly schemas: Map<number, Schema>;
-  readonly channels: Map<number, Channel>;
-  readonly messages: Message[];
-  readonly rosDistro: string;
-  readonly warning: string | undefined;
-}
-
 export class BagReader {
   private constructor(
     /** What metadata.yaml says, when the bag has one. */
     readonly storedMetadata: BagMetadata | undefined,
-    private readonly files: FileContent[],
+    private readonly files: McapFileSource[],
   ) {}
 
   /** Opens a bag directory or an `.mcap` file; BagFormatError (with the offset) for a bad file. */
-  static open(path: string): BagReader {
+  static async open(path: string): Promise<BagReader> {
     if (!existsSync(path)) throw new BagError(`no bag at '${path}'`);
     let stored: BagMetadata | undefined;
     let files: string[];
@@ -67,7 +51,9 @@ export class BagReader {
     } else {
       files = [path];
     }
-    return new BagReader(stored, files.map(readFile));
+    const sources: McapFileSource[] = [];
+    for (const f of files) sources.push(await openMcapFile(f));
+    return new BagReader(stored, sources);
   }
 
   /** What was noticed while reading (a truncated file...), one line each. */
@@ -83,11 +69,10 @@ export class BagReader {
   topics(): BagTopicInfo[] {
     const out = new Map<string, { topic: BagTopic; messageCount: number }>();
     for (const f of this.files) {
-      const counts = new Map<number, number>();
-      for (const m of f.messages) counts.set(m.channelId, (counts.get(m.channelId) ?? 0) + 1);
-      for (const c of f.channels.values()) {
+      // In channel id order (order of first appearance); the summary may list them otherwise.
+      for (const c of [...f.channels.values()].sort((a, b) => a.id - b.id)) {
         const prior = out.get(c.topic);
-        const n = counts.get(c.id) ?? 0;
+        const n = f.counts.get(c.id) ?? 0;
         if (prior) {
           prior.messageCount += n;
           continue;
@@ -113,20 +98,14 @@ export class BagReader {
     let end = 0n;
     let count = 0;
     const files = this.files.map((f) => {
-      let fs: bigint | undefined;
-      let fe = 0n;
-      for (const m of f.messages) {
-        if (fs === undefined || m.logTime < fs) fs = m.logTime;
-        if (m.logTime > fe) fe = m.logTime;
-      }
-      if (fs !== undefined && (start === undefined || fs < start)) start = fs;
-      if (fe > end) end = fe;
-      count += f.messages.length;
+      if (f.startNs !== undefined && (start === undefined || f.startNs < start)) start = f.startNs;
+      if (f.endNs !== undefined && f.endNs > end) end = f.endNs;
+      count += f.messageCount;
       return {
         path: basename(f.path),
-        startNs: fs ?? 0n,
-        durationNs: fs === undefined ? 0n : fe - fs,
-        messageCount: f.messages.length,
+        startNs: f.startNs ?? 0n,
+        durationNs: f.startNs === undefined || f.endNs === undefined ? 0n : f.endNs - f.startNs,
+        messageCount: f.messageCount,
       };
     });
     const s: bigint = start ?? 0n;
@@ -151,80 +130,75 @@ export class BagReader {
     return this.files.reduce((n, f) => n + f.size, 0);
   }
 
-  /** Messages in log-time order (file order within a time), optionally of some topics only. */
-  *messages(options: { topics?: readonly string[]; startNs?: bigint } = {}): Generator<BagMessage> {
-    const wanted = options.topics ? new Set(options.topics) : undefined;
-    const all: { m: Message; f: FileContent; i: number }[] = [];
-    for (const f of this.files) {
-      f.messages.forEach((m, i) => {
-        all.push({ m, f, i });
-      });
-    }
-    all.sort((a, b) => (a.m.logTime < b.m.logTime ? -1 : a.m.logTime > b.m.logTime ? 1 : 0));
-    for (const { m, f } of all) {
-      const channel = f.channels.get(m.channelId);
-      if (!channel) continue;
-      if (wanted && !wanted.has(channel.topic)) continue;
-      if (options.startNs !== undefined && m.logTime < options.startNs) continue;
-      yield {
-        topic: channel.topic,
-        type: f.schemas.get(channel.schemaId)?.name ?? '',
-        data: m.data,
-        logTimeNs: m.logTime,
-        publishTimeNs: m.publishTime,
-        sequence: m.sequence,
-      };
+  /**
+   * Messages in log-time order (file order within a time), optionally of some topics only. The
+   * files are merged by log time, each opened only once the merge reaches its start.
+   */
+  async *messages(
+    options: { topics?: readonly string[]; startNs?: bigint } = {},
+  ): AsyncGenerator<BagMessage> {
+    const read = {
+      ...(options.topics ? { topics: options.topics } : {}),
+      ...(options.startNs !== undefined ? { startNs: options.startNs } : {}),
+    };
+    const pending = this.files
+      .filter(
+        (f) => f.messageCount > 0 && (options.startNs === undefined || (f.endNs ?? 0n) >= options.startNs),
+      )
+      .map((f, order) => ({ f, order }))
+      .sort((a, b) => cmp(a.f.startNs ?? 0n, b.f.startNs ?? 0n) || a.order - b.order);
+    const active: { f: McapFileSource; order: number; it: AsyncGenerator<McapMessage>; head: McapMessage }[] =
+      [];
+    const activate = async (upTo: bigint | undefined) => {
+      while (pending.length > 0 && (upTo === undefined || (pending[0]!.f.startNs ?? 0n) <= upTo)) {
+        const { f, order } = pending.shift()!;
+        const it = f.messages(read);
+        const first = await it.next();
+        if (!first.done) active.push({ f, order, it, head: first.value });
+      }
+    };
+    try {
+      for (;;) {
+        if (active.length === 0) await activate(undefined);
+        if (active.length === 0) return;
+        let best = active[0]!;
+        for (const a of active)
+          if (
+            cmp(a.head.logTime, best.head.logTime) < 0 ||
+            (a.head.logTime === best.head.logTime && a.order < best.order)
+          )
+            best = a;
+        // A file starting before the next message may hold earlier ones: open it first.
+        if (pending.length > 0 && (pending[0]!.f.startNs ?? 0n) <= best.head.logTime) {
+          await activate(best.head.logTime);
+          continue;
+        }
+        const m = best.head;
+        const channel = best.f.channels.get(m.channelId);
+        const next = await best.it.next();
+        if (next.done) active.splice(active.indexOf(best), 1);
+        else best.head = next.value;
+        if (!channel) continue;
+        yield {
+          topic: channel.topic,
+          type: best.f.schemas.get(channel.schemaId)?.name ?? '',
+          data: m.data,
+          logTimeNs: m.logTime,
+          publishTimeNs: m.publishTime,
+          sequence: m.sequence,
+        };
+      }
+    } finally {
+      await Promise.all(active.map((a) => a.it.return(undefined)));
     }
   }
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byIndex(a: string, b: string): number {
   const n = (s: string) => Number(/_(\d+)\.mcap$/.exec(s)?.[1] ?? 0);
   return n(a) - n(b) || a.localeCompare(b);
-}
-
-/**
- * Reads a whole file, checking every record (and each chunk's CRC) on the way: a corrupt record
- * is a BagFormatError naming its offset; a missing end is a warning.
- */
-function readFile(path: string): FileContent {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new BagError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  const scan = scanMcap(bytes, path);
-  const schemas = new Map<number, Schema>();
-  const channels = new Map<number, Channel>();
-  const messages: Message[] = [];
-  let rosDistro = '';
-  const take = ({ record }: ScannedRecord) => {
-    switch (record.type) {
-      case 'Schema':
-        schemas.set(record.id, record);
-        break;
-      case 'Channel':
-        channels.set(record.id, record);
-        break;
-      case 'Message':
-        messages.push(record);
-        break;
-      case 'Metadata':
-        if (record.name === 'rosbag2') {
-          const text = record.metadata.get('serialized_metadata');
-          if (text) rosDistro = parseMetadata(text).rosDistro;
-          rosDistro = record.metadata.get('ROS_DISTRO') ?? rosDistro;
-        }
-        break;
-      default:
-        break;
-    }
-  };
-  for (const r of scan.records) take(r);
-  if (!scan.complete && scan.records.length === 0) throw new BagFormatError(path, 8, 'no complete record');
-  const warning = scan.complete
-    ? undefined
-    : `${path}: the file ends at byte ${bytes.length} without its summary (truncated record at byte offset ${scan.truncatedAt}); read up to its last complete chunk (ending at byte ${scan.lastChunkEnd}): ${messages.length} messages`;
-  return { path, size: bytes.length, schemas, channels, messages, rosDistro, warning };
 }

@@ -7,5 +7,6 @@ export { formatBagInfo } from './info.js';
 export { messageDefinitionText } from './message-definition.js';
 export type { BagFileInfo, BagMetadata, BagTopic, BagTopicInfo } from './metadata.js';
 export { Player, type PlayerOptions } from './player.js';
+export { parseQosOverrides, QosOverrideError, readQosOverrides } from './qos-overrides.js';
 export { parseQosProfiles, serializeQosProfiles } from './qos-yaml.js';
 export { Recorder, type RecorderOptions } from './recorder.js';

@@ -52,12 +52,12 @@ export function formatBagInfo(m: BagMetadata, bagSize: number): string {
   lines.push(`Duration:          ${secondsText(m.durationNs)}s`);
   lines.push(`Start:             ${formatTimePoint(m.startNs)}`);
   lines.push(`End:               ${formatTimePoint(m.startNs + m.durationNs)}`);
-  const services = m.topics.filter(isServiceEvent);
+  // Both lists by name, as rosbag2_py's format_bag_metadata.cpp does by default (InfoSortingMethod NAME).
+  const byName = (a: BagTopicInfo, b: BagTopicInfo) => (a.topic.name < b.topic.name ? -1 : 1);
+  const services = m.topics.filter(isServiceEvent).sort(byName);
   const serviceMessages = services.reduce((n, t) => n + t.messageCount, 0);
   lines.push(`Messages:          ${m.messageCount - serviceMessages}`);
-  const topics = m.topics
-    .filter((t) => !isServiceEvent(t))
-    .sort((a, b) => (a.topic.name < b.topic.name ? -1 : 1));
+  const topics = m.topics.filter((t) => !isServiceEvent(t)).sort(byName);
   const topicLine = (t: BagTopicInfo) =>
     `Topic: ${t.topic.name} | Type: ${t.topic.type} | Count: ${t.messageCount} | Serialization Format: ${t.topic.serializationFormat}`;
   if (topics.length === 0) lines.push('Topic information: ');

@@ -1,15 +1,17 @@
 /**
  * Reads an MCAP file record by record from the start, without its summary: for files whose end
- * is missing (a recorder killed before it closed them) and to check every chunk's CRC. Each
- * top-level record is parsed alone by @mcap/core, so an error names the offset of the record at
- * fault. Chunks may be uncompressed or zstd (lz4 is not read). A record cut short by the end of the file ends the scan: what came before it is kept
- * and the offset reported.
+ * is missing (a recorder killed before it closed them). The file is read forwards through a file
+ * handle a window at a time (memory bounded by the largest record), and each top-level record is
+ * parsed alone by @mcap/core's stream reader, so an error names the offset of the record at
+ * fault. Chunks may be uncompressed or zstd (lz4 is not read). A record cut short by the end of
+ * the file ends the scan: what came before it is kept and the offset reported.
  */
 import { McapStreamReader, type TypedMcapRecord } from '@mcap/core';
 import { decompress } from 'fzstd';
 import { BagFormatError } from './errors.js';
+import type { FileReadable } from './file-readable.js';
 
-const MAGIC = [0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a];
+export const MAGIC = [0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a];
 const OPCODE_NAMES: Record<number, string> = {
   1: 'Header',
   2: 'Footer',
@@ -27,22 +29,35 @@ const OPCODE_NAMES: Record<number, string> = {
   14: 'SummaryOffset',
   15: 'DataEnd',
 };
+/** Bytes read at a time; a larger record is read whole. */
+const WINDOW = 1 << 20;
 
-export interface ScannedRecord {
-  /** Offset of the top-level record (for a record inside a chunk, the chunk's). */
-  readonly offset: number;
-  readonly record: TypedMcapRecord;
+/** The record kind an opcode names, for error messages. */
+export function opcodeName(opcode: number | undefined): string {
+  if (opcode === undefined) return 'record';
+  return `${OPCODE_NAMES[opcode] ?? `opcode 0x${opcode.toString(16)}`} record`;
+}
+
+/** Whether an error is a file @mcap/core cannot read rather than a damaged one. */
+export function problemOf(error: unknown): 'unreadable' | 'corrupt' {
+  return /unsupported compression/i.test((error as Error).message) ? 'unreadable' : 'corrupt';
 }
 
 export interface ScanResult {
-  readonly records: ScannedRecord[];
   /** The footer was reached: the file is complete. */
   readonly complete: boolean;
   /** Where a record cut short by the end of the file starts, if one is. */
   readonly truncatedAt: number | undefined;
   /** The end of the last complete chunk (0 if none). */
   readonly lastChunkEnd: number;
+  /** The end of the last complete record read. */
+  readonly end: number;
 }
+
+/** One step of a scan: the records of one top-level record (a chunk's, all of them), or the end. */
+export type ScanStep =
+  | { readonly done: false; readonly offset: number; readonly records: readonly TypedMcapRecord[] }
+  | { readonly done: true; readonly result: ScanResult };
 
 /** Checks the magic at the start; BagFormatError at offset 0 if it is not there. */
 export function checkMagic(bytes: Uint8Array, file: string): void {
@@ -75,41 +90,78 @@ class RecordFeeder {
     try {
       for (let r = this.reader.nextRecord(); r !== undefined; r = this.reader.nextRecord()) out.push(r);
     } catch (error) {
-      const what = OPCODE_NAMES[bytes[0]!] ?? `opcode 0x${bytes[0]!.toString(16)}`;
-      const message = (error as Error).message;
-      const problem = /unsupported compression/i.test(message) ? 'unreadable' : 'corrupt';
-      throw new BagFormatError(this.file, offset, `${problem} ${what} record: ${message}`);
+      throw new BagFormatError(
+        this.file,
+        offset,
+        `${problemOf(error)} ${opcodeName(bytes[0])}: ${(error as Error).message}`,
+      );
     }
     return out;
   }
 }
 
-export function scanMcap(bytes: Uint8Array, file: string): ScanResult {
-  checkMagic(bytes, file);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const records: ScannedRecord[] = [];
-  const feeder = new RecordFeeder(bytes.subarray(0, MAGIC.length), file);
+/** A forward window over the file: the bytes of [offset, offset + length), read as needed. */
+class ForwardWindow {
+  private buffer: Uint8Array = new Uint8Array(0);
+  private start = 0;
+
+  constructor(private readonly file: FileReadable) {}
+
+  async bytes(offset: number, length: number): Promise<Uint8Array> {
+    if (offset < this.start || offset + length > this.start + this.buffer.length) {
+      this.buffer = await this.file.readAt(offset, Math.max(length, WINDOW));
+      this.start = offset;
+    }
+    return this.buffer.subarray(offset - this.start, offset - this.start + length);
+  }
+}
+
+/**
+ * Reads the file from the start up to `limit` (default its size), a top-level record per step,
+ * to the footer or the last complete record; the last step says how far it got.
+ */
+export async function* scanMcap(file: FileReadable, limit = file.byteSize): AsyncGenerator<ScanStep> {
+  const size = Math.min(limit, file.byteSize);
+  const window = new ForwardWindow(file);
+  const magic = await window.bytes(0, Math.min(size, MAGIC.length));
+  checkMagic(magic, file.path);
+  const feeder = new RecordFeeder(magic, file.path);
   let offset = MAGIC.length;
   let lastChunkEnd = 0;
-  while (offset < bytes.length) {
-    if (offset + 9 > bytes.length) return { records, complete: false, truncatedAt: offset, lastChunkEnd };
-    const opcode = bytes[offset]!;
-    const length = view.getBigUint64(offset + 1, true);
+  const cut = (at: number): ScanStep => ({
+    done: true,
+    result: { complete: false, truncatedAt: at, lastChunkEnd, end: offset },
+  });
+  while (offset < size) {
+    if (offset + 9 > size) {
+      yield cut(offset);
+      return;
+    }
+    const head = await window.bytes(offset, 9);
+    const opcode = head[0]!;
+    const length = new DataView(head.buffer, head.byteOffset, 9).getBigUint64(1, true);
     const end = BigInt(offset) + 9n + length;
-    if (end > BigInt(bytes.length)) return { records, complete: false, truncatedAt: offset, lastChunkEnd };
-    const slice = bytes.subarray(offset, Number(end));
-    for (const record of feeder.feed(slice, offset)) records.push({ offset, record });
+    if (end > BigInt(size)) {
+      yield cut(offset);
+      return;
+    }
+    const records = feeder.feed(await window.bytes(offset, Number(end) - offset), offset);
+    yield { done: false, offset, records };
     if (opcode === 6) lastChunkEnd = Number(end);
     offset = Number(end);
     if (opcode === 2) {
       // The footer is followed by the closing magic.
-      const rest = bytes.subarray(offset);
+      const rest = await window.bytes(offset, Math.min(MAGIC.length, size - offset));
       if (rest.length < MAGIC.length || MAGIC.some((b, i) => rest[i] !== b)) {
-        throw new BagFormatError(file, offset, 'no closing magic after the footer');
+        throw new BagFormatError(file.path, offset, 'no closing magic after the footer');
       }
       feeder.feed(rest, offset);
-      return { records, complete: true, truncatedAt: undefined, lastChunkEnd };
+      yield {
+        done: true,
+        result: { complete: true, truncatedAt: undefined, lastChunkEnd, end: offset + MAGIC.length },
+      };
+      return;
     }
   }
-  return { records, complete: false, truncatedAt: bytes.length, lastChunkEnd };
+  yield cut(size);
 }

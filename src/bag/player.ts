@@ -6,9 +6,11 @@
  */
 import type { Node } from '../nodes/node.js';
 import type { Publisher } from '../nodes/publisher.js';
+import type { RosQos } from '../rmw/qos-profiles.js';
 import { adaptOfferToRecordedOffers } from './adapt-qos.js';
 import type { BagMessage, BagReader } from './bag-reader.js';
 import { BagError } from './errors.js';
+import type { BagTopic } from './metadata.js';
 
 const TYPE_HASH = /^RIHS01_[0-9a-f]{64}$/;
 
@@ -23,6 +25,11 @@ export interface PlayerOptions {
   readonly startOffsetS?: number;
   /** Topic renames, recorded name → played name. */
   readonly remap?: ReadonlyMap<string, string>;
+  /**
+   * Publisher QoS by recorded topic name, used instead of the one from the recorded offers
+   * (rosbag2 `--qos-profile-overrides-path`; see qos-overrides.ts).
+   */
+  readonly qosOverrides?: ReadonlyMap<string, RosQos>;
   /** Publish `/clock` at this many Hz (rosbag2 `--clock`, default 40 when on); 0 or absent: off. */
   readonly clockHz?: number;
 }
@@ -49,7 +56,7 @@ export class Player {
       const hash = TYPE_HASH.test(t.topic.typeDescriptionHash) ? t.topic.typeDescriptionHash : undefined;
       this.publishers.set(
         t.topic.name,
-        node.createPublisher(t.topic.type, name, adaptOfferToRecordedOffers(t.topic.offeredQosProfiles), {
+        node.createPublisher(t.topic.type, name, this.qosFor(t.topic), {
           raw: true,
           ...(hash ? { typeHash: hash } : {}),
         }),
@@ -58,6 +65,10 @@ export class Player {
     if (options.clockHz && options.clockHz > 0) {
       this.clock = node.createPublisher('rosgraph_msgs/msg/Clock', '/clock', 1);
     }
+  }
+
+  private qosFor(topic: BagTopic): RosQos {
+    return this.options.qosOverrides?.get(topic.name) ?? adaptOfferToRecordedOffers(topic.offeredQosProfiles);
   }
 
   /** The publishers by recorded topic name (to wait for subscribers before `play`). */
@@ -88,7 +99,7 @@ export class Player {
         ? setInterval(() => this.publishClock(bagTimeNow()), 1000 / this.options.clockHz)
         : undefined;
     try {
-      for (const m of this.reader.messages({ topics, startNs: start })) {
+      for await (const m of this.reader.messages({ topics, startNs: start })) {
         if (this.stopped) return;
         const dueMs = Number(m.logTimeNs - start) / 1e6 / rate;
         const waitMs = t0 + dueMs - performance.now();

@@ -28,6 +28,11 @@ export interface RecorderOptions {
   readonly excludeTopics?: readonly string[];
   /** Record hidden topics too (rosbag2 `--include-hidden-topics`). */
   readonly includeHidden?: boolean;
+  /**
+   * Subscription QoS by topic, used instead of the one adapted to the publishers (rosbag2
+   * `--qos-profile-overrides-path`; see qos-overrides.ts).
+   */
+  readonly qosOverrides?: ReadonlyMap<string, RosQos>;
   /** Told of each topic as its recording starts. */
   readonly onTopic?: (name: string, type: string) => void;
   /** Told of a message that could not be written. */
@@ -124,7 +129,7 @@ export class Recorder {
           })
           .catch((e: unknown) => this.options.onError?.(e));
       },
-      adaptRequestToOffers(offered),
+      this.options.qosOverrides?.get(name) ?? adaptRequestToOffers(offered),
       { raw: true, ...(typeHash ? { typeHash } : {}) },
     );
     this.subscriptions.set(name, sub);

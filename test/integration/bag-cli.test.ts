@@ -5,8 +5,8 @@
  *   scripts/netns-run npx vitest run test/integration/bag-cli.test.ts
  *
  * A recorder stopped by SIGINT closes its bag; one killed with SIGKILL leaves a file that
- * `bag info` reads up to its last complete chunk, saying so; a corrupt file makes `bag info`
- * fail naming the offset.
+ * `bag info` reads up to its last complete chunk, saying so; a corrupt summary makes `bag info`
+ * fail naming its offset, a corrupt chunk `bag play`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BagReader } from '../../src/bag/index.js';
 import { Context } from '../../src/nodes/context.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
+import { collect } from '../support/collect.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
@@ -108,26 +109,43 @@ describe('ros2ts bag', () => {
     expect(count).toBeGreaterThan(10);
   }, 30_000);
 
-  it('info on a corrupt chunk fails with the offset, exit 1', async () => {
+  it('a corrupt summary fails info, a corrupt chunk fails play, each naming the offset, exit 1', async () => {
     const src = join(dir, 'clean', 'clean_0.mcap');
-    const bytes = new Uint8Array(readFileSync(src));
-    const view = new DataView(bytes.buffer);
-    let offset = 8;
-    while (bytes[offset] !== 6) offset += 9 + Number(view.getBigUint64(offset + 1, true));
-    bytes[offset + 9 + 40 + 30]! ^= 0x55;
-    const bad = join(dir, 'bad.mcap');
-    writeFileSync(bad, bytes);
-    const info = await start(['bag', 'info', bad]).done;
+    const walk = (bytes: Uint8Array, opcode: number) => {
+      const view = new DataView(bytes.buffer);
+      let offset = 8;
+      while (bytes[offset] !== opcode) offset += 9 + Number(view.getBigUint64(offset + 1, true));
+      return offset;
+    };
+    // info reads the summary only (as rosbag2 does): a flipped bit there fails its CRC.
+    const summaryBad = new Uint8Array(readFileSync(src));
+    const dataEnd = walk(summaryBad, 15);
+    summaryBad[walk(summaryBad, 8) + 9 + 8]! ^= 0x01;
+    const badSummary = join(dir, 'bad-summary.mcap');
+    writeFileSync(badSummary, summaryBad);
+    const info = await start(['bag', 'info', badSummary]).done;
     expect(info.code).toBe(1);
     expect(info.stdout).toBe('');
-    expect(info.stderr.startsWith(`[ERROR] [ros2bag]: ${bad}: corrupt Chunk record: `)).toBe(true);
+    expect(info.stderr.startsWith(`[ERROR] [ros2bag]: ${badSummary}: corrupt summary section: `)).toBe(true);
     expect(info.stderr).toMatch(
-      new RegExp(`Incorrect chunk CRC \\d+ \\(expected \\d+\\).* at byte offset ${offset}\\n$`),
+      new RegExp(`Incorrect summary CRC \\d+ \\(expected \\d+\\).* at byte offset ${dataEnd}\\n$`),
+    );
+    // play reads the chunks, each CRC checked: the corrupt one stops it with its offset.
+    const chunkBad = new Uint8Array(readFileSync(src));
+    const chunk = walk(chunkBad, 6);
+    chunkBad[chunk + 9 + 40 + 30]! ^= 0x55;
+    const badChunk = join(dir, 'bad-chunk.mcap');
+    writeFileSync(badChunk, chunkBad);
+    const play = await start(['bag', 'play', badChunk]).done;
+    expect(play.code).toBe(1);
+    expect(play.stderr).toContain(`${badChunk}: corrupt Chunk record: `);
+    expect(play.stderr).toMatch(
+      new RegExp(`Incorrect chunk CRC \\d+ \\(expected \\d+\\).* at byte offset ${chunk}\\n$`),
     );
   }, 30_000);
 
   it('play republishes the recorded bytes in order, remapped, with /clock in bag time', async () => {
-    const recorded = [...BagReader.open(join(dir, 'clean')).messages()];
+    const recorded = await collect((await BagReader.open(join(dir, 'clean'))).messages());
     const listener = context.createNode('bag_listener', { logSink: () => {}, enableRosout: false });
     const got: Uint8Array[] = [];
     const clock: bigint[] = [];
@@ -172,11 +190,28 @@ describe('ros2ts bag', () => {
     await new Promise((r) => setTimeout(r, 500));
     rec.child.kill('SIGINT');
     expect((await rec.done).code).toBe(0);
-    const topics = BagReader.open(join(dir, 'regex'))
-      .topics()
-      .map((t) => t.topic.name);
+    const topics = (await BagReader.open(join(dir, 'regex'))).topics().map((t) => t.topic.name);
     expect(topics).toEqual(['/turtle1/pose']);
   }, 30_000);
+
+  it('refuses a QoS override file rosbag2 would refuse, before creating the bag', async () => {
+    const overrides = join(dir, 'overrides.yaml');
+    writeFileSync(overrides, '/turtle1/pose:\n  depth: 10\n  deadline:\n    sec: 2\n');
+    const r = await start([
+      'bag',
+      'record',
+      '-a',
+      '--qos-profile-overrides-path',
+      overrides,
+      '-o',
+      join(dir, 'q'),
+    ]).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `[ERROR] [ros2bag]: ${overrides}: /turtle1/pose: Time overrides must include both seconds (sec) and nanoseconds (nsec).\n`,
+    );
+    expect(readdirSync(dir)).not.toContain('q');
+  });
 
   it('refuses to write compressed bags, saying why', async () => {
     const r = await start(['bag', 'record', '-a', '--compression-format', 'zstd', '-o', join(dir, 'z')]).done;

@@ -5,15 +5,16 @@
  *
  *   scripts/netns-run npx vitest run test/integration/bag-roundtrip.test.ts
  */
-import { mkdtemp, open as openFile, rm } from 'node:fs/promises';
+import { mkdtemp, open as openFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { McapIndexedReader } from '@mcap/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BagReader, BagWriter, Player, Recorder } from '../../src/bag/index.js';
-import { decode } from '../../src/cdr/index.js';
+import { BagReader, BagWriter, Player, Recorder, readQosOverrides } from '../../src/bag/index.js';
+import { decode, encode } from '../../src/cdr/index.js';
 import { QOS_PROFILES } from '../../src/rmw/qos-profiles.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
+import { collect } from '../support/collect.js';
 import { contexts, quiet } from '../support/contexts.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
@@ -86,10 +87,10 @@ describe('bag record and play', () => {
       ['/turtle1/pose', 'turtlesim/msg/Pose'],
     ]);
 
-    const reader = BagReader.open(bagDir);
+    const reader = await BagReader.open(bagDir);
     expect(reader.warnings).toEqual([]);
     expect(reader.storedMetadata?.messageCount).toBe(metadata.messageCount);
-    const recorded = [...reader.messages()].map((m) => m.data);
+    const recorded = (await collect(reader.messages())).map((m) => m.data);
     expect(recorded.length).toBe(metadata.messageCount);
     // The turtle moved: the poses are not all alike.
     expect(new Set(recorded.map((b) => [...b].join(','))).size).toBeGreaterThan(10);
@@ -153,9 +154,55 @@ describe('bag record and play', () => {
     expect(byName['/map_name']?.topic.offeredQosProfiles[0]?.durability).toBe('TRANSIENT_LOCAL');
     expect(byName['/scan_like']?.messageCount).toBe(5);
     expect(byName['/scan_like']?.topic.offeredQosProfiles[0]?.reliability).toBe('BEST_EFFORT');
-    const reader = BagReader.open(join(dir, 'all'));
+    const reader = await BagReader.open(join(dir, 'all'));
     expect(
-      [...reader.messages({ topics: ['/map_name'] })].map((x) => decode('std_msgs/msg/String', x.data).data),
+      (await collect(reader.messages({ topics: ['/map_name'] }))).map(
+        (x) => decode('std_msgs/msg/String', x.data).data,
+      ),
     ).toEqual(['before the recorder']);
+  }, 30_000);
+
+  it('a QoS override file makes the player offer transient-local: a late subscriber gets the last message', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bag-'));
+    dirs.push(dir);
+    // Recorded from a volatile publisher: without the override the player offers volatile, which a
+    // transient-local subscription does not even match.
+    const writer = BagWriter.create(join(dir, 'volatile'));
+    writer.addTopic({
+      name: '/map_name',
+      type: 'std_msgs/msg/String',
+      offeredQosProfiles: [QOS_PROFILES.default],
+    });
+    const t0 = 1_700_000_000_000_000_000n;
+    for (const [i, data] of ['first', 'last'].entries()) {
+      await writer.write('/map_name', encode('std_msgs/msg/String', { data }), {
+        logTimeNs: t0 + BigInt(i) * 1000n,
+      });
+    }
+    await writer.close();
+    // rosbag2's override file shape.
+    const overridesFile = join(dir, 'overrides.yaml');
+    await writeFile(
+      overridesFile,
+      '/map_name:\n  history: keep_last\n  depth: 1\n  durability: transient_local\n',
+    );
+    const [playerContext, listenerContext] = await Promise.all([context(), context()]);
+    const player = new Player(
+      playerContext.createNode('rosbag2_player', quiet),
+      await BagReader.open(join(dir, 'volatile')),
+      { qosOverrides: readQosOverrides(overridesFile) },
+    );
+    await player.play();
+    expect(player.published).toBe(2);
+    const got: string[] = [];
+    listenerContext
+      .createNode('late_listener', quiet)
+      .createSubscription('std_msgs/msg/String', '/map_name', (m) => got.push(m.data), {
+        ...QOS_PROFILES.default,
+        durability: 'TRANSIENT_LOCAL',
+        depth: 1,
+      });
+    await until(() => got.length === 1, 5000, 'the last message, kept for late joiners');
+    expect(got).toEqual(['last']);
   }, 30_000);
 });

@@ -7,7 +7,16 @@
  * compressor was worth taking on. Reading zstd chunks (rosbag2's zstd presets) works, with fzstd.
  */
 import type { Command } from 'commander';
-import { BagError, BagReader, BagWriter, formatBagInfo, Player, Recorder } from '../../bag/index.js';
+import {
+  BagError,
+  BagReader,
+  BagWriter,
+  formatBagInfo,
+  Player,
+  Recorder,
+  readQosOverrides,
+} from '../../bag/index.js';
+import type { RosQos } from '../../rmw/qos-profiles.js';
 import { CliError, printError } from '../errors.js';
 import { interrupted, Session } from '../session.js';
 
@@ -27,6 +36,7 @@ interface RecordOptions {
   compressionFormat?: string;
   compressionMode?: string;
   storage?: string;
+  qosProfileOverridesPath?: string;
 }
 
 interface PlayOptions {
@@ -37,6 +47,7 @@ interface PlayOptions {
   remap?: string[];
   clock?: string | boolean;
   delay?: string;
+  qosProfileOverridesPath?: string;
 }
 
 function defaultBagName(): string {
@@ -65,6 +76,16 @@ function asCliError(error: unknown): never {
   throw error;
 }
 
+/** `--qos-profile-overrides-path`: the overrides by topic (none without the option). */
+function qosOverridesOption(path: string | undefined): Map<string, RosQos> {
+  if (path === undefined) return new Map();
+  try {
+    return readQosOverrides(path);
+  } catch (error) {
+    asCliError(error);
+  }
+}
+
 async function record(topics: string[], o: RecordOptions): Promise<void> {
   if (o.compressionFormat || o.compressionMode) {
     throw new CliError(
@@ -80,6 +101,7 @@ async function record(topics: string[], o: RecordOptions): Promise<void> {
   }
   const regex = o.regex ? regexOption(o.regex, '--regex') : undefined;
   const exclude = o.excludeRegex ? regexOption(o.excludeRegex, '--exclude-regex') : undefined;
+  const qosOverrides = qosOverridesOption(o.qosProfileOverridesPath);
   let writer: BagWriter;
   try {
     writer = BagWriter.create(o.output ?? defaultBagName(), {
@@ -100,7 +122,12 @@ async function record(topics: string[], o: RecordOptions): Promise<void> {
       ...(exclude ? { exclude } : {}),
       excludeTopics: (o.excludeTopics ?? []).map((t) => session.node.resolveName(t)),
       includeHidden: o.includeHiddenTopics === true,
-      onTopic: (name) => printError(`[INFO] [rosbag2_recorder]: Subscribed to topic '${name}'`),
+      qosOverrides,
+      onTopic: (name) => {
+        if (qosOverrides.has(name))
+          printError(`[INFO] [rosbag2_recorder]: Overriding subscription profile for ${name}`);
+        printError(`[INFO] [rosbag2_recorder]: Subscribed to topic '${name}'`);
+      },
       onError: (e) => printError(`[ERROR] [rosbag2_recorder]: ${(e as Error).message}`),
     });
     printError('[INFO] [rosbag2_recorder]: Recording...');
@@ -115,25 +142,26 @@ async function record(topics: string[], o: RecordOptions): Promise<void> {
   }
 }
 
-function info(path: string): void {
+/** The bag at `path`, its warnings printed as ros2bag does; a bad bag is the command's error. */
+async function openBag(path: string): Promise<BagReader> {
   let reader: BagReader;
   try {
-    reader = BagReader.open(path);
+    reader = await BagReader.open(path);
   } catch (error) {
     asCliError(error);
   }
   for (const w of reader.warnings) printError(`[WARN] [ros2bag]: ${w}`);
+  return reader;
+}
+
+async function info(path: string): Promise<void> {
+  const reader = await openBag(path);
   process.stdout.write(formatBagInfo(reader.metadata(), reader.size));
 }
 
 async function play(path: string, o: PlayOptions): Promise<void> {
-  let reader: BagReader;
-  try {
-    reader = BagReader.open(path);
-  } catch (error) {
-    asCliError(error);
-  }
-  for (const w of reader.warnings) printError(`[WARN] [ros2bag]: ${w}`);
+  const reader = await openBag(path);
+  const qosOverrides = qosOverridesOption(o.qosProfileOverridesPath);
   const remap = new Map<string, string>();
   for (const r of o.remap ?? []) {
     const [from, to] = r.split(':=');
@@ -151,7 +179,12 @@ async function play(path: string, o: PlayOptions): Promise<void> {
       startOffsetS: numberOption(o.startOffset, '--start-offset', 0),
       remap,
       clockHz,
+      qosOverrides,
     });
+    for (const topic of player.topicPublishers.keys()) {
+      if (qosOverrides.has(topic))
+        printError(`[INFO] [rosbag2_player]: Overriding QoS profile for topic ${topic}`);
+    }
     const delay = numberOption(o.delay, '--delay', 0);
     if (delay > 0) await Promise.race([new Promise((r) => setTimeout(r, delay * 1000)), stop.promise]);
     void stop.promise.then(() => player.stop());
@@ -193,6 +226,10 @@ export function registerBag(program: Command): void {
     .option('-s, --storage <id>', 'Storage identifier (only mcap).')
     .option('--compression-mode <mode>', 'Not supported by ros2ts.')
     .option('--compression-format <format>', 'Not supported by ros2ts.')
+    .option(
+      '--qos-profile-overrides-path <path>',
+      'Path to a yaml file defining overrides of the QoS profile for specific topics.',
+    )
     .action(record);
   bag
     .command('info')
@@ -210,5 +247,9 @@ export function registerBag(program: Command): void {
     .option('-m, --remap <old:=new...>', 'list of topics to be remapped.')
     .option('--clock [hz]', 'Publish to /clock at a specific frequency in Hz (default 40).')
     .option('-d, --delay <seconds>', 'Sleep duration before play (each loop), in seconds.')
+    .option(
+      '--qos-profile-overrides-path <path>',
+      'Path to a yaml file defining overrides of the QoS profile for specific topics.',
+    )
     .action(play);
 }

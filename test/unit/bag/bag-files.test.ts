@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { McapStreamReader } from '@mcap/core';
+import { McapStreamReader, McapWriter } from '@mcap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   adaptOfferToRecordedOffers,
@@ -23,6 +23,7 @@ import {
 import { parseMetadata } from '../../../src/bag/metadata.js';
 import { defaultCodecs, encode } from '../../../src/cdr/index.js';
 import { QOS_PROFILES } from '../../../src/rmw/qos-profiles.js';
+import { collect } from '../../support/collect.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,15 +59,27 @@ async function writeBag(dir: string, chunkSize = 512): Promise<string> {
   return bag;
 }
 
+/** Offsets of the top-level records with this opcode, walking the file from its magic. */
+function recordOffsets(bytes: Uint8Array, opcode: number): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: number[] = [];
+  for (let offset = 8; offset < bytes.length - 8; ) {
+    if (bytes[offset] === opcode) out.push(offset);
+    if (bytes[offset] === 2) break;
+    offset += 9 + Number(view.getBigUint64(offset + 1, true));
+  }
+  return out;
+}
+
 describe('BagWriter and BagReader', () => {
   it('read back what was written, in time order, with rosbag2 metadata beside it', async () => {
     const bag = await writeBag(tempDir());
-    const r = BagReader.open(bag);
+    const r = await BagReader.open(bag);
     expect(r.warnings).toEqual([]);
-    const msgs = [...r.messages({ topics: ['/turtle1/pose'] })];
+    const msgs = await collect(r.messages({ topics: ['/turtle1/pose'] }));
     expect(msgs.map((m) => [...m.data])).toEqual(poses.map((p) => [...p]));
     expect(msgs.map((m) => m.sequence)).toEqual(poses.map((_, i) => i + 1));
-    expect([...r.messages()][1]?.topic).toBe('/chatter');
+    expect((await collect(r.messages()))[1]?.topic).toBe('/chatter');
     const yaml = readFileSync(join(bag, 'metadata.yaml'), 'utf8');
     expect(yaml).toMatch(/^rosbag2_bagfile_information:\n {2}version: 9\n {2}storage_identifier: mcap\n/);
     const m = parseMetadata(yaml);
@@ -99,8 +112,8 @@ describe('BagWriter and BagReader', () => {
     const m = await w.close();
     expect(m.relativeFilePaths.length).toBeGreaterThan(2);
     expect(m.files.reduce((n, f) => n + f.messageCount, 0)).toBe(200);
-    const r = BagReader.open(join(dir, 's'));
-    expect([...r.messages()].map((x) => [...x.data])).toEqual(poses.map((p) => [...p]));
+    const r = await BagReader.open(join(dir, 's'));
+    expect((await collect(r.messages())).map((x) => [...x.data])).toEqual(poses.map((p) => [...p]));
   });
 
   it('a file cut short is read up to its last complete chunk, and says where it ends', async () => {
@@ -111,8 +124,8 @@ describe('BagWriter and BagReader', () => {
     const cut = Math.floor(bytes.length / 2);
     const lone = join(tempDir(), 'cut.mcap');
     writeFileSync(lone, bytes.subarray(0, cut));
-    const r = BagReader.open(lone);
-    const got = [...r.messages()];
+    const r = await BagReader.open(lone);
+    const got = await collect(r.messages());
     expect(got.length).toBeGreaterThan(10);
     expect(got.length).toBeLessThan(200);
     // What was read is a prefix of what was written.
@@ -125,28 +138,17 @@ describe('BagWriter and BagReader', () => {
     );
   });
 
-  it('a corrupt chunk is an error naming its offset', async () => {
+  it('a corrupt chunk is an error naming its offset when its messages are read', async () => {
     const bag = await writeBag(tempDir());
     const file = join(bag, 'b_0.mcap');
     const bytes = new Uint8Array(readFileSync(file));
-    // The second chunk: find it by walking the records (opcode 6).
-    const view = new DataView(bytes.buffer);
-    let offset = 8;
-    const chunks: number[] = [];
-    while (offset < bytes.length - 8) {
-      if (bytes[offset] === 6) chunks.push(offset);
-      if (bytes[offset] === 2) break;
-      offset += 9 + Number(view.getBigUint64(offset + 1, true));
-    }
-    const at = chunks[1]!;
+    const at = recordOffsets(bytes, 6)[1]!; // the second chunk
     bytes[at + 9 + 8 + 8 + 8 + 4 + 4 + 20]! ^= 0xff; // inside its records, after the chunk header
     writeFileSync(file, bytes);
-    let error: unknown;
-    try {
-      BagReader.open(bag);
-    } catch (e) {
-      error = e;
-    }
+    // Opening reads the summary only; the chunk is read (and its CRC checked) with its messages.
+    const r = await BagReader.open(bag);
+    expect(r.metadata().messageCount).toBe(201);
+    const error = await collect(r.messages()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BagFormatError);
     expect((error as BagFormatError).offset).toBe(at);
     expect((error as Error).message).toMatch(
@@ -154,10 +156,86 @@ describe('BagWriter and BagReader', () => {
     );
   });
 
-  it('not an MCAP file: an error at offset 0', () => {
+  it('a corrupt summary is an error naming where the summary section starts', async () => {
+    const bag = await writeBag(tempDir());
+    const file = join(bag, 'b_0.mcap');
+    const bytes = new Uint8Array(readFileSync(file));
+    const dataEnd = recordOffsets(bytes, 15)[0]!;
+    const chunkIndex = recordOffsets(bytes, 8)[0]!;
+    bytes[chunkIndex + 9 + 8]! ^= 0x01; // a chunk index's start time: the summary CRC no longer holds
+    writeFileSync(file, bytes);
+    const error = await BagReader.open(bag).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BagFormatError);
+    expect((error as BagFormatError).offset).toBe(dataEnd);
+    expect((error as Error).message).toMatch(/corrupt summary section: Incorrect summary CRC/);
+  });
+
+  it('files written by @mcap/core without statistics, or without any summary, read the same', async () => {
+    for (const summary of [{ useStatistics: false }, { noSummary: true }] as const) {
+      const file = join(tempDir(), 'other.mcap');
+      const chunks: Uint8Array[] = [];
+      let position = 0n;
+      const none = 'noSummary' in summary;
+      const w = new McapWriter({
+        writable: {
+          write: async (b) => {
+            chunks.push(b.slice());
+            position += BigInt(b.byteLength);
+          },
+          position: () => position,
+        },
+        chunkSize: 256,
+        useStatistics: false,
+        ...(none
+          ? {
+              repeatSchemas: false,
+              repeatChannels: false,
+              useChunkIndex: false,
+              useMessageIndex: false,
+              useSummaryOffsets: false,
+              useMetadataIndex: false,
+              useAttachmentIndex: false,
+            }
+          : {}),
+      });
+      await w.start({ profile: 'ros2', library: 'test' });
+      const schemaId = await w.registerSchema({
+        name: 'turtlesim/msg/Pose',
+        encoding: 'ros2msg',
+        data: new Uint8Array(),
+      });
+      const channelId = await w.registerChannel({
+        schemaId,
+        topic: '/p',
+        messageEncoding: 'cdr',
+        metadata: new Map(),
+      });
+      for (const [i, data] of poses.slice(0, 50).entries()) {
+        await w.addMessage({
+          channelId,
+          sequence: i,
+          logTime: T0 + BigInt(i),
+          publishTime: T0 + BigInt(i),
+          data,
+        });
+      }
+      await w.end();
+      writeFileSync(file, Buffer.concat(chunks));
+      const r = await BagReader.open(file);
+      expect(r.warnings).toEqual([]);
+      expect(r.metadata()).toMatchObject({ messageCount: 50, startNs: T0, durationNs: 49n });
+      expect(r.topics().map((t) => [t.topic.name, t.topic.type, t.messageCount])).toEqual([
+        ['/p', 'turtlesim/msg/Pose', 50],
+      ]);
+      const got = await collect(r.messages({ startNs: T0 + 10n }));
+      expect(got.map((m) => [...m.data])).toEqual(poses.slice(10, 50).map((p) => [...p]));
+    }
+  });
+
+  it('not an MCAP file: an error at offset 0', async () => {
     const f = join(tempDir(), 'x.mcap');
     writeFileSync(f, 'hello, not mcap');
-    expect(() => BagReader.open(f)).toThrow(/not an MCAP file \(bad magic\) at byte offset 0/);
+    await expect(BagReader.open(f)).rejects.toThrow(/not an MCAP file \(bad magic\) at byte offset 0/);
   });
 
   it('the file streams through @mcap/core with CRCs checked', async () => {
@@ -239,12 +317,14 @@ describe('rosbag2 formats', () => {
 
   const rosbag2Dir = process.env['ROSBAG2_MCAP_DIR'];
   // rosbag2's test resources: talker (zstd chunks, metadata v4), cdr_test (v7), topics and
-  // service events (v8). ROSBAG2_MCAP_DIR unset: skipped, as the files are not in the repo.
+  // service events (v8), wbag (split in five files; read if present). ROSBAG2_MCAP_DIR unset: skipped, as the files are not in the repo.
   it.skipIf(!rosbag2Dir || !existsSync(join(rosbag2Dir, 'talker')))(
     'rosbag2-written bags read with the topics and counts of their metadata.yaml',
-    () => {
-      for (const name of ['talker', 'cdr_test', 'bag_with_topics_and_service_events']) {
-        const r = BagReader.open(join(rosbag2Dir!, name));
+    async () => {
+      // wbag: five files split by size (rosbag2_py's resources), merged in log-time order.
+      for (const name of ['talker', 'cdr_test', 'bag_with_topics_and_service_events', 'wbag']) {
+        if (!existsSync(join(rosbag2Dir!, name))) continue;
+        const r = await BagReader.open(join(rosbag2Dir!, name));
         expect(r.warnings).toEqual([]);
         const stored = r.storedMetadata!;
         const read = r.metadata();
@@ -256,10 +336,12 @@ describe('rosbag2 formats', () => {
               .map((t) => [t.topic.name, [t.topic.type, t.messageCount]]),
           );
         expect(counts(read)).toEqual(counts(stored));
-        expect([...r.messages()]).toHaveLength(stored.messageCount);
+        const times = (await collect(r.messages())).map((m) => m.logTimeNs);
+        expect(times).toHaveLength(stored.messageCount);
+        expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
       }
       const info = formatBagInfo(
-        BagReader.open(join(rosbag2Dir!, 'bag_with_topics_and_service_events')).metadata(),
+        (await BagReader.open(join(rosbag2Dir!, 'bag_with_topics_and_service_events'))).metadata(),
         0,
       );
       expect(info).toContain('Messages:          2\n');
