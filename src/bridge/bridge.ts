@@ -3,16 +3,21 @@
  * protocol (clients that ask for no subprotocol: roslibjs) and the Foxglove WebSocket protocol
  * (clients that ask for `foxglove.websocket.v1`). Safe by default: it binds 127.0.0.1, refuses
  * frames over maxPayloadBytes (ws closes such a connection with 1009, as the RFC wants), can
- * require a token and an allowed Origin, and bounds what it queues for each client.
+ * require a token and an allowed Origin, and bounds what it queues for each client. A plain HTTP
+ * GET of `/` gets the bridge page (page/bridge-page.ts), a live view of the graph.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode as cborDecode } from 'cbor-x';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Context, Node } from '../index.js';
+import { ActionHub } from './action-hub.js';
+import { refuse } from './admission.js';
 import { ClientConnection } from './connection.js';
 import { FOXGLOVE_SUBPROTOCOL, FoxgloveSide } from './foxglove/foxglove-side.js';
+import { servePage } from './page/bridge-page.js';
 import { Rosapi } from './rosbridge/rosapi.js';
+import { RosapiParams } from './rosbridge/rosapi-params.js';
 import { RosbridgeSession } from './rosbridge/session.js';
 import type { SendQueueOptions, SendQueueStats } from './send-queue.js';
 import { ServiceHub } from './service-hub.js';
@@ -63,23 +68,31 @@ export async function startBridge(context: Context, options: BridgeOptions = {})
   });
   const topics = new TopicHub(context, node);
   const services = new ServiceHub(node);
-  const rosapi = new Rosapi(context, node);
+  const actions = new ActionHub(node);
+  const callTimeoutS = options.defaultCallTimeoutS ?? 5;
+  // rosapi's parameter calls always have a timeout (its DEFAULT_PARAM_TIMEOUT_SEC is 5 s).
+  const rosapiParams = new RosapiParams(node, (callTimeoutS > 0 ? callTimeoutS : 5) * 1000);
+  const rosapi = new Rosapi(context, node, rosapiParams.handlers);
   const foxglove = protocol === 'rosbridge' ? undefined : new FoxgloveSide(context, node, topics, services);
   const rosbridgeCtx = {
     node,
     topics,
     services,
+    actions,
     rosapi,
-    defaultCallTimeoutS: options.defaultCallTimeoutS ?? 5,
+    defaultCallTimeoutS: callTimeoutS,
     maxFragmentBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
   };
   const sendQueue = options.sendQueue ?? {};
   const connections = new Set<ClientConnection>();
   let droppedBefore = 0;
 
-  const http: Server = createServer((_req, res) => {
+  let boundPort = 0;
+  const http: Server = createServer((req, res) => {
+    // The page speaks rosbridge: a Foxglove-only bridge has no page to offer.
+    if (protocol !== 'foxglove') return servePage(req, res, boundPort);
     res.writeHead(426, { 'content-type': 'text/plain' });
-    res.end('ros2ts bridge: connect with a WebSocket (rosbridge v2, or foxglove.websocket.v1)\n');
+    res.end(`ros2ts bridge: connect with a WebSocket (${FOXGLOVE_SUBPROTOCOL})\n`);
   });
   const wss = new WebSocketServer({
     server: http,
@@ -135,6 +148,7 @@ export async function startBridge(context: Context, options: BridgeOptions = {})
     });
   });
   const bound = http.address() as AddressInfo;
+  boundPort = bound.port;
 
   return {
     port: bound.port,
@@ -152,27 +166,17 @@ export async function startBridge(context: Context, options: BridgeOptions = {})
     async close() {
       for (const c of connections) c.socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
       foxglove?.close();
       topics.close();
       services.close();
+      actions.close();
+      rosapiParams.close();
       await node.destroy();
     },
   };
-}
-
-/** Why a connection is refused (HTTP status and text), or undefined to accept it. */
-function refuse(req: IncomingMessage, options: BridgeOptions): [number, string] | undefined {
-  const origin = req.headers.origin;
-  if (options.allowedOrigins && origin !== undefined && !options.allowedOrigins.includes(origin))
-    return [403, 'origin not allowed'];
-  if (options.token !== undefined) {
-    const url = new URL(req.url ?? '/', 'http://bridge');
-    const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-    if (url.searchParams.get('token') !== options.token && bearer !== options.token)
-      return [401, 'token required'];
-  }
-  return undefined;
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

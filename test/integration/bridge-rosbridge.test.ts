@@ -5,6 +5,8 @@
  *
  *   scripts/netns-run npx vitest run test/integration/bridge-rosbridge.test.ts
  */
+
+import * as roslibModule from 'roslib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type BridgeHandle, startBridge } from '../../src/bridge/index.js';
@@ -65,6 +67,40 @@ async function rawClient(url: string) {
   cleanups.push(() => ws.terminate());
   const send = (msg: unknown) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   return { ws, frames, send };
+}
+
+/** The parts of roslib 2.x this file uses beyond test/support/roslib.ts (its typings are empty). */
+interface ParamInstance {
+  get(callback: (value: unknown) => void, failed?: (reason: string) => void): void;
+  set(value: unknown, callback?: (response: unknown) => void, failed?: (reason: string) => void): void;
+  delete(callback: (response: unknown) => void, failed?: (reason: string) => void): void;
+}
+interface ActionInstance<Goal, Feedback, Result> {
+  sendGoal(
+    goal: Goal,
+    onResult: (result: Result) => void,
+    onFeedback?: (feedback: Feedback) => void,
+    failed?: (error: string) => void,
+  ): string | undefined;
+  cancelGoal(id: string): void;
+  advertise(onGoal: (goal: Goal, id: string) => void, onCancel?: (id: string) => void): void;
+  unadvertise(): void;
+  sendFeedback(id: string, feedback: Feedback): void;
+  setSucceeded(id: string, result: Result): void;
+  setCanceled(id: string, result: Result): void;
+  setFailed(id: string): void;
+}
+const { Param, Action } = roslibModule as unknown as {
+  Param: new (options: { ros: RosInstance; name: string }) => ParamInstance;
+  Action: new <G, F, R>(options: {
+    ros: RosInstance;
+    name: string;
+    actionType: string;
+  }) => ActionInstance<G, F, R>;
+};
+/** A roslib callback pair as a promise: resolves with the value, rejects with the failure. */
+function settle<T>(start: (ok: (v: T) => void, failed: (reason: string) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => start(resolve, (reason) => reject(new Error(String(reason)))));
 }
 
 describe('rosbridge v2 with roslib', () => {
@@ -159,6 +195,205 @@ describe('rosbridge v2 with roslib', () => {
     expect(await client.call({ a: 40n, b: 2n }, { timeout: 5_000 })).toEqual({ sum: 42n });
   });
 
+  it("gets, sets and lists parameters through rosapi (roslib's Param and getParams)", async () => {
+    const { url, sim } = await setup();
+    const ros = await roslib(url);
+    await until(() => sim.node.getServiceNamesAndTypes().length > 0, 5_000, 'turtlesim services');
+    const names = await settle<string[]>((ok, failed) =>
+      (ros as unknown as { getParams: (ok: (n: string[]) => void, f: typeof failed) => void }).getParams(
+        ok,
+        failed,
+      ),
+    );
+    expect(names).toEqual(expect.arrayContaining(['/turtlesim:background_r', '/turtlesim:holonomic']));
+    expect(names.some((n) => n.startsWith('/ros2ts_bridge:'))).toBe(false);
+
+    const red = new Param({ ros, name: '/turtlesim:background_r' });
+    expect(await settle((ok, failed) => red.get(ok, failed))).toBe(69);
+    await settle((ok, failed) => red.set(12, ok, failed));
+    expect(await settle((ok, failed) => red.get(ok, failed))).toBe(12);
+    expect(sim.getBackground().r).toBe(12);
+    // A relative node name is taken from the root namespace, as rosapi does.
+    const holonomic = new Param({ ros, name: 'turtlesim:holonomic' });
+    expect(await settle((ok, failed) => holonomic.get(ok, failed))).toBe(false);
+
+    // turtlesim refuses a value out of its range: roslib's failure callback gets the reason.
+    await expect(settle((ok, failed) => red.set(300, ok, failed))).rejects.toThrow(/background_r|range|300/);
+    await expect(settle((ok, failed) => red.set('blue', ok, failed))).rejects.toThrow();
+    expect(sim.getBackground().r).toBe(12);
+    // Unknown nodes and parameters, and names without a node, fail the same way.
+    await expect(
+      settle((ok, failed) => new Param({ ros, name: '/turtlesim:no_such_param' }).get(ok, failed)),
+    ).rejects.toThrow(/not set|no_such_param/);
+    await expect(
+      settle((ok, failed) => new Param({ ros, name: '/no_such_node:x' }).get(ok, failed)),
+    ).rejects.toThrow(/not in the graph/);
+    await expect(
+      settle((ok, failed) => new Param({ ros, name: 'background_r' }).get(ok, failed)),
+    ).rejects.toThrow(/Malformed parameter name/);
+
+    // has_param and get_param with the older default_value, as raw calls.
+    const raw = await rawClient(url);
+    raw.send({
+      op: 'call_service',
+      id: 'h1',
+      service: '/rosapi/has_param',
+      args: { name: '/turtlesim:holonomic' },
+    });
+    raw.send({
+      op: 'call_service',
+      id: 'h2',
+      service: '/rosapi/has_param',
+      args: { name: '/turtlesim:nope' },
+    });
+    raw.send({
+      op: 'call_service',
+      id: 'g1',
+      service: '/rosapi/get_param',
+      args: { name: '/turtlesim:nope', default_value: '"fallback"' },
+    });
+    const response = (id: string) =>
+      raw.frames.find((f) => (f as { id?: string }).id === id) as
+        | { values: Record<string, unknown> }
+        | undefined;
+    await until(() => ['h1', 'h2', 'g1'].every((id) => response(id)), 10_000, 'three rosapi answers');
+    expect(response('h1')?.values).toEqual({ exists: true });
+    expect(response('h2')?.values).toEqual({ exists: false });
+    expect(response('g1')?.values).toMatchObject({ value: '"fallback"', successful: true });
+  });
+
+  it("sends action goals with feedback and result, and cancels them (roslib's Action)", async () => {
+    // A short call timeout: the goal to a missing server below fails after it.
+    const { url, sim } = await setup({ defaultCallTimeoutS: 1.5 });
+    const ros = await roslib(url);
+    const rotate = new Action<{ theta: number }, { remaining: number }, { delta: number }>({
+      ros,
+      name: '/turtle1/rotate_absolute',
+      actionType: 'turtlesim/action/RotateAbsolute',
+    });
+    const feedback: number[] = [];
+    const result = await new Promise<{ delta: number }>((resolve, reject) => {
+      rotate.sendGoal(
+        { theta: 0.5 },
+        resolve,
+        (f) => feedback.push(f.remaining),
+        (e) => reject(new Error(e)),
+      );
+    });
+    // From heading 0 to 0.5 rad at 1 rad/s: feedback counts down, the result is start minus end.
+    expect(feedback.length).toBeGreaterThan(5);
+    expect(feedback[0]).toBeGreaterThan(0.3);
+    expect(Math.abs(feedback[feedback.length - 1] as number)).toBeLessThan(0.1);
+    expect(result.delta).toBeCloseTo(-0.5, 1);
+    expect(sim.world.turtle('turtle1')?.pose.theta).toBeCloseTo(0.5, 1);
+
+    // A long turn, canceled after its first feedback: roslib's failure callback names the status.
+    let id: string | undefined;
+    const canceled = await new Promise<string>((resolve, reject) => {
+      id = rotate.sendGoal(
+        { theta: -2.5 },
+        () => reject(new Error('the goal succeeded')),
+        () => {
+          if (id !== undefined) rotate.cancelGoal(id);
+          id = undefined;
+        },
+        resolve,
+      );
+    });
+    expect(canceled).toMatch(/canceled/i);
+    const theta = sim.world.turtle('turtle1')?.pose.theta ?? Number.NaN;
+    expect(theta).toBeLessThan(0.5);
+    expect(theta).toBeGreaterThan(-2);
+
+    // A goal to an action nobody serves, or of an unknown type, ends in a failed action_result.
+    const raw = await rawClient(url);
+    raw.send({
+      op: 'send_action_goal',
+      id: 'g1',
+      action: '/nobody/rotate',
+      action_type: 'turtlesim/action/RotateAbsolute',
+      args: { theta: 1 },
+    });
+    raw.send({
+      op: 'send_action_goal',
+      id: 'g2',
+      action: '/x',
+      action_type: 'no_pkg/action/Nothing',
+      args: {},
+    });
+    const frame = (id: string, op: string) =>
+      raw.frames.find(
+        (f) => (f as { id?: string; op?: string }).id === id && (f as { op?: string }).op === op,
+      );
+    await until(() => frame('g2', 'status') !== undefined, 5_000, 'an error status for the unknown type');
+    await until(
+      () => frame('g1', 'action_result') !== undefined,
+      10_000,
+      'a failed result for the missing server',
+    );
+    expect(frame('g1', 'action_result')).toMatchObject({
+      result: false,
+      status: 0,
+      action: '/nobody/rotate',
+    });
+  });
+
+  it('serves an action from roslib (advertise_action) to a ROS client: feedback, result, cancel, abort', async () => {
+    const { url, a } = await setup();
+    const ros = await roslib(url);
+    const fib = new Action<{ order: number }, { sequence: number[] }, { sequence: number[] }>({
+      ros,
+      name: '/fibonacci',
+      actionType: 'example_interfaces/action/Fibonacci',
+    });
+    const canceledIds: string[] = [];
+    fib.advertise(
+      (goal, id) => {
+        if (goal.order === 0) return fib.setFailed(id);
+        if (goal.order < 0) return; // runs until canceled
+        const seq = [0, 1];
+        while (seq.length < goal.order) seq.push((seq.at(-1) as number) + (seq.at(-2) as number));
+        fib.sendFeedback(id, { sequence: seq.slice(0, 2) });
+        fib.setSucceeded(id, { sequence: seq });
+      },
+      (id) => {
+        canceledIds.push(id);
+        fib.setCanceled(id, { sequence: [-1] });
+      },
+    );
+    const { ActionClient, GoalStatus } = await import('../../src/actions/index.js');
+    const node = a.createNode('fib_caller', quiet);
+    const client = new ActionClient(node, 'example_interfaces/action/Fibonacci', '/fibonacci');
+    await client.waitForServer({ timeout: 10_000 });
+
+    const feedback: number[][] = [];
+    const done = await client.sendGoal(
+      { order: 6 },
+      { onFeedback: (f) => feedback.push(Array.from(f.sequence as ArrayLike<number>)) },
+    );
+    const ok = await done.result;
+    expect(ok.status).toBe(GoalStatus.SUCCEEDED);
+    expect(Array.from(ok.result.sequence as ArrayLike<number>)).toEqual([0, 1, 1, 2, 3, 5]);
+    await until(() => feedback.length > 0, 5_000, 'the feedback');
+    expect(feedback[0]).toEqual([0, 1]);
+
+    const long = await client.sendGoal({ order: -1 });
+    await long.cancel();
+    const canceled = await long.result;
+    expect(canceled.status).toBe(GoalStatus.CANCELED);
+    expect(Array.from(canceled.result.sequence as ArrayLike<number>)).toEqual([-1]);
+    expect(canceledIds).toHaveLength(1);
+
+    const failed = await (await client.sendGoal({ order: 0 })).result;
+    expect(failed.status).toBe(GoalStatus.ABORTED);
+
+    // Unadvertised, a goal still running is aborted and the server leaves the graph.
+    const orphan = await client.sendGoal({ order: -1 });
+    fib.unadvertise();
+    expect((await orphan.result).status).toBe(GoalStatus.ABORTED);
+    await until(() => !client.isServerAvailable(), 5_000, 'the server to leave');
+  });
+
   it('sends CBOR and raw CDR (cbor-raw) when asked', async () => {
     const { url } = await setup();
     const ros = await roslib(url);
@@ -213,6 +448,48 @@ describe('rosbridge v2 with roslib', () => {
       () => c.frames.some((f) => (f as { op?: string }).op === 'publish'),
       10_000,
       'a pose on the same connection',
+    );
+  });
+
+  it('admits only clients with the token and an allowed origin, and closes on oversized frames (1009)', async () => {
+    const bridge = await startBridge(await context(), {
+      port: 0,
+      protocol: 'rosbridge',
+      token: 'let-me-in',
+      allowedOrigins: ['http://good.example'],
+      maxPayloadBytes: 1024,
+    });
+    cleanups.push(() => bridge.close());
+    const base = `ws://127.0.0.1:${bridge.port}/`;
+    /** The HTTP status of a refused upgrade, or 101 once open. */
+    const attempt = (url: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url, { headers });
+        ws.once('open', () => {
+          ws.terminate();
+          resolve(101);
+        });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => resolve(-1));
+      });
+    expect(await attempt(base)).toBe(401);
+    expect(await attempt(`${base}?token=wrong`)).toBe(401);
+    expect(await attempt(`${base}?token=let-me-in`)).toBe(101);
+    expect(await attempt(base, { authorization: 'Bearer let-me-in' })).toBe(101);
+    expect(await attempt(`${base}?token=let-me-in`, { origin: 'http://evil.example' })).toBe(403);
+    expect(await attempt(`${base}?token=let-me-in`, { origin: 'http://good.example' })).toBe(101);
+
+    const big = await rawClient(`${base}?token=let-me-in`);
+    const other = await rawClient(`${base}?token=let-me-in`);
+    const closed = new Promise<number>((resolve) => big.ws.once('close', (code) => resolve(code)));
+    big.send({ op: 'call_service', service: '/rosapi/nodes', args: { pad: 'x'.repeat(2048) } });
+    expect(await closed).toBe(1009);
+    // The other client is unaffected.
+    other.send({ op: 'call_service', id: 'n', service: '/rosapi/nodes' });
+    await until(
+      () => other.frames.some((f) => (f as { id?: string }).id === 'n'),
+      5_000,
+      'an answer on the other connection',
     );
   });
 

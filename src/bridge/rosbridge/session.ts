@@ -8,15 +8,20 @@
  * Operations: subscribe/unsubscribe (throttle_rate, queue_length, fragment_size, compression
  * none|cbor|cbor-raw), advertise/unadvertise/publish, call_service (args, id, timeout in seconds),
  * advertise_service/unadvertise_service/service_response (the client as a server),
+ * send_action_goal/cancel_action_goal (action-goals.ts), advertise_action/unadvertise_action/
+ * action_feedback/action_result (the client as an action server, advertised-actions.ts),
  * fragment, set_level; `rosapi/*` calls are answered by Rosapi.
  */
 import { encode as cborEncode } from 'cbor-x';
 import { defaultCodecs, type Node, QOS_PROFILES, type Service } from '../../index.js';
+import type { ActionHub } from '../action-hub.js';
 import { BridgeInputError } from '../errors.js';
 import { fromJsonMessage, type JsonValue, toJsonValue } from '../json-message.js';
 import type { ServiceHub } from '../service-hub.js';
 import type { TopicHub, TopicSample } from '../topic-hub.js';
 import { normalizeTypeName } from '../type-names.js';
+import { ActionGoals } from './action-goals.js';
+import { AdvertisedActions } from './advertised-actions.js';
 import { Defragmenter, fragmentText, parseFragment } from './fragments.js';
 import { type Rosapi, rosapiOperation } from './rosapi.js';
 
@@ -31,6 +36,7 @@ export interface RosbridgeContext {
   readonly node: Node;
   readonly topics: TopicHub;
   readonly services: ServiceHub;
+  readonly actions: ActionHub;
   readonly rosapi: Rosapi;
   /** rosbridge's default_call_service_timeout, in seconds (0: none). */
   readonly defaultCallTimeoutS: number;
@@ -79,6 +85,8 @@ export class RosbridgeSession {
     { service: string; resolve: (v: unknown) => void; reject: (e: Error) => void }
   >();
   private readonly defragmenter: Defragmenter;
+  private readonly actionGoals: ActionGoals;
+  private readonly actionServers: AdvertisedActions;
   private nextRequestId = 0;
   private nextFragmentId = 0;
   private closed = false;
@@ -88,6 +96,18 @@ export class RosbridgeSession {
     private readonly channel: ClientChannel,
   ) {
     this.defragmenter = new Defragmenter(ctx.maxFragmentBytes);
+    this.actionGoals = new ActionGoals({
+      node: ctx.node,
+      actions: ctx.actions,
+      timeoutMs: ctx.defaultCallTimeoutS * 1000,
+      send: (frame) => this.channel.send(JSON.stringify(frame)),
+      error: (id, message) => this.status('error', id, message),
+    });
+    this.actionServers = new AdvertisedActions({
+      node: ctx.node,
+      send: (frame) => this.channel.send(JSON.stringify(frame)),
+      warn: (message) => this.status('warning', undefined, message),
+    });
   }
 
   /** A text frame: one JSON op. */
@@ -141,6 +161,8 @@ export class RosbridgeSession {
     this.servers.clear();
     for (const p of this.pendingRequests.values()) p.reject(new Error('the web client providing it left'));
     this.pendingRequests.clear();
+    this.actionGoals.close();
+    this.actionServers.close();
   }
 
   private dispatch(op: string, m: Msg, id: string | undefined): void {
@@ -171,6 +193,24 @@ export class RosbridgeSession {
         return;
       case 'service_response':
         this.serviceResponse(m, id);
+        return;
+      case 'send_action_goal':
+        this.actionGoals.send(m, id);
+        return;
+      case 'cancel_action_goal':
+        this.actionGoals.cancel(m, id);
+        return;
+      case 'advertise_action':
+        this.actionServers.advertise(m);
+        return;
+      case 'unadvertise_action':
+        this.actionServers.unadvertise(m);
+        return;
+      case 'action_feedback':
+        this.actionServers.feedback(m);
+        return;
+      case 'action_result':
+        this.actionServers.result(m);
         return;
       case 'fragment': {
         const text = this.defragmenter.add(parseFragment(m));

@@ -77,6 +77,7 @@ export function registerBridge(program: Command): void {
         print(
           `ros2ts bridge on ws://${host}:${bridge.port} (${o.protocol === 'both' ? 'rosbridge v2 and foxglove.websocket.v1' : o.protocol})`,
         );
+        if (o.protocol !== 'foxglove') print(`the graph, live: http://${host}:${bridge.port}/`);
         await stop.promise;
         await bridge.close();
       } finally {
