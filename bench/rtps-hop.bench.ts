@@ -7,7 +7,7 @@
 import { FakeClock } from '../src/rtps/clock.js';
 import { LocalReader } from '../src/rtps/endpoints/local-reader.js';
 import { LocalWriter, type LocalWriterOptions } from '../src/rtps/endpoints/local-writer.js';
-import type { Outbox } from '../src/rtps/endpoints/outbox.js';
+import { createOutbox, type Outbox } from '../src/rtps/endpoints/outbox.js';
 import { receiveMessage, type SubmessageHandler } from '../src/rtps/message-receiver.js';
 import { DropCounter } from '../src/rtps/wire/errors.js';
 import { parseMessage } from '../src/rtps/wire/message.js';
@@ -16,13 +16,12 @@ const clock = new FakeClock();
 const A = new Uint8Array(12).fill(0xa);
 const B = new Uint8Array(12).fill(0xb);
 let last = new Uint8Array(0);
-const outbox = (prefix: Uint8Array): Outbox => ({
-  header: { version: [2, 3], vendorId: [1, 0xf7], guidPrefix: prefix },
-  maxDatagramSize: 65_000,
-  send: (d) => {
+// Sent when the hop flushes it, as the end of a turn of the event loop would.
+const outbox = (prefix: Uint8Array): Outbox =>
+  createOutbox({ version: [2, 3], vendorId: [1, 0xf7], guidPrefix: prefix }, 65_000, (d) => {
     last = d.slice(); // what a transport does
-  },
-});
+  });
+const outboxA = outbox(A);
 const options: LocalWriterOptions = {
   reliable: true,
   transientLocal: false,
@@ -31,7 +30,7 @@ const options: LocalWriterOptions = {
   history: { kind: 'keep-last', depth: 16 },
 };
 const anywhere = [{ address: '127.0.0.1', port: 1 }];
-const ping = new LocalWriter({ prefix: A, entityId: 0x103 }, options, outbox(A), clock);
+const ping = new LocalWriter({ prefix: A, entityId: 0x103 }, options, outboxA, clock);
 const pong = new LocalWriter({ prefix: B, entityId: 0x203 }, options, outbox(B), clock);
 let delivered = 0;
 const reader = new LocalReader({ prefix: B, entityId: 0x104 }, { reliable: true }, outbox(B), clock, (s) => {
@@ -50,6 +49,8 @@ const handler: SubmessageHandler = {
 };
 function hop(): void {
   ping.write(payload);
+  ping.flush();
+  outboxA.flush();
   const m = parseMessage(last, drops);
   if (m) receiveMessage(m, B, handler);
 }

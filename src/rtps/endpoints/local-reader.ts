@@ -11,7 +11,6 @@ import {
   FragmentAssembler,
 } from '../reader/fragment-assembler.js';
 import { type ReceivedSample, WriterProxy } from '../reader/writer-proxy.js';
-import { sendDatagrams } from '../sender/datagram-builder.js';
 import { makeSet, setMembers } from '../wire/number-sets.js';
 import type {
   DataFragSubmessage,
@@ -246,14 +245,9 @@ export class LocalReader {
     for (const s of samples) this.deliver(s as DeliveredSample);
   }
 
+  /** ACKNACKs of one poll to one participant's writers leave together (destination-batcher.ts). */
   private sendTo(m: Matched, subs: readonly Submessage[]): void {
-    sendDatagrams(
-      this.outbox.header,
-      this.outbox.maxDatagramSize,
-      [{ kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: m.writer.guid.prefix }],
-      subs,
-      (d) => this.outbox.send(d, m.writer.locators),
-    );
+    this.outbox.submit(m.writer.guid.prefix, m.writer.locators, subs);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import { isNewCount } from '../counts.js';
 import { DATA_OVERHEAD, dataSubmessages } from '../sender/data-submessages.js';
-import { sendDatagrams } from '../sender/datagram-builder.js';
+import { approximateSize } from '../sender/destination-batcher.js';
 import { type Burst, FragmentPacer } from '../sender/fragment-pacer.js';
 import { RTPS_HEADER_SIZE } from '../wire/message.js';
 import { makeSet, setMembers } from '../wire/number-sets.js';
@@ -318,26 +318,9 @@ export class LocalWriter {
     return { maxDataPayload, fragmentSize: maxDataPayload & ~3 };
   }
 
+  /** Hands submessages for one reader to the participant, which sends them with the rest for its participant. */
   private sendTo(reader: RemoteEndpoint, subs: readonly Submessage[]): void {
-    sendDatagrams(
-      this.outbox.header,
-      this.outbox.maxDatagramSize,
-      [{ kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: reader.guid.prefix }],
-      subs,
-      (d) => this.outbox.send(d, reader.locators),
-    );
-  }
-}
-
-/** About what a submessage takes in a datagram (header, ids and numbers, and its bytes). */
-function approximateSize(m: Submessage): number {
-  switch (m.kind) {
-    case 'DATA':
-      return 24 + (m.inlineQos?.length ?? 0) + (m.payload?.length ?? 0);
-    case 'DATA_FRAG':
-      return 36 + (m.inlineQos?.length ?? 0) + m.fragments.length;
-    default:
-      return 32;
+    this.outbox.submit(reader.guid.prefix, reader.locators, subs);
   }
 }
 

@@ -1,17 +1,45 @@
 /**
  * What endpoints need to put datagrams on the network, without knowing sockets: the
- * participant's header, its size limit, and a send to a set of locators.
+ * participant's header, its size limit, a send to a set of locators, and the participant's
+ * gathering of submessages by destination (sender/destination-batcher.ts says why).
  */
+import { DestinationBatcher } from '../sender/destination-batcher.js';
 import type { UdpLocator } from '../transport/transport.js';
 import type { RtpsHeader } from '../wire/message.js';
+import type { Submessage } from '../wire/submessage.js';
 import type { Guid } from '../wire/types.js';
 
 export interface Outbox {
   readonly header: RtpsHeader;
   /** The largest datagram to build. */
   readonly maxDatagramSize: number;
-  /** Sends a datagram to every locator given (deduplicated by the caller). */
+  /** Sends a datagram now to every locator given (deduplicated by the caller). */
   send(datagram: Uint8Array, to: readonly UdpLocator[]): void;
+  /**
+   * Queues submessages for the participant `prefix` at `locators` (an INFO_DST to it goes
+   * ahead of them): they leave at the end of this turn of the event loop with whatever else is
+   * queued for the same destination, in order, in as few datagrams as fit.
+   */
+  submit(prefix: Uint8Array, locators: readonly UdpLocator[], subs: readonly Submessage[]): void;
+  /** Sends everything queued now. */
+  flush(): void;
+}
+
+/** An outbox over a send function, gathering submissions by destination. */
+export function createOutbox(
+  header: RtpsHeader,
+  maxDatagramSize: number,
+  send: (datagram: Uint8Array, to: readonly UdpLocator[]) => void,
+  defer?: (fn: () => void) => void,
+): Outbox {
+  const batcher = new DestinationBatcher(header, maxDatagramSize, send, defer);
+  return {
+    header,
+    maxDatagramSize,
+    send,
+    submit: (prefix, locators, subs) => batcher.submit(prefix, locators, subs),
+    flush: batcher.flush,
+  };
 }
 
 /** A matched remote endpoint, as discovery described it. */

@@ -20,7 +20,7 @@ import {
 } from '../discovery-data/index.js';
 import { type DeliveredSample, LocalReader } from '../endpoints/local-reader.js';
 import { LocalWriter } from '../endpoints/local-writer.js';
-import type { Outbox, RemoteEndpoint } from '../endpoints/outbox.js';
+import { createOutbox, type Outbox, type RemoteEndpoint } from '../endpoints/outbox.js';
 import { Scheduler } from '../endpoints/scheduler.js';
 import { newGuidPrefix, PROTOCOL_VERSION, ROS2TS_VENDOR_ID } from '../identity.js';
 import { type ReceiveContext, receiveMessage, type SubmessageHandler } from '../message-receiver.js';
@@ -400,13 +400,13 @@ export class RtpsParticipant {
       }
       const addresses = options.announceAddresses ?? announceAddresses(offHost);
       const guidPrefix = options.guidPrefix ?? newGuidPrefix();
-      const outbox: Outbox = {
-        header: { version: PROTOCOL_VERSION, vendorId: ROS2TS_VENDOR_ID, guidPrefix },
-        maxDatagramSize: options.maxDatagramSize ?? DEFAULT_MAX_DATAGRAM,
-        send: (datagram, to) => {
+      const outbox = createOutbox(
+        { version: PROTOCOL_VERSION, vendorId: ROS2TS_VENDOR_ID, guidPrefix },
+        options.maxDatagramSize ?? DEFAULT_MAX_DATAGRAM,
+        (datagram, to) => {
           for (const l of to) transport.send(datagram, l);
         },
-      };
+      );
       const spdpTargets: UdpLocator[] = [];
       if (multicast) spdpTargets.push({ address: SPDP_MULTICAST_GROUP, port: ports.metatrafficMulticast });
       for (const peer of classic ? discovery.staticPeers : []) {
@@ -552,8 +552,10 @@ export class RtpsParticipant {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.writers.values()) w.flush();
+    this.outbox.flush();
     // Writers send at the end of the turn (a microtask): let the builtin ones' last words out.
     await Promise.resolve();
+    this.outbox.flush();
     if (options.goodbye !== false) {
       this.ds?.goodbye();
       this.spdp.goodbye();

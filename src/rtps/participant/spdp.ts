@@ -27,6 +27,7 @@ import {
 import type { Outbox } from '../endpoints/outbox.js';
 import type { ReceiveContext } from '../message-receiver.js';
 import { sendDatagrams } from '../sender/datagram-builder.js';
+import { isMulticastIPv4 } from '../transport/address.js';
 import type { UdpLocator } from '../transport/transport.js';
 import { ByteWriter } from '../wire/byte-writer.js';
 import { writeParameterList } from '../wire/parameter-list.js';
@@ -115,9 +116,13 @@ export class SpdpAgent {
   poll(now: number): void {
     if (now >= this.nextAnnounce) {
       // Known participants are told directly too (multicast may not reach everyone): one
-      // datagram, encoded once, for all of them.
+      // datagram, encoded once, for all of them. Not during the first burst to those that listen
+      // on our multicast group: each had a directed introduction when we learnt of it, and N
+      // participants starting together made the burst N^2 datagrams (issue 13).
+      const burst = this.announcements < BURST;
       const to = [...this.announceTo];
-      for (const p of this.participants.values()) if (!p.discoveryServer) to.push(...p.metatraffic);
+      for (const p of this.participants.values())
+        if (!p.discoveryServer && !(burst && this.hearsOurMulticast(p))) to.push(...p.metatraffic);
       this.announce(to);
       this.announcements++;
       this.nextAnnounce = now + (this.announcements < BURST ? BURST_INTERVAL_MS : this.periodMs);
@@ -129,6 +134,16 @@ export class SpdpAgent {
       this.lastAnnouncement.delete(key);
       this.events.removed(p.data.guid.prefix, 'lease expired');
     }
+  }
+
+  /** Whether a participant announces that it listens on one of the multicast groups we announce to. */
+  private hearsOurMulticast(p: RemoteParticipant): boolean {
+    const groups = udpLocators(p.data.metatrafficMulticastLocators);
+    return this.announceTo.some(
+      (ours) =>
+        isMulticastIPv4(ours.address) &&
+        groups.some((g) => g.address === ours.address && g.port === ours.port),
+    );
   }
 
   /** An SPDP sample from the network. */

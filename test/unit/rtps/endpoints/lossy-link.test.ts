@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../src/rtps/clock.js';
 import { type DeliveredSample, LocalReader } from '../../../../src/rtps/endpoints/local-reader.js';
 import { LocalWriter } from '../../../../src/rtps/endpoints/local-writer.js';
-import type { Outbox } from '../../../../src/rtps/endpoints/outbox.js';
+import { createOutbox, type Outbox } from '../../../../src/rtps/endpoints/outbox.js';
 import { Scheduler } from '../../../../src/rtps/endpoints/scheduler.js';
 import { receiveMessage } from '../../../../src/rtps/message-receiver.js';
 import { FaultTransport } from '../../../../src/rtps/transport/fault-transport.js';
@@ -22,13 +22,13 @@ const WRITER = { prefix: prefixA, entityId: 0x00000103 };
 const READER = { prefix: prefixB, entityId: 0x00000104 };
 
 function outbox(t: Transport, prefix: Uint8Array, maxDatagramSize: number): Outbox {
-  return {
-    header: { version: [2, 3], vendorId: [1, 0xf7], guidPrefix: prefix },
+  return createOutbox(
+    { version: [2, 3], vendorId: [1, 0xf7], guidPrefix: prefix },
     maxDatagramSize,
-    send: (d, to) => {
+    (d, to) => {
       for (const l of to) t.send(d, l);
     },
-  };
+  );
 }
 
 function payloadOf(i: number, size: number): Uint8Array {
