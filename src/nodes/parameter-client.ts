@@ -8,6 +8,8 @@
  * the remote refuses resolves with `successful: false` and its reason (only transport failures —
  * no server, timeout, abort — reject).
  */
+
+import { expandTopicName } from '../rmw/names.js';
 import type { CallOptions, Client } from './client.js';
 import type { Node } from './node.js';
 import {
@@ -80,7 +82,12 @@ export class ParameterClient {
     remoteNodeName: string,
     private readonly options: ParameterClientOptions = {},
   ) {
-    this.remoteNodeName = remoteNodeName === '' ? node.fullyQualifiedName : node.resolveName(remoteNodeName);
+    // Expanded, not remapped: as rclcpp's AsyncParametersClient, only the six service names are
+    // resolved (remapped) when their clients are made (rclcpp parameter_client.cpp).
+    this.remoteNodeName =
+      remoteNodeName === ''
+        ? node.fullyQualifiedName
+        : expandTopicName(remoteNodeName, node.name, node.namespace, 'service name');
     const qos = options.qos ?? 'parameters';
     const make = <S extends string>([type, service]: readonly [S, string]) =>
       node.createClient(type, `${this.remoteNodeName}/${service}`, qos);

@@ -103,6 +103,27 @@ describe('ParameterClient over UDP', () => {
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
+
+  it('remaps the service names, not the remote node name (as rclcpp)', async () => {
+    const { b } = await pair();
+    // A topic remap that happens to match the remote node's name must not move the client:
+    // rclcpp keeps the remote node name as given and resolves only `<name>/get_parameters`...
+    const topicRemap = b.createNode('tuner2', {
+      ...quiet,
+      namespace: '/robot',
+      arguments: ['--ros-args', '-r', 'camera:=elsewhere'],
+    });
+    const params = new ParameterClient(topicRemap, 'camera');
+    expect(params.remoteNodeName).toBe('/robot/camera');
+    expect(await params.getParameter('fps', options)).toEqual({ type: 'integer', value: 30n });
+    // ...and a remap of one of those service names does apply to it.
+    const serviceRemap = b.createNode('tuner3', {
+      ...quiet,
+      arguments: ['--ros-args', '-r', '/other/get_parameters:=/robot/camera/get_parameters'],
+    });
+    const other = new ParameterClient(serviceRemap, '/other', { timeout: 2000 });
+    expect(await other.getParameter('frame_id', options)).toEqual({ type: 'string', value: 'cam' });
+  });
 });
 
 describe('ParameterEventHandler over UDP', () => {
