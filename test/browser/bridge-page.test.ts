@@ -9,20 +9,18 @@
  *
  * Leaves a screenshot in test-artifacts/bridge-page.png.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeHandle, startBridge } from '../../src/bridge/index.js';
 import { Context } from '../../src/index.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
+import { chromiumSkipNote, haveChromium, launchHeadlessChromium } from '../support/chromium.js';
 import { assertSandboxed } from '../support/sandbox.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const ARTIFACT_DIR = 'test-artifacts';
 const discovery = { domainId: 13, range: 'localhost' as const, staticPeers: [] };
 const quiet = { logSink: () => {} };
@@ -128,118 +126,104 @@ function status(url: string, host: string): Promise<number> {
   });
 }
 
-describe.skipIf(!haveChromium)(
-  `ros2ts bridge in Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} is absent; apt-get install chromium)`}`,
-  () => {
-    let simContext: Context;
-    let bridgeContext: Context;
-    let sim: TurtlesimHandle;
-    let bridge: BridgeHandle;
-    let browser: Browser;
-    let pageUrl: string;
+describe.skipIf(!haveChromium)(`ros2ts bridge in Chromium${chromiumSkipNote}`, () => {
+  let simContext: Context;
+  let bridgeContext: Context;
+  let sim: TurtlesimHandle;
+  let bridge: BridgeHandle;
+  let browser: Browser;
+  let pageUrl: string;
 
-    beforeAll(async () => {
-      assertSandboxed('test/browser/bridge-page.test.ts');
-      [simContext, bridgeContext] = await Promise.all([
-        Context.create({ discovery }),
-        Context.create({ discovery }),
-      ]);
-      sim = startTurtlesim(simContext, { nodeOptions: { ...quiet, enableRosout: false } });
-      bridge = await startBridge(bridgeContext, { port: 0, protocol: 'rosbridge' });
-      pageUrl = `http://127.0.0.1:${bridge.port}/`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+  beforeAll(async () => {
+    assertSandboxed('test/browser/bridge-page.test.ts');
+    [simContext, bridgeContext] = await Promise.all([
+      Context.create({ discovery }),
+      Context.create({ discovery }),
+    ]);
+    sim = startTurtlesim(simContext, { nodeOptions: { ...quiet, enableRosout: false } });
+    bridge = await startBridge(bridgeContext, { port: 0, protocol: 'rosbridge' });
+    pageUrl = `http://127.0.0.1:${bridge.port}/`;
+    browser = await launchHeadlessChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    await sim?.stop();
+    await Promise.all([simContext?.shutdown(), bridgeContext?.shutdown()]);
+  });
+
+  it('serves the page with a strict CSP and refuses rebound Host names', async () => {
+    const res = await fetch(pageUrl);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    const body = await res.text();
+    // Self-contained: no script, style or link fetched from anywhere.
+    expect(body).not.toMatch(/<script[^>]+src=|<link|https?:\/\//);
+    expect(await status(pageUrl, 'evil.example')).toBe(421);
+    expect(await status(pageUrl, `evil.example:${bridge.port}`)).toBe(421);
+    expect(await status(pageUrl, `localhost:${bridge.port}`)).toBe(200);
+    expect(await status(`${pageUrl}nothing`, `127.0.0.1:${bridge.port}`)).toBe(404);
+  });
+
+  it('shows the graph live with rates, and a topic latest message on a click', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
     });
+    await page.goto(pageUrl);
+    const seen = await until(
+      () => rows(page),
+      (r) => r.some((x) => x.topic === '/turtle1/pose' && Number(x.hz) > 0),
+      15_000,
+      'the pose topic with a rate on the page',
+    );
+    const pose = seen.find((x) => x.topic === '/turtle1/pose') as Row;
+    expect(pose.type).toBe('turtlesim/msg/Pose');
+    // turtlesim publishes its pose every 16 ms (62.5 Hz); a loaded machine lowers what arrives.
+    expect(Number(pose.hz)).toBeGreaterThan(20);
+    expect(Number(pose.hz)).toBeLessThan(80);
+    expect(await text(page, 'services')).toContain('/spawn');
+    expect(await text(page, 'nodes')).toContain('/turtlesim');
 
-    afterAll(async () => {
-      await browser?.close();
-      await bridge?.close();
-      await sim?.stop();
-      await Promise.all([simContext?.shutdown(), bridgeContext?.shutdown()]);
-    });
+    await page.click('tr[data-topic="/turtle1/pose"]');
+    const shown = await until(
+      () => text(page, 'message'),
+      (t) => t.startsWith('{'),
+      10_000,
+      'the latest pose',
+    );
+    const msg = JSON.parse(shown) as { x: number; y: number; theta: number };
+    expect(msg.x).toBeCloseTo(sim.world.turtle('turtle1')?.pose.x ?? Number.NaN, 3);
+    expect(await text(page, 'selected')).toBe('/turtle1/pose');
 
-    it('serves the page with a strict CSP and refuses rebound Host names', async () => {
-      const res = await fetch(pageUrl);
-      expect(res.status).toBe(200);
-      const csp = res.headers.get('content-security-policy') ?? '';
-      expect(csp).toMatch(/default-src 'none'/);
-      expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
-      const body = await res.text();
-      // Self-contained: no script, style or link fetched from anywhere.
-      expect(body).not.toMatch(/<script[^>]+src=|<link|https?:\/\//);
-      expect(await status(pageUrl, 'evil.example')).toBe(421);
-      expect(await status(pageUrl, `evil.example:${bridge.port}`)).toBe(421);
-      expect(await status(pageUrl, `localhost:${bridge.port}`)).toBe(200);
-      expect(await status(`${pageUrl}nothing`, `127.0.0.1:${bridge.port}`)).toBe(404);
-    });
+    await mkdir(ARTIFACT_DIR, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACT_DIR}/bridge-page.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
-    it('shows the graph live with rates, and a topic latest message on a click', async () => {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  it("drives the turtle with roslib's browser build through the bridge", async () => {
+    const { url, server } = await serveRoslib();
+    try {
+      const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
-      await page.goto(pageUrl);
-      const seen = await until(
-        () => rows(page),
-        (r) => r.some((x) => x.topic === '/turtle1/pose' && Number(x.hz) > 0),
-        15_000,
-        'the pose topic with a rate on the page',
-      );
-      const pose = seen.find((x) => x.topic === '/turtle1/pose') as Row;
-      expect(pose.type).toBe('turtlesim/msg/Pose');
-      // turtlesim publishes its pose every 16 ms (62.5 Hz); a loaded machine lowers what arrives.
-      expect(Number(pose.hz)).toBeGreaterThan(20);
-      expect(Number(pose.hz)).toBeLessThan(80);
-      expect(await text(page, 'services')).toContain('/spawn');
-      expect(await text(page, 'nodes')).toContain('/turtlesim');
-
-      await page.click('tr[data-topic="/turtle1/pose"]');
-      const shown = await until(
-        () => text(page, 'message'),
-        (t) => t.startsWith('{'),
-        10_000,
-        'the latest pose',
-      );
-      const msg = JSON.parse(shown) as { x: number; y: number; theta: number };
-      expect(msg.x).toBeCloseTo(sim.world.turtle('turtle1')?.pose.x ?? Number.NaN, 3);
-      expect(await text(page, 'selected')).toBe('/turtle1/pose');
-
-      await mkdir(ARTIFACT_DIR, { recursive: true });
-      await page.screenshot({ path: `${ARTIFACT_DIR}/bridge-page.png` });
-      expect(errors).toEqual([]);
-      await page.close();
-    });
-
-    it("drives the turtle with roslib's browser build through the bridge", async () => {
-      const { url, server } = await serveRoslib();
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
+      await page.goto(url);
+      await page
+        .waitForFunction('window.ROSLIB !== undefined', undefined, { timeout: 10_000 })
+        .catch((e: Error) => {
+          throw new Error(`roslib did not load: ${errors.join('; ') || e.message}`);
         });
-        await page.goto(url);
-        await page
-          .waitForFunction('window.ROSLIB !== undefined', undefined, { timeout: 10_000 })
-          .catch((e: Error) => {
-            throw new Error(`roslib did not load: ${errors.join('; ') || e.message}`);
-          });
-        const startX = sim.world.turtle('turtle1')?.pose.x ?? Number.NaN;
-        const result = (await page.evaluate(`(async () => {
+      const startX = sim.world.turtle('turtle1')?.pose.x ?? Number.NaN;
+      const result = (await page.evaluate(`(async () => {
           const ros = new ROSLIB.Ros({});
           await new Promise((resolve, reject) => {
             ros.on('connection', resolve);
@@ -267,26 +251,25 @@ describe.skipIf(!haveChromium)(
           ros.close();
           return { count: poses.length, first, last, spawned, topics };
         })()`)) as {
-          count: number;
-          first: { x: number };
-          last: { x: number };
-          spawned: { name: string };
-          topics: { topics: string[]; types: string[] };
-        };
-        expect(result.count).toBeGreaterThan(0);
-        expect(result.first.x).toBeCloseTo(startX, 1);
-        expect(result.last.x).toBeGreaterThan(result.first.x + 0.5);
-        expect(result.spawned).toEqual({ name: 'browser_turtle' });
-        expect(sim.world.names).toContain('browser_turtle');
-        const i = result.topics.topics.indexOf('/turtle1/cmd_vel');
-        expect(i).toBeGreaterThanOrEqual(0);
-        expect(result.topics.types[i]).toBe('geometry_msgs/msg/Twist');
-        expect(errors).toEqual([]);
-        await page.close();
-      } finally {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
-    });
-  },
-);
+        count: number;
+        first: { x: number };
+        last: { x: number };
+        spawned: { name: string };
+        topics: { topics: string[]; types: string[] };
+      };
+      expect(result.count).toBeGreaterThan(0);
+      expect(result.first.x).toBeCloseTo(startX, 1);
+      expect(result.last.x).toBeGreaterThan(result.first.x + 0.5);
+      expect(result.spawned).toEqual({ name: 'browser_turtle' });
+      expect(sim.world.names).toContain('browser_turtle');
+      const i = result.topics.topics.indexOf('/turtle1/cmd_vel');
+      expect(i).toBeGreaterThanOrEqual(0);
+      expect(result.topics.types[i]).toBe('geometry_msgs/msg/Twist');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
