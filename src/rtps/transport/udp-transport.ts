@@ -128,6 +128,15 @@ function setBufferSizes(socket: Socket, bytes: number): void {
 
 /** Destinations that get a connected socket of their own; the rest share the unconnected one. */
 const MAX_CONNECTED = 64;
+/**
+ * Datagrams sent to a destination before it gets a connected socket. Discovery sends a few
+ * dozen datagrams to every peer's two ports: connecting each at once made N participants on a
+ * host open and configure about 2N sockets each, for destinations that then fall silent
+ * (issue 13); a destination that keeps being sent to gets its socket soon enough.
+ */
+const SENDS_BEFORE_CONNECT = 64;
+/** Destinations whose sends are counted; past it the counts start again (bounded memory). */
+const MAX_COUNTED = 1024;
 
 function closeSocket(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
@@ -177,6 +186,8 @@ export class UdpTransport implements Transport {
 
   /** Per unicast destination, a socket connected to it (see connectedSender). */
   private readonly connected = new Map<string, Socket | 'connecting'>();
+  /** Datagrams sent so far to destinations not yet connected (see SENDS_BEFORE_CONNECT). */
+  private readonly sends = new Map<string, number>();
 
   private constructor(
     readonly discoveryRange: DiscoveryRange,
@@ -315,6 +326,13 @@ export class UdpTransport implements Transport {
     const known = this.connected.get(key);
     if (known !== undefined) return known === 'connecting' ? undefined : known;
     if (this.connected.size >= MAX_CONNECTED) return undefined;
+    const sent = (this.sends.get(key) ?? 0) + 1;
+    if (sent < SENDS_BEFORE_CONNECT) {
+      if (this.sends.size >= MAX_COUNTED && sent === 1) this.sends.clear();
+      this.sends.set(key, sent);
+      return undefined;
+    }
+    this.sends.delete(key);
     this.connected.set(key, 'connecting');
     const { socket, bind } = openSocket(false, this.config);
     bind(0, this.bindAddress)
