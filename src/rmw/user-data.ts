@@ -70,12 +70,15 @@ export function parseEndpointUserData(userData: Uint8Array): EndpointUserData {
   };
 }
 
+/** One decoder for every call (each endpoint's USER_DATA is parsed once per participant). */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+
 /** Every `k=v;` entry (see the module comment for what is tolerated). */
 export function parseKeyValues(userData: Uint8Array): Map<string, string> {
   let end = userData.length;
   while (end > 0 && userData[end - 1] === 0) end--;
   // ';' and '=' never occur inside a multi-byte UTF-8 sequence, so splitting after decoding is safe.
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(userData.subarray(0, end));
+  const text = utf8Decoder.decode(userData.subarray(0, end));
   const out = new Map<string, string>();
   for (const entry of text.split(';')) {
     const eq = entry.indexOf('=');

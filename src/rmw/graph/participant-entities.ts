@@ -45,6 +45,8 @@ export class ParticipantEntitiesError extends Error {
 const ENCAPSULATION_SIZE = 4;
 /** Two empty strings (4 + 1, aligned) and two empty gid sequences. */
 const MIN_NODE_SIZE = 16;
+/** One decoder for every string read (a payload holds a dozen; N peers each send theirs). */
+const utf8Decoder = new TextDecoder();
 
 /** The sample, CDR little endian, with gids of `gidSize` bytes (Jazzy's by default). */
 export function encodeParticipantEntities(
@@ -143,7 +145,7 @@ class CdrIn {
     this.need(length, what);
     if (this.bytes[this.pos + length - 1] !== 0)
       throw new ParticipantEntitiesError(`${what} is not NUL-terminated`);
-    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + length - 1));
+    const s = utf8Decoder.decode(this.bytes.subarray(this.pos, this.pos + length - 1));
     this.pos += length;
     return s;
   }
