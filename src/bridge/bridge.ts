@@ -38,7 +38,7 @@ export interface BridgeOptions {
   /** Larger incoming frames close the connection (1009). Default 16 MiB. */
   readonly maxPayloadBytes?: number;
   readonly sendQueue?: SendQueueOptions;
-  /** rosbridge's default call_service timeout, in seconds. Default 5. */
+  /** rosbridge's default call_service timeout, in seconds; also bounds each node's parameter requests. Default 5. */
   readonly defaultCallTimeoutS?: number;
   /** The bridge node's name. Default `ros2ts_bridge`. */
   readonly nodeName?: string;
@@ -70,10 +70,13 @@ export async function startBridge(context: Context, options: BridgeOptions = {})
   const services = new ServiceHub(node);
   const actions = new ActionHub(node);
   const callTimeoutS = options.defaultCallTimeoutS ?? 5;
-  // rosapi's parameter calls always have a timeout (its DEFAULT_PARAM_TIMEOUT_SEC is 5 s).
-  const rosapiParams = new RosapiParams(node, (callTimeoutS > 0 ? callTimeoutS : 5) * 1000);
+  // Parameter calls always have a timeout (rosapi's DEFAULT_PARAM_TIMEOUT_SEC and foxglove_bridge's
+  // are 5 s).
+  const paramTimeoutMs = (callTimeoutS > 0 ? callTimeoutS : 5) * 1000;
+  const rosapiParams = new RosapiParams(node, paramTimeoutMs);
   const rosapi = new Rosapi(context, node, rosapiParams.handlers);
-  const foxglove = protocol === 'rosbridge' ? undefined : new FoxgloveSide(context, node, topics, services);
+  const foxglove =
+    protocol === 'rosbridge' ? undefined : new FoxgloveSide(context, node, topics, services, paramTimeoutMs);
   const rosbridgeCtx = {
     node,
     topics,

@@ -3,7 +3,10 @@
  * `@foxglove/ws-protocol`'s FoxgloveServer (which does the protocol's framing and bookkeeping):
  * channels follow the graph's topics (encoding `cdr`, schemas `ros2msg` with their dependencies),
  * a subscribed channel gets each sample's CDR as the bridge received it (no decode, no re-encode),
- * clients publish CDR on channels they advertise, and call the graph's services.
+ * clients publish CDR on channels they advertise, and call the graph's services; parameters
+ * (foxglove-parameters.ts) and the connection graph (connection-graph.ts) are served beside it,
+ * their ops taken before FoxgloveServer sees them (it has no connection graph, and keeps
+ * parameter subscriptions without the spec's "empty list: all" or a per-client filter).
  *
  * FoxgloveServer writes to what it thinks is a WebSocket; here that is an adapter over the
  * client's bounded send queue, with each subscription's message frames in a stream of their own.
@@ -19,6 +22,8 @@ import { type Context, defaultCodecs, type Node, type Publisher, QOS_PROFILES } 
 import type { ClientConnection } from '../connection.js';
 import type { ServiceHub } from '../service-hub.js';
 import type { TopicHub } from '../topic-hub.js';
+import { ConnectionGraphFeed, connectionGraphOf } from './connection-graph.js';
+import { FoxgloveParameters, STATUS_ERROR } from './foxglove-parameters.js';
 import { ros2msgSchema } from './schema-text.js';
 
 export const FOXGLOVE_SUBPROTOCOL = 'foxglove.websocket.v1';
@@ -26,6 +31,15 @@ export const FOXGLOVE_SUBPROTOCOL = 'foxglove.websocket.v1';
 const MESSAGE_DATA = 0x01;
 /** Graph changes come in bursts (a node's endpoints one by one): channels are synced after this. */
 const GRAPH_SETTLE_MS = 50;
+/** The client ops served here rather than by FoxgloveServer. */
+const OWN_OPS = new Set([
+  'getParameters',
+  'setParameters',
+  'subscribeParameterUpdates',
+  'unsubscribeParameterUpdates',
+  'subscribeConnectionGraph',
+  'unsubscribeConnectionGraph',
+]);
 
 const { FoxgloveServer } = wsProtocol;
 
@@ -44,6 +58,8 @@ export class FoxgloveSide {
   private readonly serviceNames = new Map<ServiceId, { name: string; type: string }>();
   /** Each client's advertised channels and the shared publishers they publish with. */
   private readonly clientPublishers = new Map<IWebSocket, Map<number, ClientPublisher>>();
+  private readonly parameters: FoxgloveParameters<IWebSocket>;
+  private readonly connectionGraph: ConnectionGraphFeed<IWebSocket>;
   private readonly offGraph: () => void;
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -52,10 +68,12 @@ export class FoxgloveSide {
     private readonly node: Node,
     private readonly topics: TopicHub,
     private readonly serviceHub: ServiceHub,
+    /** Each remote node's deadline for a parameter request. */
+    parameterTimeoutMs = 5_000,
   ) {
     this.server = new FoxgloveServer({
       name: 'ros2ts bridge',
-      capabilities: ['clientPublish', 'services'],
+      capabilities: ['clientPublish', 'services', 'parameters', 'parametersSubscribe', 'connectionGraph'],
       supportedEncodings: ['cdr'],
       metadata: { ROS_DISTRO: 'jazzy' },
     });
@@ -76,6 +94,19 @@ export class FoxgloveSide {
     this.server.on('error', () => {
       // A malformed client message: FoxgloveServer drops it; the connection stays up.
     });
+    this.parameters = new FoxgloveParameters(
+      node,
+      {
+        values: (connection, parameters, id) =>
+          this.server.publishParameterValues(parameters, id, connection),
+        status: (connection, level, message) => this.server.sendStatus({ level, message }, connection),
+      },
+      parameterTimeoutMs,
+    );
+    this.connectionGraph = new ConnectionGraphFeed(
+      () => connectionGraphOf(context.graph),
+      (connection, update) => connection.send(JSON.stringify(update)),
+    );
     this.offGraph = context.graph.onChange(() => {
       this.syncTimer ??= setTimeout(() => {
         this.syncTimer = undefined;
@@ -91,14 +122,17 @@ export class FoxgloveSide {
     this.server.handleConnection(adapter, 'client');
     conn.socket.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      adapter.onmessage?.({
-        data: isBinary
-          ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-          : bytes.toString('utf8'),
-      });
+      if (isBinary) {
+        adapter.onmessage?.({ data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+        return;
+      }
+      const text = bytes.toString('utf8');
+      if (!this.ownOp(adapter, text)) adapter.onmessage?.({ data: text });
     });
     return () => {
       adapter.onclose?.({ code: 1000, reason: '', wasClean: true });
+      this.parameters.drop(adapter);
+      this.connectionGraph.unsubscribe(adapter);
       for (const p of this.clientPublishers.get(adapter)?.values() ?? []) p.release();
       this.clientPublishers.delete(adapter);
     };
@@ -106,6 +140,7 @@ export class FoxgloveSide {
 
   close(): void {
     this.offGraph();
+    this.parameters.close();
     if (this.syncTimer) clearTimeout(this.syncTimer);
     for (const stop of this.taps.values()) stop();
     this.taps.clear();
@@ -185,6 +220,60 @@ export class FoxgloveSide {
       this.services.delete(key);
       this.serviceNames.delete(id);
       this.server.removeService(id);
+    }
+    this.connectionGraph.graphChanged();
+  }
+
+  /** Serves an op of OWN_OPS; false for anything else (FoxgloveServer's to handle). */
+  private ownOp(connection: IWebSocket, text: string): boolean {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    if (typeof message !== 'object' || message === null) return false;
+    const m = message as Record<string, unknown>;
+    const op = m['op'];
+    if (typeof op !== 'string' || !OWN_OPS.has(op)) return false;
+    const failed = (error: unknown) =>
+      this.server.sendStatus(
+        { level: STATUS_ERROR, message: `${op}: ${(error as Error).message}` },
+        connection,
+      );
+    try {
+      this.serveOwnOp(connection, op, m, failed);
+    } catch (error) {
+      failed(error);
+    }
+    return true;
+  }
+
+  private serveOwnOp(
+    connection: IWebSocket,
+    op: string,
+    m: Record<string, unknown>,
+    failed: (error: unknown) => void,
+  ): void {
+    switch (op) {
+      case 'getParameters':
+        this.parameters.get(connection, m['parameterNames'], m['id']).catch(failed);
+        break;
+      case 'setParameters':
+        this.parameters.set(connection, m['parameters'], m['id']).catch(failed);
+        break;
+      case 'subscribeParameterUpdates':
+        this.parameters.subscribe(connection, m['parameterNames']);
+        break;
+      case 'unsubscribeParameterUpdates':
+        this.parameters.unsubscribe(connection, m['parameterNames']);
+        break;
+      case 'subscribeConnectionGraph':
+        this.connectionGraph.subscribe(connection);
+        break;
+      default:
+        if (!this.connectionGraph.unsubscribe(connection))
+          failed(new Error('the client was not subscribed to connection graph updates'));
     }
   }
 
