@@ -36,6 +36,8 @@ export function afterTwoMicrotasks(fn: () => void): void {
 
 export class DestinationBatcher {
   private batches = new Map<string, Batch>();
+  /** The other of two maps used in turn, so a flush makes no new one. */
+  private spare = new Map<string, Batch>();
   private queued = false;
   /** Each locator list's part of the key, computed once per list object. */
   private readonly locatorKeys = new WeakMap<readonly UdpLocator[], string>();
@@ -78,8 +80,10 @@ export class DestinationBatcher {
     this.queued = false;
     if (this.batches.size === 0) return;
     const batches = this.batches;
-    this.batches = new Map();
+    this.batches = this.spare;
+    this.spare = batches;
     for (const batch of batches.values()) this.emit(batch);
+    batches.clear();
   };
 
   private emit(batch: Batch): void {

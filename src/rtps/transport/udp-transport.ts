@@ -186,6 +186,8 @@ export class UdpTransport implements Transport {
 
   /** Per unicast destination, a socket connected to it (see connectedSender). */
   private readonly connected = new Map<string, Socket | 'connecting'>();
+  /** Each locator object's key: a send builds no string (locators are kept by who sends to them). */
+  private readonly keys = new WeakMap<UdpLocator, string>();
   /** Datagrams sent so far to destinations not yet connected (see SENDS_BEFORE_CONNECT). */
   private readonly sends = new Map<string, number>();
 
@@ -322,7 +324,11 @@ export class UdpTransport implements Transport {
    * past MAX_CONNECTED destinations, the shared sender serves the rest.
    */
   private connectedSender(to: UdpLocator): Socket | undefined {
-    const key = `${to.address}:${to.port}`;
+    let key = this.keys.get(to);
+    if (key === undefined) {
+      key = `${to.address}:${to.port}`;
+      this.keys.set(to, key);
+    }
     const known = this.connected.get(key);
     if (known !== undefined) return known === 'connecting' ? undefined : known;
     if (this.connected.size >= MAX_CONNECTED) return undefined;
