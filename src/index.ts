@@ -8,6 +8,7 @@ export * from './bag/index.js';
 export * from './cdr/index.js';
 export * from './lifecycle/index.js';
 export * from './nodes/index.js';
+export { KNOWN_DISTROS, type RosDistro } from './rmw/distro.js';
 export { InvalidNameError, InvalidQosError, InvalidTypeNameError } from './rmw/errors.js';
 export type {
   GraphEndpoint,

@@ -3,10 +3,14 @@
  * (Jazzy `topic_endpoint_info.py`) prints what rmw reports: the node that announced the
  * endpoint, the ROS type and its RIHS01 hash, the GID (the 16-byte GUID), and the QoS.
  *
+ * With a humble context, as Humble's rclpy prints it (humble `topic_endpoint_info.py`): no type
+ * hash line (type hashes came with Iron) and the GID in Humble's 24 bytes (`RMW_GID_STORAGE_SIZE`).
+ *
  * The QoS of a remote endpoint is what its SEDP announcement carries. History is printed
  * `UNKNOWN` as rmw_fastrtps reports it for discovered endpoints: DDS does not announce it.
  */
 import type { Context } from '../index.js';
+import { distroWire } from '../rmw/distro.js';
 
 export type EndpointKind = 'writer' | 'reader';
 
@@ -25,8 +29,14 @@ function guidKeyOf(g: { readonly prefix: Uint8Array; readonly entityId: number }
   return `${Buffer.from(g.prefix).toString('hex')}.${g.entityId.toString(16)}`;
 }
 
-/** The GID as rclpy prints it: 16 bytes, two hex digits each, separated by dots. */
-export function formatGid(g: { readonly prefix: Uint8Array; readonly entityId: number }): string {
+/**
+ * The GID as rclpy prints it: `gidSize` bytes (16; Humble's 24 end in 8 zero bytes), two hex
+ * digits each, separated by dots.
+ */
+export function formatGid(
+  g: { readonly prefix: Uint8Array; readonly entityId: number },
+  gidSize: 16 | 24 = 16,
+): string {
   const bytes = [...g.prefix];
   bytes.push(
     (g.entityId >>> 24) & 0xff,
@@ -34,6 +44,7 @@ export function formatGid(g: { readonly prefix: Uint8Array; readonly entityId: n
     (g.entityId >>> 8) & 0xff,
     g.entityId & 0xff,
   );
+  while (bytes.length < gidSize) bytes.push(0);
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join('.');
 }
 
@@ -52,13 +63,14 @@ export function describeEndpoint(context: Context, e: GraphEndpoint): string {
   const qos = remote?.qos;
   const reliability = qos ? qos.reliability.kind : e.reliable === false ? 'BEST_EFFORT' : 'RELIABLE';
   const durability = qos ? qos.durability : (e.durability ?? 'VOLATILE');
+  const wire = distroWire(context.distro);
   return [
     `Node name: ${node?.name ?? '_NODE_NAME_UNKNOWN_'}`,
     `Node namespace: ${node?.namespace ?? '_NODE_NAMESPACE_UNKNOWN_'}`,
     `Topic type: ${rosTypeOfDds(e.typeName)}`,
-    `Topic type hash: ${e.typeHash ?? 'INVALID'}`,
+    ...(wire.typeHashInUserData ? [`Topic type hash: ${e.typeHash ?? 'INVALID'}`] : []),
     `Endpoint type: ${e.kind === 'writer' ? 'PUBLISHER' : 'SUBSCRIPTION'}`,
-    `GID: ${formatGid(e.guid)}`,
+    `GID: ${formatGid(e.guid, wire.gidSize)}`,
     'QoS profile:',
     `  Reliability: ${reliability}`,
     '  History (Depth): UNKNOWN',

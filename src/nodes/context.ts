@@ -7,6 +7,7 @@
  * and closes every socket and timer, so the process can exit by itself.
  */
 import { typeHashOf } from '../cdr/index.js';
+import { type DistroWire, distroWire, type RosDistro, resolveDistro } from '../rmw/distro.js';
 import { GraphCache, type GraphEndpoint } from '../rmw/graph/graph-cache.js';
 import {
   decodeParticipantEntities,
@@ -73,6 +74,12 @@ export interface ContextOptions {
   readonly discoveryServer?: DiscoveryServerOptions | false;
   /** With servers from the environment, be a SUPER_CLIENT unless ROS_SUPER_CLIENT says no (command-line tools). */
   readonly superClientByDefault?: boolean;
+  /**
+   * The ROS 2 distribution whose rmw conventions to write (src/rmw/distro.ts: Humble's 24-byte
+   * gids and no type hash in endpoint USER_DATA; Iron and later are alike); default `ROS_DISTRO`,
+   * else jazzy. An unknown value is warned about once and taken as jazzy. Both are always read.
+   */
+  readonly distro?: RosDistro | (string & {});
 }
 
 const GRAPH_TYPE = 'rmw_dds_common/msg/ParticipantEntitiesInfo';
@@ -91,6 +98,7 @@ export class Context implements WaitHost {
   private serviceIdCounter = 0;
   /** `ros_discovery_info` samples that did not decode (dropped; the sender's nodes stay as they were). */
   malformedGraphSamples = 0;
+  private readonly wire: DistroWire;
 
   private constructor(
     readonly participant: RtpsParticipant,
@@ -98,7 +106,10 @@ export class Context implements WaitHost {
     readonly clock: Clock,
     /** The command line's ROS arguments (rcl's global arguments). */
     readonly rosArguments: RosArguments,
+    /** The distribution whose wire conventions this context writes (ContextOptions.distro). */
+    readonly distro: RosDistro,
   ) {
+    this.wire = distroWire(distro);
     this.deadlines = new DeadlineQueue(clock);
     this.graph.onChange(this.notifyWatchers);
     const p = participant;
@@ -134,8 +145,11 @@ export class Context implements WaitHost {
         : { options: options.discoveryServer, warnings: [] };
     const warnings = [...resolveDiscoveryOptions(options.discovery ?? {}).warnings, ...servers.warnings];
     const sink = options.logSink ?? consoleSink();
-    for (const message of warnings)
-      sink({ level: LogLevel.WARN, name: 'rcl', message, timeNs: BigInt(Date.now()) * 1_000_000n });
+    const timeNs = () => BigInt(Date.now()) * 1_000_000n;
+    for (const message of warnings) sink({ level: LogLevel.WARN, name: 'rcl', message, timeNs: timeNs() });
+    const distro = resolveDistro(options.distro);
+    if (distro.warning)
+      sink({ level: LogLevel.WARN, name: 'ros2ts', message: distro.warning, timeNs: timeNs() });
     const participant = await RtpsParticipant.create({
       ...(options.discovery ? { discovery: options.discovery } : {}),
       ...(options.transport ? { transport: options.transport } : {}),
@@ -145,7 +159,7 @@ export class Context implements WaitHost {
       userData: encodeParticipantUserData(options.enclave ?? rosArguments.enclave ?? '/'),
       keepAlive: true,
     });
-    return new Context(participant, options.clock ?? realClock, rosArguments);
+    return new Context(participant, options.clock ?? realClock, rosArguments, distro.distro);
   }
 
   /** The command line without its ROS arguments (rclpy's `remove_ros_args`), for the program's own parsing. */
@@ -270,17 +284,30 @@ export class Context implements WaitHost {
     this.graphChanged();
   }
 
-  /** What the RTPS layer takes for an endpoint of this spec; the type hash is computed once. */
+  /**
+   * What the RTPS layer takes for an endpoint of this spec; the type hash is computed once, and
+   * only for a distribution that announces it. Empty USER_DATA is left out, as Cyclone leaves out
+   * every default QoS (a Humble publisher announces none).
+   */
   private endpointOptions(spec: EndpointSpec) {
     this.assertOpen();
     const { qos, history } = toRtpsQos(spec.qos);
-    const typeHash = spec.typeHash === undefined ? typeHashOf(spec.rosType) : (spec.typeHash ?? undefined);
+    const typeHash = !this.wire.typeHashInUserData
+      ? undefined
+      : spec.typeHash === undefined
+        ? typeHashOf(spec.rosType)
+        : (spec.typeHash ?? undefined);
     const userData = encodeEndpointUserData({
       ...(typeHash !== undefined ? { typeHash } : {}),
       ...(spec.clientId ? { clientId: spec.clientId } : {}),
       ...(spec.serviceId ? { serviceId: spec.serviceId } : {}),
     });
-    const options = { topicName: spec.ddsTopic, typeName: rosTypeToDds(spec.rosType), qos, userData };
+    const options = {
+      topicName: spec.ddsTopic,
+      typeName: rosTypeToDds(spec.rosType),
+      qos,
+      ...(userData.length > 0 ? { userData } : {}),
+    };
     return { options, history, typeHash };
   }
 
@@ -308,7 +335,7 @@ export class Context implements WaitHost {
     const nodes: NodeEntities[] = [...this.nodes].map((n) => n.entities());
     const info = { gid: this.gid, nodes };
     this.graph.updateParticipantEntities(info);
-    this.graphWriter.write(encodeParticipantEntities(info));
+    this.graphWriter.write(encodeParticipantEntities(info, this.wire.gidSize));
   }
 
   private onGraphSample(s: DeliveredSample): void {

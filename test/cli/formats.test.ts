@@ -104,6 +104,10 @@ describe('graph details', () => {
     expect(
       formatGid({ prefix: new Uint8Array([1, 15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), entityId: 0x1103 }),
     ).toBe('01.0f.01.02.03.04.05.06.07.08.09.0a.00.00.11.03');
+    // Humble's rmw_gid_t: 24 bytes, the GUID then zeros (rclpy humble topic_endpoint_info.py).
+    expect(
+      formatGid({ prefix: new Uint8Array([1, 15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), entityId: 0x1103 }, 24),
+    ).toBe('01.0f.01.02.03.04.05.06.07.08.09.0a.00.00.11.03.00.00.00.00.00.00.00.00');
     expect(formatDuration({ seconds: 0x7fffffff, fraction: 0xffffffff })).toBe('Infinite');
     expect(formatDuration({ seconds: 10, fraction: 0 })).toBe('10000000000 nanoseconds');
     expect(rosTypeOfDds('geometry_msgs::msg::dds_::Twist_')).toBe('geometry_msgs/msg/Twist');

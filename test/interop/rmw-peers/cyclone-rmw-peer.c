@@ -6,6 +6,7 @@
  *   peer trigger-server SERVICE | trigger-client SERVICE | twist-pub TOPIC | twist-sub TOPIC | graph
  *        [--count N] [--node NAME] [--namespace NS] [--domain ID] [--timeout MS] [--interval MS]
  *        [--message TEXT] [--topic TOPIC] [--linger MS] [--startup MS] [--pause MS] [--ack-wait MS]
+ *        [--humble]
  *
  * QoS as rmw_cyclonedds: RELIABLE (max_blocking_time infinite), VOLATILE, KEEP_LAST 10, data
  * representation XCDR1; ros_discovery_info writer TRANSIENT_LOCAL KEEP_LAST 1, reader
@@ -14,11 +15,16 @@
  * the {uint64 guid; int64 seq} header that begins every request and reply payload; the client's
  * guid is its request writer's instance handle, seq a counter from 1; the server echoes both.
  *
+ * --humble: as Humble's rmw_cyclonedds instead: no typehash in endpoint USER_DATA, and
+ * ros_discovery_info with 24-byte gids (rmw_dds_common_humble.idl; the GUID, then 8 zero bytes),
+ * read and written under the same DDS type name.
+ *
  * Cyclone configuration: ParticipantIndex auto (max 32), then CYCLONEDDS_URI. Single-threaded but for the
  * ros_discovery_info listener, which prints from Cyclone's receive thread. */
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +32,7 @@
 #include <time.h>
 
 #include "dds/dds.h"
+#include "rmw_dds_common_humble.h"
 #include "ros_msgs.h"
 #include "trigger_cyclone.h"
 
@@ -42,6 +49,9 @@ typedef geometry_msgs_msg_dds__Twist_ twist_t;
 typedef rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ graph_msg_t;
 typedef rmw_dds_common_msg_dds__NodeEntitiesInfo_ node_info_t;
 typedef rmw_dds_common_msg_dds__Gid_ gid_t_;
+typedef rmw_dds_common_humble_msg_dds__ParticipantEntitiesInfo_ humble_graph_msg_t;
+typedef rmw_dds_common_humble_msg_dds__NodeEntitiesInfo_ humble_node_info_t;
+typedef rmw_dds_common_humble_msg_dds__Gid_ humble_gid_t;
 typedef std_srvs_srv_dds__Trigger_Request_ request_t;
 typedef std_srvs_srv_dds__Trigger_Response_ response_t;
 
@@ -60,6 +70,7 @@ typedef struct {
   long startup_ms;   /* between the participant and the command's endpoints (ros2cli's DirectNode spin) */
   long pause_ms;     /* twist-pub: after the match, before the first sample */
   long ack_wait_ms;  /* twist-pub: for acknowledgements after the last sample (0: none) */
+  bool humble;       /* Humble's conventions (see the top of the file) */
 } options_t;
 
 typedef struct {
@@ -72,6 +83,8 @@ typedef struct {
 
 static volatile sig_atomic_t stop_requested = 0;
 static node_t node;
+/* --humble: 24-byte gids and no typehash. */
+static bool humble = false;
 
 static void on_signal(int sig) {
   (void) sig;
@@ -140,6 +153,7 @@ static options_t parse(int argc, char **argv) {
     else if (strcmp(a, "--startup") == 0) o.startup_ms = parse_number(argc, argv, &i);
     else if (strcmp(a, "--pause") == 0) o.pause_ms = parse_number(argc, argv, &i);
     else if (strcmp(a, "--ack-wait") == 0) o.ack_wait_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--humble") == 0) o.humble = true;
     else fail("unknown option", 0);
   }
   if (o.node[0] == 0) {
@@ -197,7 +211,7 @@ static void json_string(char *out, const char *s) {
   *p = 0;
 }
 
-/* The QoS rmw_cyclonedds gives a ROS endpoint (create_readwrite_qos), with its typehash. */
+/* The QoS rmw_cyclonedds gives a ROS endpoint (create_readwrite_qos), with its typehash (none in Humble). */
 static dds_qos_t *endpoint_qos(const char *hash, bool transient_local, bool keep_all, int32_t depth) {
   dds_qos_t *qos = dds_create_qos();
   dds_qset_reliability(qos, DDS_RELIABILITY_RELIABLE, DDS_INFINITY);
@@ -208,9 +222,11 @@ static dds_qos_t *endpoint_qos(const char *hash, bool transient_local, bool keep
                                 DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED);
   dds_data_representation_id_t xcdr1 = DDS_DATA_REPRESENTATION_XCDR1;
   dds_qset_data_representation(qos, 1, &xcdr1);
-  char typehash[128];
-  int n = snprintf(typehash, sizeof typehash, "typehash=%s;", hash);
-  dds_qset_userdata(qos, typehash, (size_t) n);
+  if (!humble) {
+    char typehash[128];
+    int n = snprintf(typehash, sizeof typehash, "typehash=%s;", hash);
+    dds_qset_userdata(qos, typehash, (size_t) n);
+  }
   return qos;
 }
 
@@ -254,6 +270,75 @@ static const char *gid_hex(dds_entity_t e) {
   return out;
 }
 
+/* The two layouts differ only in the gid's size: the node entries are the same structs but for
+   the element type of their gid sequences, so one reading of them serves both. */
+_Static_assert(sizeof(humble_node_info_t) == sizeof(node_info_t), "node entries differ");
+_Static_assert(sizeof(humble_gid_t) == 24 && sizeof(gid_t_) == 16, "gid sizes");
+
+/* One received sample of either layout, as the printing needs it. */
+typedef struct {
+  const uint8_t *gid;
+  size_t gid_size;
+  const node_info_t *nodes; /* for Humble: humble_node_info_t, the same layout */
+  uint32_t nnodes;
+} graph_view_t;
+
+/* Whether the bytes of a gid after its 16 GUID bytes are all zero. */
+static bool gid_tail_zero(const uint8_t *gid, size_t gid_size) {
+  for (size_t i = 16; i < gid_size; i++)
+    if (gid[i] != 0) return false;
+  return true;
+}
+
+/* The first 16 bytes of n gids of gid_size bytes each, and whether their tails are zero. */
+static uint8_t (*gid_heads(const void *buffer, uint32_t n, size_t gid_size, bool *tails_zero))[16] {
+  uint8_t(*out)[16] = malloc(16 * (n + 1));
+  for (uint32_t j = 0; j < n; j++) {
+    const uint8_t *g = (const uint8_t *) buffer + j * gid_size;
+    memcpy(out[j], g, 16);
+    *tails_zero = *tails_zero && gid_tail_zero(g, gid_size);
+  }
+  return out;
+}
+
+static void print_graph(const graph_view_t *v) {
+  char gid[33];
+  hex(gid, v->gid, 16);
+  bool tails_zero = gid_tail_zero(v->gid, v->gid_size);
+  size_t cap = 256;
+  for (uint32_t k = 0; k < v->nnodes; k++) {
+    const node_info_t *ni = &v->nodes[k];
+    cap += 6 * 256 + 200 + 36 * (ni->reader_gid_seq._length + ni->writer_gid_seq._length);
+  }
+  char *nodes = malloc(cap), *p = nodes;
+  *p++ = '[';
+  for (uint32_t k = 0; k < v->nnodes; k++) {
+    const node_info_t *ni = &v->nodes[k];
+    char name[6 * 257], ns[6 * 257];
+    json_string(name, ni->node_name);
+    json_string(ns, ni->node_namespace);
+    uint8_t(*r)[16] = gid_heads(ni->reader_gid_seq._buffer, ni->reader_gid_seq._length, v->gid_size, &tails_zero);
+    uint8_t(*w)[16] = gid_heads(ni->writer_gid_seq._buffer, ni->writer_gid_seq._length, v->gid_size, &tails_zero);
+    char *rj = malloc(36 * (ni->reader_gid_seq._length + 1)), *wj = malloc(36 * (ni->writer_gid_seq._length + 1));
+    json_gids(rj, (const uint8_t(*)[16]) r, ni->reader_gid_seq._length);
+    json_gids(wj, (const uint8_t(*)[16]) w, ni->writer_gid_seq._length);
+    p += sprintf(p,
+                 "%s{\"name\":%s,\"namespace\":%s,\"gid\":\"%s\",\"readers\":%u,\"writers\":%u,"
+                 "\"reader_gids\":%s,\"writer_gids\":%s}",
+                 k ? "," : "", name, ns, gid, ni->reader_gid_seq._length, ni->writer_gid_seq._length, rj, wj);
+    free(r);
+    free(w);
+    free(rj);
+    free(wj);
+  }
+  *p++ = ']';
+  *p = 0;
+  emit("{\"event\":\"graph\",\"vendor\":\"cyclone\",\"gid\":\"%s\",\"gid_size\":%zu,\"gid_tails_zero\":%s,"
+       "\"nodes\":%s}",
+       gid, v->gid_size, tails_zero ? "true" : "false", nodes);
+  free(nodes);
+}
+
 /* ros_discovery_info: prints every other participant's ParticipantEntitiesInfo it reads. */
 static void on_graph_data(dds_entity_t reader, void *arg) {
   (void) arg;
@@ -263,49 +348,36 @@ static void on_graph_data(dds_entity_t reader, void *arg) {
   while ((n = dds_take(reader, samples, infos, 8, 8)) > 0) {
     for (dds_return_t i = 0; i < n; i++) {
       if (!infos[i].valid_data) continue;
-      const graph_msg_t *msg = samples[i];
-      if (memcmp(msg->gid.data, node.guid.v, 12) == 0) continue;
-      char gid[33];
-      hex(gid, msg->gid.data, 16);
-      size_t cap = 256;
-      for (uint32_t k = 0; k < msg->node_entities_info_seq._length; k++) {
-        const node_info_t *ni = &msg->node_entities_info_seq._buffer[k];
-        cap += 6 * 256 + 200 + 36 * (ni->reader_gid_seq._length + ni->writer_gid_seq._length);
+      graph_view_t v;
+      if (humble) {
+        const humble_graph_msg_t *msg = samples[i];
+        v = (graph_view_t){msg->gid.data, 24, (const node_info_t *) msg->node_entities_info_seq._buffer,
+                           msg->node_entities_info_seq._length};
+      } else {
+        const graph_msg_t *msg = samples[i];
+        v = (graph_view_t){msg->gid.data, 16, msg->node_entities_info_seq._buffer, msg->node_entities_info_seq._length};
       }
-      char *nodes = malloc(cap), *p = nodes;
-      *p++ = '[';
-      for (uint32_t k = 0; k < msg->node_entities_info_seq._length; k++) {
-        const node_info_t *ni = &msg->node_entities_info_seq._buffer[k];
-        char name[6 * 257], ns[6 * 257];
-        json_string(name, ni->node_name);
-        json_string(ns, ni->node_namespace);
-        uint8_t(*r)[16] = malloc(16 * (ni->reader_gid_seq._length + 1));
-        uint8_t(*w)[16] = malloc(16 * (ni->writer_gid_seq._length + 1));
-        for (uint32_t j = 0; j < ni->reader_gid_seq._length; j++) memcpy(r[j], ni->reader_gid_seq._buffer[j].data, 16);
-        for (uint32_t j = 0; j < ni->writer_gid_seq._length; j++) memcpy(w[j], ni->writer_gid_seq._buffer[j].data, 16);
-        char *rj = malloc(36 * (ni->reader_gid_seq._length + 1)), *wj = malloc(36 * (ni->writer_gid_seq._length + 1));
-        json_gids(rj, (const uint8_t(*)[16]) r, ni->reader_gid_seq._length);
-        json_gids(wj, (const uint8_t(*)[16]) w, ni->writer_gid_seq._length);
-        p += sprintf(p,
-                     "%s{\"name\":%s,\"namespace\":%s,\"gid\":\"%s\",\"readers\":%u,\"writers\":%u,"
-                     "\"reader_gids\":%s,\"writer_gids\":%s}",
-                     k ? "," : "", name, ns, gid, ni->reader_gid_seq._length, ni->writer_gid_seq._length, rj, wj);
-        free(r);
-        free(w);
-        free(rj);
-        free(wj);
-      }
-      *p++ = ']';
-      *p = 0;
-      emit("{\"event\":\"graph\",\"vendor\":\"cyclone\",\"gid\":\"%s\",\"nodes\":%s}", gid, nodes);
-      free(nodes);
+      if (memcmp(v.gid, node.guid.v, 12) == 0) continue;
+      print_graph(&v);
     }
     dds_return_loan(reader, samples, n);
   }
 }
 
+/* Humble's layout under the DDS type name both layouts have (the descriptor's members are const:
+   a copy in allocated memory gets the other name). */
+static const dds_topic_descriptor_t *humble_graph_descriptor(void) {
+  dds_topic_descriptor_t *d = malloc(sizeof *d);
+  memcpy(d, &rmw_dds_common_humble_msg_dds__ParticipantEntitiesInfo__desc, sizeof *d);
+  const char *name = rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc.m_typename;
+  memcpy((char *) d + offsetof(dds_topic_descriptor_t, m_typename), &name, sizeof name);
+  return d;
+}
+
 static void create_graph(void) {
-  dds_entity_t t = make_topic(&rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc, "ros_discovery_info");
+  const dds_topic_descriptor_t *desc =
+      humble ? humble_graph_descriptor() : &rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc;
+  dds_entity_t t = make_topic(desc, "ros_discovery_info");
   /* The context's endpoints belong to no node: not listed. */
   node.graph_writer = make_writer(t, endpoint_qos(GRAPH_HASH, true, false, 1), false);
   dds_qos_t *rq = endpoint_qos(GRAPH_HASH, true, true, 0);
@@ -316,8 +388,36 @@ static void create_graph(void) {
   dds_delete_listener(l);
 }
 
+/* Humble's snapshot: every gid zeroed, then its 16 GUID bytes (rmw_cyclonedds convert_guid_to_gid). */
+static void publish_humble_graph(const options_t *o) {
+  humble_gid_t readers[MAX_ENDPOINTS], writers[MAX_ENDPOINTS];
+  memset(readers, 0, sizeof readers);
+  memset(writers, 0, sizeof writers);
+  for (uint32_t i = 0; i < node.nreaders; i++) memcpy(readers[i].data, node.readers[i], 16);
+  for (uint32_t i = 0; i < node.nwriters; i++) memcpy(writers[i].data, node.writers[i], 16);
+  humble_node_info_t ni;
+  memset(&ni, 0, sizeof ni);
+  snprintf(ni.node_namespace, sizeof ni.node_namespace, "%s", o->ns);
+  snprintf(ni.node_name, sizeof ni.node_name, "%s", o->node);
+  ni.reader_gid_seq =
+      (dds_sequence_rmw_dds_common_humble_msg_dds__Gid_){node.nreaders, node.nreaders, readers, false};
+  ni.writer_gid_seq =
+      (dds_sequence_rmw_dds_common_humble_msg_dds__Gid_){node.nwriters, node.nwriters, writers, false};
+  humble_graph_msg_t msg;
+  memset(&msg, 0, sizeof msg);
+  memcpy(msg.gid.data, node.guid.v, 16);
+  msg.node_entities_info_seq._length = msg.node_entities_info_seq._maximum = 1;
+  msg.node_entities_info_seq._buffer = &ni;
+  dds_return_t rc = dds_write(node.graph_writer, &msg);
+  if (rc != DDS_RETCODE_OK) fail("writing ros_discovery_info failed", rc);
+}
+
 /* One complete snapshot of this participant's one node, as rmw_dds_common publishes it. */
 static void publish_graph(const options_t *o) {
+  if (humble) {
+    publish_humble_graph(o);
+    return;
+  }
   gid_t_ readers[MAX_ENDPOINTS], writers[MAX_ENDPOINTS];
   for (uint32_t i = 0; i < node.nreaders; i++) memcpy(readers[i].data, node.readers[i], 16);
   for (uint32_t i = 0; i < node.nwriters; i++) memcpy(writers[i].data, node.writers[i], 16);
@@ -584,6 +684,7 @@ int main(int argc, char **argv) {
   dds_delete_qos(pqos);
   if (node.participant < 0) fail("dds_create_participant failed", node.participant);
   dds_get_guid(node.participant, &node.guid);
+  humble = o.humble;
   create_graph();
   for (long t = now_ms(); !stop_requested && now_ms() - t < o.startup_ms;) dds_sleepfor(DDS_MSECS(10));
 

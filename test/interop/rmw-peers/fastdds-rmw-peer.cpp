@@ -5,6 +5,7 @@
 //   peer trigger-server SERVICE | trigger-client SERVICE | twist-pub TOPIC | twist-sub TOPIC | graph
 //        [--count N] [--node NAME] [--namespace NS] [--domain ID] [--timeout MS] [--interval MS]
 //        [--message TEXT] [--topic TOPIC] [--linger MS] [--startup MS] [--pause MS] [--ack-wait MS]
+//        [--humble]
 //
 // Names: ROS names, with or without the leading slash: topic T is `rt/T`, service S is
 // `rq/SRequest` + `rr/SReply`. QoS as rmw: RELIABLE, VOLATILE, KEEP_LAST 10 (max_blocking_time
@@ -13,8 +14,13 @@
 // USER_DATA `typehash=RIHS01_...;` (Jazzy). Service correlation as rmw_fastrtps with Fast DDS 2.9:
 // inline QoS PID 0x800f (WriteParams related_sample_identity), no payload header.
 //
+// --humble: as Humble's rmw_fastrtps instead: no endpoint USER_DATA, and ros_discovery_info with
+// 24-byte gids (rmw_dds_common_humble.idl; the GUID, then 8 zero bytes), read and written.
+//
 // Transport: UDPv4 only (no SHM), data sharing off, so all traffic is on the wire.
 // Output: one JSON object per line (see rmw-peers.ts for the events).
+#include "rmw_dds_common_humble.h"
+#include "rmw_dds_common_humblePubSubTypes.h"
 #include "ros_msgs.h"
 #include "ros_msgsPubSubTypes.h"
 #include "trigger_fastdds.h"
@@ -58,6 +64,7 @@ using eprosima::fastrtps::rtps::WriteParams;
 using Clock = std::chrono::steady_clock;
 namespace gm = geometry_msgs::msg::dds_;
 namespace rdc = rmw_dds_common::msg::dds_;
+namespace rdh = rmw_dds_common_humble::msg::dds_;
 namespace srv = std_srvs::srv::dds_;
 
 static const char *TWIST_HASH = "RIHS01_9c45bf16fe0983d80e3cfe750d6835843d265a9a6c46bd2e609fcddde6fb8d2a";
@@ -80,7 +87,11 @@ struct Options {
   long startup_ms = 0;  // between the participant and the command's endpoints (ros2cli's DirectNode spin)
   long pause_ms = 200;  // twist-pub: after the match, before the first sample
   long ack_wait_ms = 5000;  // twist-pub: for acknowledgements after the last sample (0: none)
+  bool humble = false;  // Humble's conventions (see the top of the file)
 };
+
+// --humble: Humble's rmw_fastrtps puts nothing in endpoint USER_DATA.
+static bool no_typehash = false;
 
 static std::mutex out_mutex;
 static std::atomic<bool> stop_requested{false};
@@ -142,6 +153,7 @@ static Options parse(int argc, char **argv) {
     else if (a == "--startup") o.startup_ms = parse_number(argc, argv, i);
     else if (a == "--pause") o.pause_ms = parse_number(argc, argv, i);
     else if (a == "--ack-wait") o.ack_wait_ms = parse_number(argc, argv, i);
+    else if (a == "--humble") o.humble = true;
     else fail("unknown option " + a);
   }
   if (o.node.empty()) {
@@ -204,6 +216,7 @@ static int64_t sn_value(const SequenceNumber_t &sn) {
 }
 
 static void set_typehash(GenericDataQosPolicy &user_data, const char *hash) {
+  if (no_typehash) return;
   std::string text = std::string("typehash=") + hash + ";";
   user_data.setValue(std::vector<eprosima::fastrtps::rtps::octet>(text.begin(), text.end()));
 }
@@ -267,24 +280,58 @@ struct Node {
   }
 };
 
+// The ros_discovery_info types of one gid layout: Iron and later (16 bytes) or Humble (24).
+struct JazzyGraphTypes {
+  using Msg = rdc::ParticipantEntitiesInfo_;
+  using NodeInfo = rdc::NodeEntitiesInfo_;
+  using Gid = rdc::Gid_;
+  using PubSub = rdc::ParticipantEntitiesInfo_PubSubType;
+  static constexpr size_t gid_size = 16;
+};
+struct HumbleGraphTypes {
+  using Msg = rdh::ParticipantEntitiesInfo_;
+  using NodeInfo = rdh::NodeEntitiesInfo_;
+  using Gid = rdh::Gid_;
+  using PubSub = rdh::ParticipantEntitiesInfo_PubSubType;
+  static constexpr size_t gid_size = 24;
+};
+
+static const char *GRAPH_TYPE_NAME = "rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_";
+
+// Whether the bytes after the GUID (Humble's 8) are all zero.
+template <typename Gid, size_t N>
+static bool tail_zero(const Gid &g) {
+  for (size_t i = 16; i < N; i++)
+    if (g.data()[i] != 0) return false;
+  return true;
+}
+
 // ros_discovery_info: prints every other participant's ParticipantEntitiesInfo it reads.
+template <typename T>
 struct GraphListener : DataReaderListener {
   GUID_t own;
 
   void on_data_available(DataReader *reader) override {
-    rdc::ParticipantEntitiesInfo_ msg;
+    typename T::Msg msg;
     SampleInfo info;
     while (reader->take_next_sample(&msg, &info) == ReturnCode_t::RETCODE_OK) {
       if (!info.valid_data) continue;
       const auto &gid = msg.gid().data();
       // ignore_local_publications, as rmw asks for this reader.
       if (std::memcmp(gid.data(), own.guidPrefix.value, 12) == 0) continue;
+      bool tails_zero = tail_zero<typename T::Gid, T::gid_size>(msg.gid());
       std::string nodes = "[";
       for (size_t i = 0; i < msg.node_entities_info_seq().size(); i++) {
         const auto &n = msg.node_entities_info_seq()[i];
         std::vector<std::string> r, w;
-        for (const auto &g : n.reader_gid_seq()) r.push_back(hex(g.data().data(), 16));
-        for (const auto &g : n.writer_gid_seq()) w.push_back(hex(g.data().data(), 16));
+        for (const auto &g : n.reader_gid_seq()) {
+          r.push_back(hex(g.data().data(), 16));
+          tails_zero = tails_zero && tail_zero<typename T::Gid, T::gid_size>(g);
+        }
+        for (const auto &g : n.writer_gid_seq()) {
+          w.push_back(hex(g.data().data(), 16));
+          tails_zero = tails_zero && tail_zero<typename T::Gid, T::gid_size>(g);
+        }
         char counts[64];
         std::snprintf(counts, sizeof counts, ",\"readers\":%zu,\"writers\":%zu", r.size(), w.size());
         nodes += std::string(i ? "," : "") + "{\"name\":" + json_string(n.node_name().to_string()) +
@@ -293,19 +340,30 @@ struct GraphListener : DataReaderListener {
                  ",\"writer_gids\":" + json_gids(w) + "}";
       }
       nodes += "]";
-      emit("{\"event\":\"graph\",\"vendor\":\"fastdds\",\"gid\":\"%s\",\"nodes\":%s}", hex(gid.data(), 16).c_str(),
-           nodes.c_str());
+      emit("{\"event\":\"graph\",\"vendor\":\"fastdds\",\"gid\":\"%s\",\"gid_size\":%zu,"
+           "\"gid_tails_zero\":%s,\"nodes\":%s}",
+           hex(gid.data(), 16).c_str(), T::gid_size, tails_zero ? "true" : "false", nodes.c_str());
     }
   }
 };
 
 struct Graph {
-  TypeSupport type{new rdc::ParticipantEntitiesInfo_PubSubType()};
-  GraphListener listener;
+  virtual ~Graph() = default;
+  virtual void create(Node &node) = 0;
+  // One complete snapshot of this participant's one node, as rmw_dds_common publishes it.
+  virtual void publish(const Node &node, const std::string &name, const std::string &ns) = 0;
+};
+
+template <typename T>
+struct GraphOf : Graph {
+  TypeSupport type{new typename T::PubSub()};
+  GraphListener<T> listener;
   DataWriter *writer = nullptr;
   DataReader *reader = nullptr;
 
-  void create(Node &node) {
+  void create(Node &node) override {
+    // Both layouts travel under the one DDS type name rmw_dds_common gives them.
+    type->setName(GRAPH_TYPE_NAME);
     listener.own = node.participant->guid();
     Topic *t = node.topic("ros_discovery_info", type);
     // The context's endpoints belong to no node: not listed.
@@ -313,18 +371,20 @@ struct Graph {
     reader = node.reader(t, reader_qos(GRAPH_HASH, true, true), &listener, false);
   }
 
-  // One complete snapshot of this participant's one node, as rmw_dds_common publishes it.
-  void publish(const Node &node, const std::string &name, const std::string &ns) {
-    rdc::ParticipantEntitiesInfo_ msg;
+  void publish(const Node &node, const std::string &name, const std::string &ns) override {
+    typename T::Msg msg;
+    // Zeroed first, as rmw zero-initialises its rmw_gid_t (Humble's last 8 bytes stay 0).
+    std::memset(msg.gid().data().data(), 0, T::gid_size);
     GUID_t pg = node.participant->guid();
     std::memcpy(msg.gid().data().data(), pg.guidPrefix.value, 12);
     std::memcpy(msg.gid().data().data() + 12, pg.entityId.value, 4);
-    rdc::NodeEntitiesInfo_ n;
+    typename T::NodeInfo n;
     n.node_namespace() = ns;
     n.node_name() = name;
-    auto fill = [](std::vector<rdc::Gid_> &seq, const std::vector<std::string> &gids) {
+    auto fill = [](std::vector<typename T::Gid> &seq, const std::vector<std::string> &gids) {
       for (const auto &h : gids) {
-        rdc::Gid_ g;
+        typename T::Gid g;
+        std::memset(g.data().data(), 0, T::gid_size);
         for (size_t i = 0; i < 16; i++) g.data()[i] = static_cast<uint8_t>(std::stoul(h.substr(2 * i, 2), nullptr, 16));
         seq.push_back(g);
       }
@@ -608,7 +668,11 @@ int main(int argc, char **argv) {
   node.publisher = node.participant->create_publisher(PUBLISHER_QOS_DEFAULT);
   node.subscriber = node.participant->create_subscriber(SUBSCRIBER_QOS_DEFAULT);
   if (node.publisher == nullptr || node.subscriber == nullptr) fail("create_publisher/subscriber failed");
-  Graph graph;
+  no_typehash = o.humble;
+  std::unique_ptr<Graph> graph_of;
+  if (o.humble) graph_of.reset(new GraphOf<HumbleGraphTypes>());
+  else graph_of.reset(new GraphOf<JazzyGraphTypes>());
+  Graph &graph = *graph_of;
   graph.create(node);
   for (auto t = Clock::now(); !stop_requested && ms_since(t) < o.startup_ms;) sleep_ms(10);
 

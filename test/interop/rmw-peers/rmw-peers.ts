@@ -7,7 +7,13 @@
  *   peer trigger-server SVC | trigger-client SVC | twist-pub TOPIC | twist-sub TOPIC | graph
  *        [--count N] [--node NAME] [--namespace NS] [--domain ID] [--timeout MS] [--interval MS]
  *        [--message TEXT] [--topic TOPIC] [--linger MS] [--startup MS] [--pause MS] [--ack-wait MS]
+ *        [--humble]
  *
+ * - `--humble`: what Humble's rmws put there instead (src/rmw/distro.ts): no endpoint USER_DATA
+ *   (the Cyclone peer sends no clientid / serviceid in either mode), and ros_discovery_info read
+ *   and written with 24-byte gids (rmw_dds_common_humble.idl, registered under the same DDS type
+ *   name; each gid the 16-byte GUID and 8 zero bytes). A peer reads one layout only, as a real
+ *   node does: a Humble peer cannot decode a Jazzy sample, nor the reverse.
  * - Names are ROS names, with or without the leading slash: topic T is DDS topic `rt/T`, service
  *   S is `rq/SRequest` / `rr/SReply`. Types `std_srvs::srv::dds_::Trigger_Request_` /
  *   `_Response_`, `geometry_msgs::msg::dds_::Twist_`, keyless.
@@ -51,8 +57,10 @@
  *   pub --once` is `--count 1 --pause 0 --ack-wait 0 --linger 100 --startup 500`.
  * - twist-sub: `twist` {linear_x, linear_y, linear_z, angular_x, angular_y, angular_z, writer}
  *   per sample; `done` {count} and exit 0 after N (0: until stopped); `timeout`, exit 1.
- * - all: `graph` {gid, nodes: [{name, namespace, gid, readers, writers, reader_gids,
- *   writer_gids}]} for every ParticipantEntitiesInfo read from another participant.
+ * - all: `graph` {gid, gid_size (16, or 24 with --humble), gid_tails_zero (the bytes after each
+ *   GUID are all 0), nodes: [{name, namespace, gid, readers, writers, reader_gids, writer_gids}]}
+ *   for every ParticipantEntitiesInfo read from another participant; gids printed as their 16
+ *   GUID bytes.
  * - `error` {message}, exit 2. --timeout (default 60000 ms, 0: none) bounds every command;
  *   --linger MS keeps the participant up after it (SIGTERM ends that early, exit code unchanged);
  *   --startup MS waits between creating the participant and the command's endpoints (ros2cli's
@@ -120,6 +128,11 @@ export interface RmwPeerOptions {
   readonly pauseMs?: number;
   /** twist-pub: wait this long for acknowledgements after the last sample (default 5000; 0: none). */
   readonly ackWaitMs?: number;
+  /**
+   * Humble's conventions (`--humble`): no type hash in endpoint USER_DATA, and ros_discovery_info
+   * with 24-byte gids (rmw_dds_common_humble.idl), read and written.
+   */
+  readonly humble?: boolean;
 }
 
 /** The command line of a peer: `name` is the service or topic (not for `graph`). */
@@ -144,6 +157,7 @@ export function rmwPeerArgs(command: RmwCommand, name: string | undefined, o: Rm
     ['--ack-wait', o.ackWaitMs],
   ];
   for (const [flag, value] of values) if (value !== undefined) args.push(flag, String(value));
+  if (o.humble) args.push('--humble');
   return args;
 }
 
@@ -178,7 +192,10 @@ const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE_ROOT = join(tmpdir(), 'ros2ts-rmw-peers');
 
 const RECIPES = idlPeerRecipes(
-  { fastdds: ['ros_msgs.idl', 'trigger_fastdds.idl'], cyclone: ['ros_msgs.idl', 'trigger_cyclone.idl'] },
+  {
+    fastdds: ['ros_msgs.idl', 'trigger_fastdds.idl', 'rmw_dds_common_humble.idl'],
+    cyclone: ['ros_msgs.idl', 'trigger_cyclone.idl', 'rmw_dds_common_humble.idl'],
+  },
   { fastdds: 'fastdds-rmw-peer.cpp', cyclone: 'cyclone-rmw-peer.c' },
 );
 
