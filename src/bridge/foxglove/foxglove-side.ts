@@ -75,7 +75,7 @@ export class FoxgloveSide {
       name: 'ros2ts bridge',
       capabilities: ['clientPublish', 'services', 'parameters', 'parametersSubscribe', 'connectionGraph'],
       supportedEncodings: ['cdr'],
-      metadata: { ROS_DISTRO: 'jazzy' },
+      metadata: { ROS_DISTRO: context.distro },
     });
     this.server.on('subscribe', (id) => this.tap(id));
     this.server.on('unsubscribe', (id) => {
