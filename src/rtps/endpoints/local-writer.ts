@@ -79,7 +79,8 @@ export class LocalWriter {
     if (this.readers.has(key)) return;
     this.readers.set(key, reader);
     this.keys.set(reader.guid, key);
-    this.perform(this.machine.addReader(key, reader.reliable, this.clock.now()));
+    const matched = { reliable: reader.reliable, transientLocal: reader.transientLocal ?? false };
+    this.perform(this.machine.addReader(key, matched, this.clock.now()));
   }
 
   unmatchReader(reader: Guid): void {

@@ -48,4 +48,9 @@ export interface RemoteEndpoint {
   /** Where to send to it: its own unicast locators, else its participant's default ones. */
   readonly locators: readonly UdpLocator[];
   readonly reliable: boolean;
+  /**
+   * A reader's durability is TRANSIENT_LOCAL or stronger, so a TRANSIENT_LOCAL writer owes it its
+   * history. Absent: VOLATILE, the DDS default for a reader. Meaningless for a writer.
+   */
+  readonly transientLocal?: boolean;
 }

@@ -239,6 +239,8 @@ export class DiscoveryServerClient implements Pollable {
       guid: reader,
       locators: [{ address: s.server.address, port: s.server.port }],
       reliable: true,
+      // A server's SPDP reader is TRANSIENT_LOCAL (Fast DDS PDPServer::match_reliable_pdp_endpoints).
+      transientLocal: true,
     });
     s.nextSend = now + (s.answered ? this.timing.announcePeriodMs : this.timing.pingPeriodMs);
   }

@@ -66,10 +66,13 @@ export class ParticipantMessageAgent {
     const set = p.data.builtinEndpointSet ?? 0;
     const prefix = p.data.guid.prefix;
     if (set & BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_READER) {
+      // The reader is TRANSIENT_LOCAL (RTPS 2.5 8.4.13; Fast DDS WLP::assignRemoteEndpoints): it
+      // is owed the liveliness message written before it matched.
       this.writer.matchReader({
         guid: { prefix, entityId: ENTITYID_P2P_MESSAGE_READER },
         locators: p.metatraffic,
         reliable: true,
+        transientLocal: true,
       });
     }
     if (set & BuiltinEndpoint.PARTICIPANT_MESSAGE_DATA_WRITER) {

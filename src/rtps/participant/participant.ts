@@ -641,6 +641,8 @@ export class RtpsParticipant {
       guid: r.guid,
       locators: readerLocators,
       reliable: r.qos.reliability.kind === 'RELIABLE',
+      // The reader's own durability decides whether it gets our history (StatefulWriter.addReader).
+      transientLocal: r.qos.durability !== 'VOLATILE',
     });
     localReader?.matchWriter({
       guid: w.guid,

@@ -201,10 +201,13 @@ export class SedpAgent {
   /** Matches our SEDP writers with the participant's SEDP readers (sends them our history). */
   private announceTo(p: RemoteParticipant): void {
     const set = p.data.builtinEndpointSet ?? 0x3f;
+    // SEDP readers are TRANSIENT_LOCAL (RTPS 2.5 8.5.4; Fast DDS EDPSimple::assignRemoteEndpoints,
+    // Cyclone q_init.c make_builtin_endpoint_xqos): they are owed our history.
     const at = (entityId: number) => ({
       guid: { prefix: p.data.guid.prefix, entityId },
       locators: p.metatraffic,
       reliable: true,
+      transientLocal: true,
     });
     if (set & BuiltinEndpoint.PUBLICATIONS_DETECTOR)
       this.writers.writer.matchReader(at(ENTITYID_SEDP_PUBLICATIONS_READER));

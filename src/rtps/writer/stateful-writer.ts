@@ -15,7 +15,7 @@ import type { CacheChange, WriterHistory } from './history.js';
 
 export interface WriterOptions {
   readonly reliable: boolean;
-  /** TRANSIENT_LOCAL: a late-joining reader gets what the history still holds. */
+  /** TRANSIENT_LOCAL: a late-joining TRANSIENT_LOCAL reader gets what the history still holds. */
   readonly transientLocal: boolean;
   readonly heartbeatPeriodMs: number;
   readonly nackResponseDelayMs: number;
@@ -28,6 +28,13 @@ export const DEFAULT_WRITER_OPTIONS: WriterOptions = {
   heartbeatPeriodMs: 100,
   nackResponseDelayMs: 5,
 };
+
+/** What the writer needs to know of a reader it matched. */
+export interface MatchedReader {
+  readonly reliable: boolean;
+  /** Its durability is TRANSIENT_LOCAL or stronger: it asks for what the history holds. */
+  readonly transientLocal: boolean;
+}
 
 /** What the participant should send on behalf of this writer. */
 export type WriterAction =
@@ -46,8 +53,8 @@ export type WriterAction =
 interface ReaderState {
   readonly reliable: boolean;
   /**
-   * The first change owed to it: 1 for TRANSIENT_LOCAL, else the next one written after it
-   * matched. Anything below that it asks for gets a GAP.
+   * The first change owed to it: 1 when both ends are TRANSIENT_LOCAL, else the next one written
+   * after it matched. Anything below that it asks for gets a GAP.
    */
   readonly startSN: number;
   /** Whether it ever sent an ACKNACK: until then it may not know us yet, so we keep telling it. */
@@ -105,14 +112,22 @@ export class StatefulWriter {
   }
 
   /**
-   * A reader matched. With TRANSIENT_LOCAL it is owed what the history holds (sent now, to it
-   * alone); with VOLATILE it starts after the last change written.
+   * A reader matched. It is owed what the history holds (sent now, to it alone) only when both
+   * this writer and the reader are TRANSIENT_LOCAL (or stronger); otherwise it starts after the
+   * last change written, as both vendors do. Fast DDS 2.14 StatefulWriter::matched_reader_add
+   * (the durability from the reader's ReaderProxyData, ReaderProxy::start) sends the history only
+   * if `TRANSIENT_LOCAL <= rp->durability_kind()` and the writer is TRANSIENT_LOCAL, else a GAP of
+   * all of it. Cyclone 0.10 (ddsi_entity_match.c) delivers history to a local reader only if its
+   * durability is above VOLATILE (writer_add_local_connection); writer_add_connection counts a
+   * remote reader as acknowledged up to the last change, q_receive.c handle_AckNack answers a
+   * VOLATILE Cyclone reader's request for those with a GAP, and a VOLATILE reader starts at the
+   * first HEARTBEAT it sees (proxy_writer_add_connection, `handle_as_transient_local`).
    */
-  addReader(key: string, reliable: boolean, now: number): WriterAction[] {
-    const fromStart = this.options.transientLocal;
+  addReader(key: string, reader: MatchedReader, now: number): WriterAction[] {
+    const fromStart = this.options.transientLocal && reader.transientLocal;
     const startSN = fromStart ? 1 : this.history.lastSN + 1;
     const state: ReaderState = {
-      reliable: reliable && this.options.reliable,
+      reliable: reader.reliable && this.options.reliable,
       startSN,
       ackedBelow: startSN,
       requested: new Set(),
@@ -125,8 +140,8 @@ export class StatefulWriter {
     this.reliableKeys = this.allKeys = undefined;
     const actions: WriterAction[] = [];
     if (!fromStart && state.reliable && startSN > 1) {
-      // Our HEARTBEATs announce the whole history; a VOLATILE reader must not wait for what was
-      // written before it came (it would hold back everything after, forever).
+      // Our HEARTBEATs announce the whole history; a reader that is not owed it must not wait for
+      // what was written before it came (it would hold back everything after, forever).
       actions.push({ kind: 'gap', reader: key, from: 1, to: startSN - 1 });
     }
     if (fromStart) {

@@ -52,7 +52,7 @@ function simulate(samples: number, loss: number, seed: number, depth: number) {
       send(() => toReader(m));
     }
   };
-  perform(writer.addReader('r', true, now));
+  perform(writer.addReader('r', { reliable: true, transientLocal: false }, now));
   let written = 0;
   while (now < 10_000_000) {
     if (written < samples) {

@@ -8,6 +8,8 @@ import { WriterHistory } from '../../../../src/rtps/writer/history.js';
 import { SILENT_BEATS_AT_FULL_RATE, StatefulWriter } from '../../../../src/rtps/writer/stateful-writer.js';
 
 const PERIOD = 100;
+/** Owed the history, so each is unacknowledged from the start. */
+const READER = { reliable: true, transientLocal: true };
 
 function writer() {
   const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 1 }), {
@@ -36,8 +38,8 @@ function beats(w: StatefulWriter, from: number, until: number, each?: (now: numb
 describe('HEARTBEATs to a reader that never answers', () => {
   it('slow down after the first ones, down to one every 1.6 s, while a live reader keeps the full rate', () => {
     const w = writer();
-    w.addReader('silent', true, 0);
-    w.addReader('live', true, 0);
+    w.addReader('silent', READER, 0);
+    w.addReader('live', READER, 0);
     let count = 0;
     // The live reader acknowledges everything but keeps the writer owing it (never heard a final one):
     // each ACKNACK is answered; we make it owed again by writing each period.
@@ -56,7 +58,7 @@ describe('HEARTBEATs to a reader that never answers', () => {
 
   it('go back to the full rate after an ACKNACK', () => {
     const w = writer();
-    w.addReader('slow', true, 0);
+    w.addReader('slow', READER, 0);
     const before = beats(w, 1, 10_000).get('slow')!;
     expect(before).toBeLessThan(30);
     // It answers at last (and still misses something): HEARTBEATs every period again.

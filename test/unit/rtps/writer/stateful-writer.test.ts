@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { WriterHistory } from '../../../../src/rtps/writer/history.js';
-import { StatefulWriter, type WriterAction } from '../../../../src/rtps/writer/stateful-writer.js';
+import {
+  type MatchedReader,
+  StatefulWriter,
+  type WriterAction,
+} from '../../../../src/rtps/writer/stateful-writer.js';
 
 const payload = new Uint8Array([0, 1, 0, 0]);
+const VOLATILE: MatchedReader = { reliable: true, transientLocal: false };
+const TRANSIENT_LOCAL: MatchedReader = { reliable: true, transientLocal: true };
+const BEST_EFFORT: MatchedReader = { reliable: false, transientLocal: false };
 const kinds = (a: WriterAction[]) =>
   a.map((x) =>
     x.kind === 'data'
@@ -31,7 +38,7 @@ describe('WriterHistory', () => {
 describe('StatefulWriter', () => {
   it('sends each write to every reader and piggy-backs a HEARTBEAT', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
-    w.addReader('r1', true, 0);
+    w.addReader('r1', VOLATILE, 0);
     expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1']);
   });
 
@@ -42,7 +49,7 @@ describe('StatefulWriter', () => {
       heartbeatPeriodMs: 100,
       nackResponseDelayMs: 5,
     });
-    w.addReader('r1', true, 0);
+    w.addReader('r1', VOLATILE, 0);
     for (let i = 0; i < 4; i++) w.write({ payload, timestampMs: 0 }, 0);
     w.onAckNack('r1', 1, [1, 2, 3, 4], 1, 10);
     expect(w.poll(14)).toEqual([]);
@@ -53,7 +60,7 @@ describe('StatefulWriter', () => {
 
   it('sends periodic HEARTBEATs only while something is unacknowledged', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
-    w.addReader('r1', true, 0);
+    w.addReader('r1', VOLATILE, 0);
     w.write({ payload, timestampMs: 0 }, 0);
     expect(w.nextDeadline()).toBe(100);
     expect(kinds(w.poll(100))).toEqual(['hb 1-1']);
@@ -64,7 +71,7 @@ describe('StatefulWriter', () => {
 
   it("answers a reader's first ACKNACK with a HEARTBEAT at once, so it knows where the stream starts", () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
-    w.addReader('r1', true, 0);
+    w.addReader('r1', VOLATILE, 0);
     // A pre-emptive ACKNACK (base 1, nothing missing) from a reader that only now knows us.
     w.onAckNack('r1', 1, [], 1, 30);
     expect(w.nextDeadline()).toBe(30);
@@ -83,11 +90,11 @@ describe('StatefulWriter', () => {
       nackResponseDelayMs: 0,
     });
     for (let i = 0; i < 3; i++) w.write({ payload, timestampMs: 0 }, 0);
-    expect(kinds(w.addReader('late', true, 0))).toEqual(['data 2', 'data 3', 'gap 1-1', 'hb 2-3']);
+    expect(kinds(w.addReader('late', TRANSIENT_LOCAL, 0))).toEqual(['data 2', 'data 3', 'gap 1-1', 'hb 2-3']);
     const v = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 2 }));
     v.write({ payload, timestampMs: 0 }, 0);
     // The HEARTBEAT announces 1, so the GAP must say 1 is not for it, or it would wait for it.
-    expect(kinds(v.addReader('late', true, 0))).toEqual(['gap 1-1', 'hb 1-1']);
+    expect(kinds(v.addReader('late', VOLATILE, 0))).toEqual(['gap 1-1', 'hb 1-1']);
     v.onAckNack('late', 1, [], 1, 0); // it has nothing to acknowledge: 1 was before its time
     expect(v.allAcknowledged()).toBe(true);
   });
@@ -101,7 +108,7 @@ describe('StatefulWriter', () => {
     });
     v.write({ payload, timestampMs: 0 }, 0);
     v.write({ payload, timestampMs: 0 }, 0);
-    v.addReader('late', true, 0);
+    v.addReader('late', VOLATILE, 0);
     v.write({ payload, timestampMs: 0 }, 0);
     // It lost the first GAP and the new change: it asks for all three.
     v.onAckNack('late', 1, [1, 2, 3], 2, 0);
@@ -111,13 +118,60 @@ describe('StatefulWriter', () => {
   it('drops KEEP_ALL changes once every reliable reader acknowledged them', () => {
     const h = new WriterHistory({ kind: 'keep-all' }, 10);
     const w = new StatefulWriter(h);
-    w.addReader('a', true, 0);
-    w.addReader('b', true, 0);
+    w.addReader('a', VOLATILE, 0);
+    w.addReader('b', VOLATILE, 0);
     for (let i = 0; i < 3; i++) w.write({ payload, timestampMs: 0 }, 0);
     w.onAckNack('a', 4, [], 1, 0);
     expect(h.size).toBe(3);
     w.onAckNack('b', 3, [], 1, 0);
     expect([h.size, h.firstSN]).toEqual([1, 3]);
+  });
+});
+
+describe('StatefulWriter TRANSIENT_LOCAL: the history goes only to readers that ask for it', () => {
+  /** A TRANSIENT_LOCAL writer whose KEEP_LAST(2) history holds 2 and 3 (1 was evicted). */
+  function durableWriter() {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 2 }), {
+      reliable: true,
+      transientLocal: true,
+      heartbeatPeriodMs: 100,
+      nackResponseDelayMs: 0,
+    });
+    for (let i = 0; i < 3; i++) w.write({ payload, timestampMs: 0 }, 0);
+    return w;
+  }
+
+  it('starts a VOLATILE reader after the last change: a GAP for the history, nothing to wait for', () => {
+    const w = durableWriter();
+    expect(kinds(w.addReader('late', VOLATILE, 0))).toEqual(['gap 1-3', 'hb 2-3']);
+    // Nothing before it is owed, so nothing holds back acknowledgement (or flow control).
+    expect(w.allAcknowledged()).toBe(true);
+    expect(w.unacknowledgedCount()).toBe(0);
+    // It lost the GAP and asks for the history anyway: a GAP again, never the samples.
+    w.onAckNack('late', 1, [1, 2, 3], 1, 0);
+    expect(kinds(w.poll(0))).toEqual(['gap 1-3', 'hb 2-3 F']);
+    // What is written after it came is its own.
+    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 4', 'hb 3-4']);
+  });
+
+  it('sends a BEST_EFFORT VOLATILE reader nothing of the history', () => {
+    const w = durableWriter();
+    expect(w.addReader('late', BEST_EFFORT, 0)).toEqual([]);
+  });
+
+  it('keeps a KEEP_ALL history for TRANSIENT_LOCAL readers yet to come after VOLATILE ones acknowledge', () => {
+    const h = new WriterHistory({ kind: 'keep-all' }, 10);
+    const w = new StatefulWriter(h, {
+      reliable: true,
+      transientLocal: true,
+      heartbeatPeriodMs: 100,
+      nackResponseDelayMs: 0,
+    });
+    w.addReader('v', VOLATILE, 0);
+    for (let i = 0; i < 3; i++) w.write({ payload, timestampMs: 0 }, 0);
+    w.onAckNack('v', 4, [], 1, 0);
+    expect(h.size).toBe(3);
+    expect(kinds(w.addReader('late', TRANSIENT_LOCAL, 0))).toEqual(['data 1', 'data 2', 'data 3', 'hb 1-3']);
   });
 });
 
@@ -134,17 +188,17 @@ describe('StatefulWriter directed writes (service replies)', () => {
 
   it('sends a change only to its readers and a GAP to the other reliable ones', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }), options);
-    w.addReader('a', true, 0);
-    w.addReader('b', true, 0);
-    w.addReader('c', false, 0);
+    w.addReader('a', VOLATILE, 0);
+    w.addReader('b', VOLATILE, 0);
+    w.addReader('c', BEST_EFFORT, 0);
     const { actions } = w.write({ payload, timestampMs: 0, readers: new Set(['a']) }, 0);
     expect(targets(actions)).toEqual(['data 1 a', 'gap b 1-1', 'hb']);
   });
 
   it('answers a NACK for a change meant for someone else with a GAP', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }), options);
-    w.addReader('a', true, 0);
-    w.addReader('b', true, 0);
+    w.addReader('a', VOLATILE, 0);
+    w.addReader('b', VOLATILE, 0);
     w.write({ payload, timestampMs: 0, readers: new Set(['a']) }, 0);
     w.write({ payload, timestampMs: 0 }, 0);
     w.onAckNack('b', 1, [1, 2], 1, 0);
@@ -160,9 +214,9 @@ describe('StatefulWriter directed writes (service replies)', () => {
       ...options,
       transientLocal: true,
     });
-    w.addReader('a', true, 0);
+    w.addReader('a', VOLATILE, 0);
     w.write({ payload, timestampMs: 0, readers: new Set(['a']) }, 0);
     w.write({ payload, timestampMs: 0 }, 0);
-    expect(targets(w.addReader('late', true, 1))).toEqual(['gap late 1-1', 'data 2 late', 'hb']);
+    expect(targets(w.addReader('late', TRANSIENT_LOCAL, 1))).toEqual(['gap late 1-1', 'data 2 late', 'hb']);
   });
 });
