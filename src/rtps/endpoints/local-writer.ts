@@ -45,7 +45,9 @@ export class LocalWriter {
    * queue that holds a datagram's worth goes at once: large samples are not held back to leave
    * in one burst that the reader's socket buffer cannot take.
    */
-  private pending = new Map<string, { subs: (Submessage | undefined)[]; heartbeat: number; bytes: number }>();
+  private pending = new Map<string, PendingSubmessages>();
+  /** The other of two maps used in turn, so a flush makes no new one. */
+  private spare = new Map<string, PendingSubmessages>();
   private flushQueued = false;
   /** Samples larger than a burst leave in paced bursts (fragment-pacer.ts says why). */
   private readonly pacer = new FragmentPacer();
@@ -309,8 +311,10 @@ export class LocalWriter {
     this.flushQueued = false;
     if (this.pending.size === 0) return;
     const batch = this.pending;
-    this.pending = new Map();
+    this.pending = this.spare;
+    this.spare = batch;
     for (const [key, p] of batch) this.sendQueued(key, p.subs);
+    batch.clear();
   };
 
   /** The most payload one DATA carries, and the fragment size above it. */
@@ -323,6 +327,14 @@ export class LocalWriter {
   private sendTo(reader: RemoteEndpoint, subs: readonly Submessage[]): void {
     this.outbox.submit(reader.guid.prefix, reader.locators, subs);
   }
+}
+
+interface PendingSubmessages {
+  /** In order; a HEARTBEAT superseded by a later one is left as a hole. */
+  subs: (Submessage | undefined)[];
+  /** Where the last HEARTBEAT is in `subs` (-1: none). */
+  heartbeat: number;
+  bytes: number;
 }
 
 function isFragmented(subs: readonly (DataSubmessage | DataFragSubmessage)[]): subs is DataFragSubmessage[] {

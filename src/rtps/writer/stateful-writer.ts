@@ -172,7 +172,8 @@ export class StatefulWriter {
     const actions: WriterAction[] = [];
     if (full.readers === undefined) {
       if (this.readers.size > 0)
-        actions.push({ kind: 'data', readers: [...this.readers.keys()], change: full });
+        // Cached like reliableKeys: a write makes no array of its own.
+        actions.push({ kind: 'data', readers: (this.allKeys ??= [...this.readers.keys()]), change: full });
     } else {
       const to: string[] = [];
       for (const [key, r] of this.readers) {
