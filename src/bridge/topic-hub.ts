@@ -72,8 +72,10 @@ export class TopicHub {
       if (t === undefined)
         throw new UnknownTypeError(`cannot infer the type of ${topic}: it is not in the graph`);
       tap = { topic, type: t, listeners: new Set(), subscription: undefined, qos: this.qosFor(topic) };
-      this.taps.set(topic, tap);
+      // Kept only once its subscription exists: a type or topic name the node refuses must not
+      // leave a tap behind that holds the topic to that type for every later client.
       this.open(tap);
+      this.taps.set(topic, tap);
     }
     tap.listeners.add(listener);
     const owner = tap;

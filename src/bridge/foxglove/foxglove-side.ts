@@ -62,6 +62,8 @@ export class FoxgloveSide {
   private readonly connectionGraph: ConnectionGraphFeed<IWebSocket>;
   private readonly offGraph: () => void;
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The connection whose frame FoxgloveServer is handling now (its errors are reported to it). */
+  private receiving: IWebSocket | undefined;
 
   constructor(
     context: Context,
@@ -91,8 +93,16 @@ export class FoxgloveSide {
       this.clientPublish(client.connection, channel, data),
     );
     this.server.on('serviceCallRequest', (request, connection) => this.serviceCall(request, connection));
-    this.server.on('error', () => {
-      // A malformed client message: FoxgloveServer drops it; the connection stays up.
+    this.server.on('error', (error: Error) => {
+      // A client message FoxgloveServer could not take (bad JSON, wrong field types, an unknown
+      // op, opcode, channel or service): it emits this without the connection, from inside the
+      // onmessage that `accept` is calling, so the sender is `receiving`. It gets an error
+      // status and stays connected, as foxglove_bridge's websocket_server.hpp handleMessage does.
+      if (this.receiving)
+        this.server.sendStatus(
+          { level: STATUS_ERROR, message: `Error parsing message: ${error.message}` },
+          this.receiving,
+        );
     });
     this.parameters = new FoxgloveParameters(
       node,
@@ -122,12 +132,17 @@ export class FoxgloveSide {
     this.server.handleConnection(adapter, 'client');
     conn.socket.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      if (isBinary) {
-        adapter.onmessage?.({ data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
-        return;
+      this.receiving = adapter;
+      try {
+        if (isBinary) {
+          adapter.onmessage?.({ data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+          return;
+        }
+        const text = bytes.toString('utf8');
+        if (!this.ownOp(adapter, text)) adapter.onmessage?.({ data: text });
+      } finally {
+        this.receiving = undefined;
       }
-      const text = bytes.toString('utf8');
-      if (!this.ownOp(adapter, text)) adapter.onmessage?.({ data: text });
     });
     return () => {
       adapter.onclose?.({ code: 1000, reason: '', wasClean: true });

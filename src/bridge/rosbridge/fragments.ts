@@ -2,7 +2,9 @@
  * rosbridge's `fragment` op: a message too large for one frame sent as pieces of its JSON text,
  * `{op: "fragment", id, data, num, total}`. Incoming pieces are held per id, bounded in count and
  * bytes (a client cannot make the bridge hold more than `maxBytes` of pieces), and joined once all
- * are there; outgoing text longer than a subscription's fragment_size is cut the same way.
+ * are there; outgoing text longer than a subscription's fragment_size is cut the same way. The
+ * count of pieces held is bounded too: empty pieces, under distinct ids or numbers, weigh nothing
+ * in bytes but each costs an entry.
  */
 import { BridgeInputError } from '../errors.js';
 
@@ -25,11 +27,18 @@ export function parseFragment(msg: Record<string, unknown>): Fragment {
   return { id: String(id), data, num: num as number, total: total as number };
 }
 
+/** Pieces a client may have pending, whatever their size. */
+export const DEFAULT_MAX_PENDING_PIECES = 10_000;
+
 export class Defragmenter {
   private readonly pending = new Map<string, { total: number; parts: Map<number, string>; bytes: number }>();
   private bytes = 0;
+  private pieces = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxPieces = DEFAULT_MAX_PENDING_PIECES,
+  ) {}
 
   /** Adds a piece; the whole text once every piece of its id has come. */
   add(f: Fragment): string | undefined {
@@ -40,11 +49,17 @@ export class Defragmenter {
     }
     if (p.total !== f.total)
       throw new BridgeInputError(`fragment ${f.id}: total changed from ${p.total} to ${f.total}`);
-    const before = p.parts.get(f.num)?.length ?? 0;
+    const previous = p.parts.get(f.num);
+    const before = previous?.length ?? 0;
     if (this.bytes - before + f.data.length > this.maxBytes) {
       this.drop(f.id);
       throw new BridgeInputError(`fragment ${f.id}: more than ${this.maxBytes} bytes of fragments pending`);
     }
+    if (previous === undefined && this.pieces >= this.maxPieces) {
+      this.drop(f.id);
+      throw new BridgeInputError(`fragment ${f.id}: more than ${this.maxPieces} fragments pending`);
+    }
+    if (previous === undefined) this.pieces++;
     p.parts.set(f.num, f.data);
     p.bytes += f.data.length - before;
     this.bytes += f.data.length - before;
@@ -59,6 +74,7 @@ export class Defragmenter {
     const p = this.pending.get(id);
     if (!p) return;
     this.bytes -= p.bytes;
+    this.pieces -= p.parts.size;
     this.pending.delete(id);
   }
 }

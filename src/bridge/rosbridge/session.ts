@@ -74,6 +74,8 @@ interface Advertisement {
 type Msg = Record<string, unknown>;
 
 const streamOf = (topic: string) => `topic:${topic}`;
+/** The longest delay setTimeout takes (2^31-1 ms, ~24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class RosbridgeSession {
   private level: Level = 'error';
@@ -239,7 +241,8 @@ export class RosbridgeSession {
     const topic = topicName(m, 'subscribe');
     const type = optionalString(m, 'type');
     const params: SubscriberParams = {
-      throttleRate: optionalInt(m, 'throttle_rate') ?? 0,
+      // Held to setTimeout's limit: a longer throttle would fire at once, i.e. not throttle.
+      throttleRate: Math.min(optionalInt(m, 'throttle_rate') ?? 0, MAX_TIMER_MS),
       queueLength: optionalInt(m, 'queue_length') ?? 0,
       fragmentSize: optionalInt(m, 'fragment_size'),
       compression: compressionOf(m),

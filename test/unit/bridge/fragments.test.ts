@@ -61,6 +61,20 @@ describe('Defragmenter', () => {
     expect(d.add({ id: 'other', data: '0123456789', num: 0, total: 1 })).toBe('0123456789');
     expect(d.add({ id: 'big', data: 'z', num: 2, total: 3 })).toBeUndefined();
   });
+
+  it('holds at most maxPieces pieces, empty ones too (each costs an entry, not bytes)', () => {
+    const d = new Defragmenter(1000, 3);
+    d.add({ id: 'a', data: '', num: 0, total: 1e9 });
+    d.add({ id: 'a', data: '', num: 1, total: 1e9 });
+    d.add({ id: 'b', data: '', num: 0, total: 5 });
+    // A replaced piece is not one more.
+    expect(d.add({ id: 'b', data: 'x', num: 0, total: 5 })).toBeUndefined();
+    expect(() => d.add({ id: 'c', data: '', num: 0, total: 2 })).toThrow(/more than 3 fragments pending/);
+    expect(() => d.add({ id: 'a', data: '', num: 2, total: 1e9 })).toThrow(/more than 3 fragments pending/);
+    // 'a' was dropped with its two pieces: room for others again.
+    d.add({ id: 'c', data: '', num: 0, total: 2 });
+    expect(d.add({ id: 'c', data: 'y', num: 1, total: 2 })).toBe('y');
+  });
 });
 
 describe('fragmentText', () => {
