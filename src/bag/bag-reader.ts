@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { checkMessageCompression, decompressMessage } from './compression.js';
 import { BagError } from './errors.js';
 import { type McapFileSource, type McapMessage, openMcapFile } from './mcap-file-source.js';
 import { type BagMetadata, type BagTopic, type BagTopicInfo, parseMetadata } from './metadata.js';
@@ -15,7 +16,7 @@ import { parseQosProfiles } from './qos-yaml.js';
 export interface BagMessage {
   readonly topic: string;
   readonly type: string;
-  /** The serialized message, as recorded. */
+  /** The serialized message, as recorded (decompressed, if the bag compressed each message). */
   readonly data: Uint8Array;
   readonly logTimeNs: bigint;
   readonly publishTimeNs: bigint;
@@ -53,7 +54,21 @@ export class BagReader {
     }
     const sources: McapFileSource[] = [];
     for (const f of files) sources.push(await openMcapFile(f));
-    return new BagReader(stored, sources);
+    const reader = new BagReader(stored, sources);
+    for (const s of sources) checkMessageCompression(reader.messageCompressionOf(s));
+    return reader;
+  }
+
+  /**
+   * The per-message compression of a file's messages (rosbag2_compression's MESSAGE mode):
+   * metadata.yaml's when the bag has one (as rosbag2 reads it), else the file's own record's.
+   */
+  private messageCompressionOf(f: McapFileSource): string {
+    const m = this.storedMetadata;
+    if (m && (m.compressionMode !== '' || m.compressionFormat !== '')) {
+      return m.compressionMode.toUpperCase() === 'MESSAGE' ? m.compressionFormat : '';
+    }
+    return f.messageCompression;
   }
 
   /** What was noticed while reading (a truncated file...), one line each. */
@@ -109,6 +124,7 @@ export class BagReader {
       };
     });
     const s: bigint = start ?? 0n;
+    const format = this.files.map((f) => f.messageCompression).find((c) => c) ?? '';
     return {
       version: this.storedMetadata?.version ?? 9,
       storageIdentifier: 'mcap',
@@ -116,13 +132,25 @@ export class BagReader {
       durationNs: start === undefined ? 0n : end - s,
       messageCount: count,
       topics: this.topics(),
-      compressionFormat: '',
-      compressionMode: '',
+      compressionFormat: this.storedMetadata?.compressionFormat ?? format,
+      compressionMode: this.storedMetadata?.compressionMode ?? (format ? 'MESSAGE' : ''),
       relativeFilePaths: files.map((f) => f.path),
       files,
       customData: {},
       rosDistro: this.storedMetadata?.rosDistro || this.files.find((f) => f.rosDistro)?.rosDistro || '',
     };
+  }
+
+  /** A message's serialized bytes, decompressed when the bag compressed each message. */
+  private storedData(f: McapFileSource, topic: string, m: McapMessage): Uint8Array {
+    const format = this.messageCompressionOf(f);
+    try {
+      return decompressMessage(format, m.data);
+    } catch (error) {
+      throw new BagError(
+        `${f.path}: the ${format} message on ${topic} logged at ${m.logTime} ns does not decompress: ${(error as Error).message}`,
+      );
+    }
   }
 
   /** Total bytes of the files. */
@@ -182,7 +210,7 @@ export class BagReader {
         yield {
           topic: channel.topic,
           type: best.f.schemas.get(channel.schemaId)?.name ?? '',
-          data: m.data,
+          data: this.storedData(best.f, channel.topic, m),
           logTimeNs: m.logTime,
           publishTimeNs: m.publishTime,
           sequence: m.sequence,

@@ -8,6 +8,17 @@ import { basename, join } from 'node:path';
 import { defaultCodecs } from '../cdr/index.js';
 import type { InterfaceRegistry } from '../cdr/registry.js';
 import type { RosQos } from '../rmw/qos-profiles.js';
+import {
+  type ChunkCompression,
+  chunkCompressor,
+  compressZstd,
+  isZstdLoaded,
+  loadZstd,
+  MESSAGE_ZSTD_LEVEL,
+  type MessageCompression,
+  messageCompression,
+  presetChunkCompression,
+} from './compression.js';
 import { BagError } from './errors.js';
 import { McapFileWriter } from './mcap-file-writer.js';
 import { messageDefinitionText, SCHEMA_ENCODING } from './message-definition.js';
@@ -34,6 +45,28 @@ export interface BagWriterOptions {
   readonly rosDistro?: string;
   /** Where schema text is found; default the default registry (AMENT_PREFIX_PATH, bundled). */
   readonly registry?: InterfaceRegistry;
+  /**
+   * rosbag2_storage_mcap's preset: `none` (default), `zstd_fast` or `zstd_small` (zstd chunks;
+   * see compression.ts). An explicit `chunkSize` wins over the preset's.
+   */
+  readonly storagePresetProfile?: string;
+  /** rosbag2_compression's mode: `none` (default) or `message` (each message a zstd frame). */
+  readonly compressionMode?: string;
+  /** With a compression mode: `zstd`. */
+  readonly compressionFormat?: string;
+}
+
+interface Compression {
+  readonly chunks: ChunkCompression | undefined;
+  readonly messages: MessageCompression | undefined;
+}
+
+/** The compression options ask for; BagError for what rosbag2 refuses or ros2ts does not write. */
+function compressionOf(options: BagWriterOptions): Compression {
+  return {
+    chunks: presetChunkCompression(options.storagePresetProfile ?? ''),
+    messages: messageCompression(options.compressionMode, options.compressionFormat),
+  };
 }
 
 export interface TopicSpec {
@@ -78,17 +111,32 @@ export class BagWriter {
   private constructor(
     readonly directory: string,
     private readonly options: BagWriterOptions,
+    private readonly compression: Compression,
   ) {
     this.name = basename(directory);
     this.registry = options.registry ?? defaultCodecs().registry;
     this.current = this.openFile();
   }
 
-  /** Creates the bag directory (it must not exist, as rosbag2 requires) and its first file. */
+  /**
+   * Creates the bag directory (it must not exist, as rosbag2 requires) and its first file. A
+   * compressed bag needs the zstd codec loaded first (it loads asynchronously): use `open`.
+   */
   static create(directory: string, options: BagWriterOptions = {}): BagWriter {
+    const compression = compressionOf(options);
+    if ((compression.chunks || compression.messages) && !isZstdLoaded()) {
+      throw new BagError('a compressed bag needs the zstd codec loaded: use BagWriter.open');
+    }
     if (existsSync(directory)) throw new BagError(`output folder '${directory}' already exists`);
     mkdirSync(directory, { recursive: true });
-    return new BagWriter(directory, options);
+    return new BagWriter(directory, options, compression);
+  }
+
+  /** As `create`, loading the zstd codec first when the options compress. */
+  static async open(directory: string, options: BagWriterOptions = {}): Promise<BagWriter> {
+    const compression = compressionOf(options);
+    if (compression.chunks || compression.messages) await loadZstd();
+    return BagWriter.create(directory, options);
   }
 
   get messageCount(): number {
@@ -135,13 +183,15 @@ export class BagWriter {
     this.startNs =
       this.startNs === undefined || times.logTimeNs < this.startNs ? times.logTimeNs : this.startNs;
     if (times.logTimeNs > this.endNs) this.endNs = times.logTimeNs;
+    // rosbag2_compression's message mode: the serialized bytes as one zstd frame.
+    const stored = this.compression.messages ? compressZstd(data, MESSAGE_ZSTD_LEVEL) : data;
     return channel.then((id) =>
       f.writer.addMessage(
         id,
         times.sequence ?? 0,
         times.logTimeNs,
         times.publishTimeNs ?? times.logTimeNs,
-        data,
+        stored,
       ),
     );
   }
@@ -169,8 +219,8 @@ export class BagWriter {
       durationNs: this.endNs > start ? this.endNs - start : 0n,
       messageCount: this.count,
       topics: [...this.topics.values()].map((t) => ({ topic: t.spec, messageCount: t.count })),
-      compressionFormat: '',
-      compressionMode: '',
+      compressionFormat: this.compression.messages?.format ?? '',
+      compressionMode: this.compression.messages?.mode ?? '',
       relativeFilePaths: this.files.map((f) => f.path),
       files: [...this.files],
       customData: {},
@@ -180,9 +230,12 @@ export class BagWriter {
 
   private openFile(): OpenFile {
     const path = join(this.directory, `${this.name}_${this.files.length}.mcap`);
+    const chunks = this.compression.chunks;
+    const chunkSize = this.options.chunkSize || chunks?.chunkSize;
     const writer = new McapFileWriter(path, {
       library: LIBRARY,
-      ...(this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {}),
+      ...(chunkSize ? { chunkSize } : {}),
+      ...(chunks ? { compressChunk: chunkCompressor(chunks) } : {}),
     });
     return { writer, channels: new Map(), startNs: undefined, endNs: 0n, count: 0 };
   }

@@ -8,6 +8,7 @@
  */
 import { McapIndexedReader, type TypedMcapRecords } from '@mcap/core';
 import { decompress } from 'fzstd';
+import { decompressLz4, loadLz4 } from './compression.js';
 import { BagFormatError } from './errors.js';
 import { FileReadable } from './file-readable.js';
 import { checkMagic, MAGIC, opcodeName, problemOf, type ScanResult, scanMcap } from './mcap-scan.js';
@@ -20,8 +21,10 @@ export type McapMessage = TypedMcapRecords['Message'];
 /** Footer record (opcode, length, summary start, summary offset start, CRC) and closing magic. */
 const FOOTER_AND_MAGIC = 1 + 8 + 8 + 8 + 4 + MAGIC.length;
 
+// zstd: rosbag2's presets; lz4: other MCAP writers' (the mcap CLI's), loaded when a file has some.
 const decompressHandlers = {
   zstd: (data: Uint8Array, size: bigint) => decompress(data, new Uint8Array(Number(size))),
+  lz4: decompressLz4,
 };
 
 export interface ReadOptions {
@@ -42,6 +45,11 @@ export interface McapFileSummary {
   readonly startNs: bigint | undefined;
   readonly endNs: bigint | undefined;
   readonly rosDistro: string;
+  /**
+   * rosbag2_compression's per-message format its `rosbag2` metadata record names (`zstd` when
+   * the mode is MESSAGE), '' when messages are stored as they are.
+   */
+  readonly messageCompression: string;
   /** Set when the file was read without its summary: how far it was read. */
   readonly warning: string | undefined;
 }
@@ -71,9 +79,18 @@ async function hasSummary(file: FileReadable): Promise<boolean> {
   return new DataView(tail.buffer, tail.byteOffset).getBigUint64(9, true) !== 0n;
 }
 
-function rosDistroOf(record: TypedMcapRecords['Metadata']): string {
+interface Rosbag2Record {
+  readonly rosDistro: string;
+  readonly messageCompression: string;
+}
+
+function rosbag2RecordOf(record: TypedMcapRecords['Metadata']): Rosbag2Record {
   const text = record.metadata.get('serialized_metadata');
-  return record.metadata.get('ROS_DISTRO') ?? (text ? parseMetadata(text).rosDistro : '');
+  const m = text ? parseMetadata(text) : undefined;
+  return {
+    rosDistro: record.metadata.get('ROS_DISTRO') ?? m?.rosDistro ?? '',
+    messageCompression: m?.compressionMode.toUpperCase() === 'MESSAGE' ? m.compressionFormat : '',
+  };
 }
 
 /** An error from @mcap/core while reading `file`, at the record it last read. */
@@ -95,11 +112,16 @@ function channelIds(channels: ReadonlyMap<number, Channel>, topics: readonly str
 async function openIndexed(file: FileReadable): Promise<McapFileSource> {
   const reader = await indexedReader(file);
   let rosDistro = '';
+  let messageCompression = '';
   const counts = new Map<number, number>();
   let startNs: bigint | undefined;
   let endNs: bigint | undefined;
   try {
-    for await (const m of reader.readMetadata({ name: 'rosbag2' })) rosDistro = rosDistroOf(m) || rosDistro;
+    for await (const m of reader.readMetadata({ name: 'rosbag2' })) {
+      const r = rosbag2RecordOf(m);
+      rosDistro = r.rosDistro || rosDistro;
+      messageCompression = r.messageCompression || messageCompression;
+    }
     const stats = reader.statistics;
     if (stats) {
       for (const [id, n] of stats.channelMessageCounts) counts.set(id, Number(n));
@@ -126,17 +148,21 @@ async function openIndexed(file: FileReadable): Promise<McapFileSource> {
     startNs,
     endNs,
     rosDistro,
+    messageCompression,
     warning: undefined,
     messages: (options = {}) => indexedMessages(path, options),
   };
 }
 
 async function indexedReader(file: FileReadable): Promise<McapIndexedReader> {
+  let reader: McapIndexedReader;
   try {
-    return await McapIndexedReader.Initialize({ readable: file, decompressHandlers });
+    reader = await McapIndexedReader.Initialize({ readable: file, decompressHandlers });
   } catch (error) {
     throw formatError(file, error, 'summary section');
   }
+  if (reader.chunkIndexes.some((c) => c.compression === 'lz4')) await loadLz4();
+  return reader;
 }
 
 async function* indexedMessages(path: string, options: ReadOptions): AsyncGenerator<McapMessage> {
@@ -171,6 +197,7 @@ async function openScanned(file: FileReadable): Promise<McapFileSource> {
   let startNs: bigint | undefined;
   let endNs: bigint | undefined;
   let rosDistro = '';
+  let messageCompression = '';
   let result: ScanResult | undefined;
   for await (const step of scanMcap(file)) {
     if (step.done) {
@@ -192,7 +219,11 @@ async function openScanned(file: FileReadable): Promise<McapFileSource> {
           if (endNs === undefined || record.logTime > endNs) endNs = record.logTime;
           break;
         case 'Metadata':
-          if (record.name === 'rosbag2') rosDistro = rosDistroOf(record) || rosDistro;
+          if (record.name === 'rosbag2') {
+            const r = rosbag2RecordOf(record);
+            rosDistro = r.rosDistro || rosDistro;
+            messageCompression = r.messageCompression || messageCompression;
+          }
           break;
         default:
           break;
@@ -217,6 +248,7 @@ async function openScanned(file: FileReadable): Promise<McapFileSource> {
     startNs,
     endNs,
     rosDistro,
+    messageCompression,
     warning,
     messages: (options = {}) => scannedMessages(path, scan.end, channels, options),
   };

@@ -21,6 +21,8 @@ export interface McapFileWriterOptions {
   readonly chunkSize?: number;
   /** The Header record's `library`. */
   readonly library: string;
+  /** Compresses a chunk's records (compression.ts chunkCompressor); default uncompressed. */
+  readonly compressChunk?: (chunk: Uint8Array) => { compression: string; compressedData: Uint8Array };
 }
 
 export interface SchemaSpec {
@@ -69,6 +71,7 @@ export class McapFileWriter {
       useMetadataIndex: true,
       repeatSchemas: true,
       repeatChannels: true,
+      ...(options.compressChunk ? { compressChunk: options.compressChunk } : {}),
     });
     this.tail = this.writer.start({ profile: MCAP_PROFILE, library: options.library });
   }

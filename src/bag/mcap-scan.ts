@@ -3,11 +3,12 @@
  * is missing (a recorder killed before it closed them). The file is read forwards through a file
  * handle a window at a time (memory bounded by the largest record), and each top-level record is
  * parsed alone by @mcap/core's stream reader, so an error names the offset of the record at
- * fault. Chunks may be uncompressed or zstd (lz4 is not read). A record cut short by the end of
+ * fault. Chunks may be uncompressed, zstd or lz4. A record cut short by the end of
  * the file ends the scan: what came before it is kept and the offset reported.
  */
 import { McapStreamReader, type TypedMcapRecord } from '@mcap/core';
 import { decompress } from 'fzstd';
+import { decompressLz4, loadLz4 } from './compression.js';
 import { BagFormatError } from './errors.js';
 import type { FileReadable } from './file-readable.js';
 
@@ -71,10 +72,14 @@ export function checkMagic(bytes: Uint8Array, file: string): void {
  * channels seen across chunks), so an error is the record's just appended.
  */
 class RecordFeeder {
-  // rosbag2's zstd presets compress chunks: read with fzstd (pure JS, decompression only).
+  // rosbag2's zstd presets compress chunks: read with fzstd (pure JS, decompression only); other
+  // MCAP writers' lz4 with @foxglove/wasm-lz4, loaded before the first lz4 chunk is fed.
   private readonly reader = new McapStreamReader({
     validateCrcs: true,
-    decompressHandlers: { zstd: (data, size) => decompress(data, new Uint8Array(Number(size))) },
+    decompressHandlers: {
+      zstd: (data, size) => decompress(data, new Uint8Array(Number(size))),
+      lz4: decompressLz4,
+    },
   });
 
   constructor(
@@ -98,6 +103,17 @@ class RecordFeeder {
     }
     return out;
   }
+}
+
+/** Chunk record: opcode, length, start and end times, uncompressed size and CRC, then the name. */
+const CHUNK_COMPRESSION_AT = 1 + 8 + 8 + 8 + 8 + 4;
+
+/** The compression a whole Chunk record names ('' if it is too short to tell). */
+function chunkCompression(record: Uint8Array): string {
+  if (record.length < CHUNK_COMPRESSION_AT + 4) return '';
+  const length = new DataView(record.buffer, record.byteOffset).getUint32(CHUNK_COMPRESSION_AT, true);
+  const start = CHUNK_COMPRESSION_AT + 4;
+  return new TextDecoder().decode(record.subarray(start, Math.min(record.length, start + length)));
 }
 
 /** A forward window over the file: the bytes of [offset, offset + length), read as needed. */
@@ -145,7 +161,9 @@ export async function* scanMcap(file: FileReadable, limit = file.byteSize): Asyn
       yield cut(offset);
       return;
     }
-    const records = feeder.feed(await window.bytes(offset, Number(end) - offset), offset);
+    const bytes = await window.bytes(offset, Number(end) - offset);
+    if (opcode === 6 && chunkCompression(bytes) === 'lz4') await loadLz4();
+    const records = feeder.feed(bytes, offset);
     yield { done: false, offset, records };
     if (opcode === 6) lastChunkEnd = Number(end);
     offset = Number(end);

@@ -213,10 +213,49 @@ describe('ros2ts bag', () => {
     expect(readdirSync(dir)).not.toContain('q');
   });
 
-  it('refuses to write compressed bags, saying why', async () => {
-    const r = await start(['bag', 'record', '-a', '--compression-format', 'zstd', '-o', join(dir, 'z')]).done;
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/does not write compressed bags/);
-    expect(readdirSync(dir)).not.toContain('z');
+  it('records compressed as rosbag2 does: zstd chunks (preset) and zstd messages (message mode)', async () => {
+    const runs = {
+      preset: ['--storage-preset-profile', 'zstd_fast'],
+      message: ['--compression-mode', 'message', '--compression-format', 'zstd'],
+    };
+    const recs = Object.entries(runs).map(([name, args]) => ({
+      name,
+      rec: start(['bag', 'record', '/turtle1/pose', ...args, '-o', join(dir, name)]),
+    }));
+    for (const { rec } of recs) {
+      await until(
+        () => rec.stderr().includes("Subscribed to topic '/turtle1/pose'"),
+        10_000,
+        () => rec.stderr(),
+      );
+    }
+    // 60 poses a second: over 1 KiB of records, so zstd_fast compresses the chunk.
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const { rec } of recs) rec.child.kill('SIGINT');
+    for (const { rec } of recs) expect((await rec.done).code).toBe(0);
+    const mcap = readFileSync(join(dir, 'preset', 'preset_0.mcap'));
+    expect(mcap.includes('zstd')).toBe(true);
+    const yaml = readFileSync(join(dir, 'message', 'metadata.yaml'), 'utf8');
+    expect(yaml).toContain('compression_format: zstd\n  compression_mode: MESSAGE\n');
+    for (const { name } of recs) {
+      const poses = await collect((await BagReader.open(join(dir, name))).messages());
+      expect(poses.length).toBeGreaterThan(20);
+      // Each a turtlesim/msg/Pose as sent: CDR header and five float32.
+      expect(poses.every((m) => m.data.length === 24 && m.data[1] === 1)).toBe(true);
+    }
+  }, 30_000);
+
+  it('refuses what rosbag2 refuses or ros2ts does not write, before creating the bag', async () => {
+    const cases = [
+      [['--compression-format', 'zstd'], /Cannot specify compression format without a compression mode/],
+      [['--compression-mode', 'file', '--compression-format', 'zstd'], /'file' is not supported by ros2ts/],
+      [['--storage-preset-profile', 'fastwrite'], /unchunked MCAP/],
+    ] as const;
+    for (const [args, error] of cases) {
+      const r = await start(['bag', 'record', '-a', ...args, '-o', join(dir, 'z')]).done;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(error);
+      expect(readdirSync(dir)).not.toContain('z');
+    }
   });
 });

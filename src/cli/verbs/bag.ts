@@ -3,8 +3,9 @@
  * rosbag2's format and exits 1 with the byte offset for a corrupt file; a file whose recorder was
  * killed is read up to its last complete chunk, with a warning on stderr.
  *
- * Writing compressed bags is refused: Node 20's zlib has no zstd, and no maintained pure-JS zstd
- * compressor was worth taking on. Reading zstd chunks (rosbag2's zstd presets) works, with fzstd.
+ * `record` compresses as rosbag2 does with its MCAP storage (src/bag/compression.ts):
+ * `--storage-preset-profile zstd_fast|zstd_small` zstd chunks, `--compression-mode message
+ * --compression-format zstd` each message; `fastwrite` and `--compression-mode file` are refused.
  */
 import type { Command } from 'commander';
 import {
@@ -36,6 +37,7 @@ interface RecordOptions {
   compressionFormat?: string;
   compressionMode?: string;
   storage?: string;
+  storagePresetProfile?: string;
   qosProfileOverridesPath?: string;
 }
 
@@ -87,11 +89,6 @@ function qosOverridesOption(path: string | undefined): Map<string, RosQos> {
 }
 
 async function record(topics: string[], o: RecordOptions): Promise<void> {
-  if (o.compressionFormat || o.compressionMode) {
-    throw new CliError(
-      "ros2ts does not write compressed bags (Node 20's zlib has no zstd; reading rosbag2's zstd bags works): record without --compression-format/--compression-mode",
-    );
-  }
   if (o.storage && o.storage !== 'mcap')
     throw new CliError(`storage '${o.storage}' is not supported: only mcap`);
   const all = o.all === true || o.allTopics === true;
@@ -104,10 +101,13 @@ async function record(topics: string[], o: RecordOptions): Promise<void> {
   const qosOverrides = qosOverridesOption(o.qosProfileOverridesPath);
   let writer: BagWriter;
   try {
-    writer = BagWriter.create(o.output ?? defaultBagName(), {
+    writer = await BagWriter.open(o.output ?? defaultBagName(), {
       maxBagSizeBytes: numberOption(o.maxBagSize, '--max-bag-size', 0),
       maxBagDurationS: numberOption(o.maxBagDuration, '--max-bag-duration', 0),
       ...(o.chunkSize ? { chunkSize: numberOption(o.chunkSize, '--chunk-size', 0) } : {}),
+      ...(o.storagePresetProfile ? { storagePresetProfile: o.storagePresetProfile } : {}),
+      ...(o.compressionMode ? { compressionMode: o.compressionMode } : {}),
+      ...(o.compressionFormat ? { compressionFormat: o.compressionFormat } : {}),
     });
   } catch (error) {
     asCliError(error);
@@ -224,8 +224,18 @@ export function registerBag(program: Command): void {
     )
     .option('--chunk-size <bytes>', 'ros2ts: MCAP chunk size in bytes (default 786432, as rosbag2).')
     .option('-s, --storage <id>', 'Storage identifier (only mcap).')
-    .option('--compression-mode <mode>', 'Not supported by ros2ts.')
-    .option('--compression-format <format>', 'Not supported by ros2ts.')
+    .option(
+      '--storage-preset-profile <profile>',
+      'MCAP writer preset: none, zstd_fast (zstd chunks, fastest level) or zstd_small (zstd chunks, slowest level, 4 MiB).',
+    )
+    .option(
+      '--compression-mode <mode>',
+      'Choose mode of compression for the storage: none or message (file is not supported by ros2ts).',
+    )
+    .option(
+      '--compression-format <format>',
+      'Choose the compression format/algorithm (zstd), with --compression-mode.',
+    )
     .option(
       '--qos-profile-overrides-path <path>',
       'Path to a yaml file defining overrides of the QoS profile for specific topics.',
