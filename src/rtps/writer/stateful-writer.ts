@@ -171,9 +171,7 @@ export class StatefulWriter {
     const { change: full, evicted } = this.history.add(change);
     const actions: WriterAction[] = [];
     if (full.readers === undefined) {
-      if (this.readers.size > 0)
-        // Cached like reliableKeys: a write makes no array of its own.
-        actions.push({ kind: 'data', readers: (this.allKeys ??= [...this.readers.keys()]), change: full });
+      if (this.readers.size > 0) actions.push({ kind: 'data', readers: this.allReaders(), change: full });
     } else {
       const to: string[] = [];
       for (const [key, r] of this.readers) {
@@ -326,6 +324,12 @@ export class StatefulWriter {
 
   private scheduleHeartbeat(now: number): void {
     this.heartbeatDue ??= now + this.options.heartbeatPeriodMs;
+  }
+
+  private allReaders(): string[] {
+    // Cached like reliableKeys: a write makes no array of its own.
+    this.allKeys ??= [...this.readers.keys()];
+    return this.allKeys;
   }
 
   private reliableReaders(): string[] {
