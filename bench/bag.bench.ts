@@ -17,11 +17,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { exitUnlessSandboxed } from './sandbox.js';
 
 const SECONDS = Number(process.env['BENCH_BAG_SECONDS'] ?? 10);
 const DEPTH = Number(process.env['BENCH_BAG_DEPTH'] ?? 100);
@@ -52,14 +53,6 @@ interface Recorded {
   rssEndBytes: number;
   rssPeakBytes: number;
   writingS: number;
-}
-
-function assertSandboxed(): void {
-  const foreign = Object.values(networkInterfaces()).some((infos) => (infos ?? []).some((i) => !i.internal));
-  if (process.env['ROS2TS_NETNS'] !== '1' || foreign) {
-    console.error('bench:bag opens sockets: run it as `npm run bench:bag` (inside scripts/netns-run)');
-    process.exit(2);
-  }
 }
 
 function spawnPeer(args: string[]): { child: ChildProcess; lines: AsyncIterator<string> } {
@@ -105,7 +98,7 @@ const mb = (bytes: number) => bytes / 1e6;
 const fixed = (n: number, d = 1) => n.toFixed(d);
 
 async function main(): Promise<void> {
-  assertSandboxed();
+  exitUnlessSandboxed('bench:bag');
   const json = process.argv.includes('--json');
   const dir = mkdtempSync(join(tmpdir(), 'bench-bag-'));
   try {

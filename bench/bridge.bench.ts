@@ -26,11 +26,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { BRIDGE_BENCH_DISCOVERY, type Kind, TOPICS } from './bridge-common.js';
+import { exitUnlessSandboxed } from './sandbox.js';
 
 const SECONDS = Number(process.env['BENCH_BRIDGE_SECONDS'] ?? 4);
 const WARM_UP_MS = 1000;
@@ -70,14 +70,6 @@ interface Measured {
   cpuPct: number;
   rssPeakMB: number;
   clientCpuPct: number;
-}
-
-function assertSandboxed(): void {
-  const foreign = Object.values(networkInterfaces()).some((infos) => (infos ?? []).some((i) => !i.internal));
-  if (process.env['ROS2TS_NETNS'] !== '1' || foreign) {
-    console.error('bench:bridge opens sockets: run it as `npm run bench:bridge` (inside scripts/netns-run)');
-    process.exit(2);
-  }
 }
 
 interface Proc {
@@ -252,7 +244,7 @@ function printRow(r: Row): void {
 }
 
 async function main(): Promise<void> {
-  assertSandboxed();
+  exitUnlessSandboxed('bench:bridge');
   const json = process.argv.includes('--json');
   if (!json) {
     console.log(

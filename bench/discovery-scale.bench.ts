@@ -28,12 +28,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runBuildStep } from '../test/interop/peer-process.js';
 import { buildCached } from '../test/support/native-build.js';
+import { exitUnlessSandboxed } from './sandbox.js';
 
 const peerScript = fileURLToPath(new URL('./discovery-scale-peer.js', import.meta.url));
 /** The C and IDL sources stay in bench/ (the build output has only JavaScript). */
@@ -65,16 +66,6 @@ function parseOptions(argv: readonly string[]): Options {
     cpuProfDir: value('--cpu-prof-dir'),
     json: argv.includes('--json'),
   };
-}
-
-function assertSandboxed(): void {
-  const foreign = Object.values(networkInterfaces()).some((infos) => (infos ?? []).some((i) => !i.internal));
-  if (process.env['ROS2TS_NETNS'] !== '1' || foreign) {
-    console.error(
-      'bench:discovery opens sockets: run it as `npm run bench:discovery` (inside scripts/netns-run)',
-    );
-    process.exit(2);
-  }
 }
 
 /** What one run of N participants showed. */
@@ -223,7 +214,7 @@ interface Row {
 const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
 
 async function main(): Promise<void> {
-  assertSandboxed();
+  exitUnlessSandboxed('bench:discovery');
   const o = parseOptions(process.argv.slice(2));
   const cyclone = o.cyclone ? await buildCyclone() : undefined;
   const rows: Row[] = [];

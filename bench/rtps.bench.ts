@@ -26,7 +26,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +33,7 @@ import { ActionClient, GoalStatus } from '../src/actions/index.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
+import { exitUnlessSandboxed } from './sandbox.js';
 
 interface Row {
   case: string;
@@ -60,14 +60,6 @@ const COLD_UP = Number(process.env['BENCH_COLD_UP'] ?? 200);
 const COLD_CALLS = Number(process.env['BENCH_COLD_CALLS'] ?? 2000);
 const peerScript = fileURLToPath(new URL('./rtps-peer.js', import.meta.url));
 const rssScript = fileURLToPath(new URL('./rtps-rss.js', import.meta.url));
-
-function assertSandboxed(): void {
-  const foreign = Object.values(networkInterfaces()).some((infos) => (infos ?? []).some((i) => !i.internal));
-  if (process.env['ROS2TS_NETNS'] !== '1' || foreign) {
-    console.error('bench:rtps opens sockets: run it as `npm run bench:rtps` (inside scripts/netns-run)');
-    process.exit(2);
-  }
-}
 
 interface Peer {
   readonly child: ChildProcess;
@@ -671,7 +663,7 @@ async function rssRows(add: Add): Promise<void> {
 const GROUPS = { latency: latencyRows, throughput: throughputRows, services: serviceRows, rss: rssRows };
 
 async function main(): Promise<void> {
-  assertSandboxed();
+  exitUnlessSandboxed('bench:rtps');
   // --only=throughput,services runs some groups (each with its floors), e.g. while working on one.
   const only = process.argv
     .find((a) => a.startsWith('--only='))
