@@ -21,7 +21,7 @@ import wsProtocol from '@foxglove/ws-protocol';
 import { WebSocket } from 'ws';
 import { decode } from '../src/cdr/index.js';
 import { Context } from '../src/nodes/context.js';
-import { Ros, Topic } from '../test/support/roslib.js';
+import { connectRoslib, Topic } from '../test/support/roslib.js';
 import { BRIDGE_BENCH_DISCOVERY, type Kind, TOPICS } from './bridge-common.js';
 
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -143,8 +143,7 @@ async function receiver(role: string, kind: Kind, url: string | undefined): Prom
     context.createNode('bench_bridge_listener', quiet).createSubscription(type, topic, got);
     stop = () => context.shutdown();
   } else if (role === 'rosbridge-json' || role === 'rosbridge-cbor') {
-    const ros = new Ros({});
-    await ros.connect(url!);
+    const ros = await connectRoslib(url!);
     new Topic<unknown>({
       ros,
       name: topic,

@@ -18,7 +18,7 @@ import { WebSocket } from 'ws';
 import { type BridgeHandle, startBridge } from '../../src/bridge/index.js';
 import { type Frame, foxgloveFrames, rosbridgeFrames } from '../support/bridge-fuzz-input.js';
 import { contexts, quiet } from '../support/contexts.js';
-import { Ros, type RosInstance, Topic } from '../support/roslib.js';
+import { connectRoslib, type RosInstance, Topic } from '../support/roslib.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
@@ -75,13 +75,7 @@ async function talker() {
 }
 
 async function roslib(url: string): Promise<RosInstance> {
-  const ros = new Ros({});
-  const connected = new Promise<void>((resolve, reject) => {
-    ros.on('connection', () => resolve());
-    ros.on('error', (e) => reject(e));
-  });
-  await ros.connect(url);
-  await connected;
+  const ros = await connectRoslib(url);
   cleanups.push(() => ros.close());
   return ros;
 }

@@ -13,7 +13,7 @@ import { type BridgeHandle, startBridge } from '../../src/bridge/index.js';
 import { decode, encode } from '../../src/index.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
 import { contexts, quiet } from '../support/contexts.js';
-import { Ros, type RosInstance, Service, Topic } from '../support/roslib.js';
+import { connectRoslib, type RosInstance, Service, Topic } from '../support/roslib.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
@@ -42,13 +42,7 @@ async function setup(bridgeOptions: Parameters<typeof startBridge>[1] = {}) {
 }
 
 async function roslib(url: string): Promise<RosInstance> {
-  const ros = new Ros({});
-  const connected = new Promise<void>((resolve, reject) => {
-    ros.on('connection', () => resolve());
-    ros.on('error', (e) => reject(e));
-  });
-  await ros.connect(url);
-  await connected;
+  const ros = await connectRoslib(url);
   cleanups.push(() => ros.close());
   return ros;
 }

@@ -52,3 +52,15 @@ export interface RoslibApi {
 }
 
 export const { Ros, Topic, Service } = roslibModule as unknown as RoslibApi;
+
+/** A roslib client connected to `url` (rejects on the connection's error); the caller closes it. */
+export async function connectRoslib(url: string): Promise<RosInstance> {
+  const ros = new Ros({});
+  const connected = new Promise<void>((resolve, reject) => {
+    ros.on('connection', () => resolve());
+    ros.on('error', (e) => reject(e));
+  });
+  await ros.connect(url);
+  await connected;
+  return ros;
+}
