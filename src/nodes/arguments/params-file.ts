@@ -21,9 +21,21 @@
  * later value of a parameter replaces an earlier one of the same node entry, and entries keep the
  * order in which their node name first appeared, which decides between `/**` and `/robot/camera`.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node as YamlNode } from 'yaml';
 import { checkNamespace, checkNodeName } from '../../rmw/names.js';
 import type { ParameterValue } from '../parameters/index.js';
+
+/**
+ * `yaml` is loaded on first use: it is 70 CommonJS files, which Node's ESM loader lexes one by one
+ * (~25 ms per process start, plus optimizing the lexer while the program's first calls run), and
+ * most programs never pass a params file or `-p`.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
+}
 
 const PARAMS_KEY = 'ros__parameters';
 const STR_TAG = 'tag:yaml.org,2002:str';
@@ -158,12 +170,13 @@ export function typeScalar(text: string, quoted: boolean, tag?: string): ScalarV
 // --- reading YAML ---
 
 interface YamlText {
-  readonly docs: ReturnType<typeof parseAllDocuments>;
+  readonly docs: ReturnType<typeof import('yaml').parseAllDocuments>;
   readonly line: (n: YamlNode | { range?: readonly number[] | null }) => number;
 }
 
 /** `value`: a `-p` value, whose syntax errors rcl words without a line. */
 function readYaml(text: string, value = false): YamlText {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lc = new LineCounter();
   const parsed = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: false });
   const docs = Array.isArray(parsed) ? parsed : [];
@@ -179,23 +192,24 @@ function readYaml(text: string, value = false): YamlText {
 }
 
 function scalarOf(n: unknown): { text: string; quoted: boolean; tag?: string } | undefined {
-  if (!isScalar(n)) return undefined;
+  if (!yaml().isScalar(n)) return undefined;
   const quoted = n.type === 'QUOTE_SINGLE' || n.type === 'QUOTE_DOUBLE';
   return { text: n.value == null ? '' : String(n.value), quoted, ...(n.tag ? { tag: n.tag } : {}) };
 }
 
 /** A parameter's value node: a scalar or a sequence of scalars of one type (parse.c parse_value). */
 function parameterValueOf(n: unknown, y: YamlText): ParameterValue | undefined {
-  if (isAlias(n)) throw new ParamsFileError(`Will not support aliasing at line ${y.line(n)}\n`);
+  if (yaml().isAlias(n)) throw new ParamsFileError(`Will not support aliasing at line ${y.line(n)}\n`);
   const s = scalarOf(n);
   if (s) {
     if (!s.quoted && s.text === '') throw new ParamsFileError(`No value at line ${y.line(n as YamlNode)}`);
     return typeScalar(s.text, s.quoted, s.tag);
   }
-  if (!isSeq(n)) return undefined;
+  if (!yaml().isSeq(n)) return undefined;
   const values: ScalarValue[] = [];
   for (const item of n.items) {
-    if (isAlias(item)) throw new ParamsFileError(`Will not support aliasing at line ${y.line(item)}\n`);
+    if (yaml().isAlias(item))
+      throw new ParamsFileError(`Will not support aliasing at line ${y.line(item)}\n`);
     const is = scalarOf(item);
     if (!is) throw new ParamsFileError(`Unknown YAML event at line ${y.line(item as YamlNode)}`);
     if (!is.quoted && is.text === '')
@@ -258,12 +272,12 @@ function readParameters(
   set: ParameterOverrideSet,
   y: YamlText,
 ): void {
-  if (!isMap(map)) return;
+  if (!yaml().isMap(map)) return;
   for (const pair of map.items) {
     const key = scalarOf(pair.key);
     if (!key || key.text === '') throw new ParamsFileError(`No key at line ${y.line(pair.key as YamlNode)}`);
     const name = prefix === '' ? key.text : `${prefix}.${key.text}`;
-    if (isMap(pair.value)) {
+    if (yaml().isMap(pair.value)) {
       readParameters(pair.value, node, name, set, y);
       continue;
     }
@@ -274,14 +288,14 @@ function readParameters(
 }
 
 function readNodeLevel(map: unknown, names: readonly string[], set: ParameterOverrideSet, y: YamlText): void {
-  if (isAlias(map)) throw new ParamsFileError(`Will not support aliasing at line ${y.line(map)}\n`);
-  if (!isMap(map)) return;
+  if (yaml().isAlias(map)) throw new ParamsFileError(`Will not support aliasing at line ${y.line(map)}\n`);
+  if (!yaml().isMap(map)) return;
   for (const pair of map.items) {
     const key = scalarOf(pair.key);
     const keyLine = y.line(pair.key as YamlNode);
     if (!key || key.text === '') throw new ParamsFileError(`No key at line ${keyLine}`);
     const v = pair.value;
-    if (isSeq(v)) {
+    if (yaml().isSeq(v)) {
       throw new ParamsFileError(
         `Sequences can only be values and not keys in params. Error at line ${y.line(v)}\n`,
       );
@@ -294,11 +308,12 @@ function readNodeLevel(map: unknown, names: readonly string[], set: ParameterOve
       const node = joinNodeNames(names);
       validateEntryName(node);
       set.entry(node);
-      if (!isMap(v)) throw new ParamsFileError(`Cannot have a value before ${PARAMS_KEY} at line ${keyLine}`);
+      if (!yaml().isMap(v))
+        throw new ParamsFileError(`Cannot have a value before ${PARAMS_KEY} at line ${keyLine}`);
       readParameters(v, node, '', set, y);
       continue;
     }
-    if (!isMap(v)) {
+    if (!yaml().isMap(v)) {
       throw new ParamsFileError(
         `Cannot have a value before ${PARAMS_KEY} at line ${y.line((v ?? pair.key) as YamlNode)}`,
       );
@@ -331,7 +346,7 @@ export function parseParamValue(
   const y = readYaml(value, true);
   const contents = y.docs[0]?.contents;
   if (contents == null) return false;
-  if (isMap(contents)) throw new ParamsFileError('Unknown YAML event');
+  if (yaml().isMap(contents)) throw new ParamsFileError('Unknown YAML event');
   const v = parameterValueOf(contents, y);
   if (v === undefined) throw new ParamsFileError('Unknown YAML event');
   set.set(node, name, v);
