@@ -23,6 +23,13 @@
  *   over rmw_cyclonedds_cpp, warm and cold as above, with ros2ts's Trigger rows' ratio to it.
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
  * `--only=latency,throughput,services,rss` runs some of the groups, each with its own floors.
+ * `--cpus=A,B` pins the near side of every pair (this process, the service clients, ddsperf's ping
+ * and publisher) to CPU A and the far side (pong, sink, server, ddsperf's pong and subscriber) to
+ * CPU B, with taskset. Unpinned, the scheduler sometimes runs both ends of a ping-pong on one core
+ * and sometimes on two, and in this VM that alone moves a raw node:dgram round trip between
+ * ~15 µs (one core: no wake-up of an idle CPU) and ~95 µs (two cores), run to run, so rows are
+ * compared like with like only when pinned: `--cpus=0,0` measures the CPU a round trip costs,
+ * `--cpus=0,1` adds the cross-core wake-ups two busy processes of a robot pay.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -61,6 +68,20 @@ const COLD_CALLS = Number(process.env['BENCH_COLD_CALLS'] ?? 2000);
 const peerScript = fileURLToPath(new URL('./rtps-peer.js', import.meta.url));
 const rssScript = fileURLToPath(new URL('./rtps-rss.js', import.meta.url));
 
+/** The far side's CPU under `--cpus=A,B` (see the top of the file), else undefined. */
+let farCpu: string | undefined;
+
+/** `command args`, run on the far side's CPU when the run is pinned. */
+function onFarCpu(command: string, args: string[]): [string, string[]] {
+  return farCpu === undefined ? [command, args] : ['taskset', ['-c', farCpu, command, ...args]];
+}
+
+/** Pins this process (every thread) and so, by inheritance, what it spawns to `cpu`. */
+function pinSelf(cpu: string): void {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpu, String(process.pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset could not pin to CPU ${cpu}: ${r.stderr || r.error?.message}`);
+}
+
 interface Peer {
   readonly child: ChildProcess;
   readonly lines: string[];
@@ -69,7 +90,7 @@ interface Peer {
 async function startPeer(args: string[]): Promise<Peer> {
   // BENCH_PEER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the far side.
   const nodeArgs = (process.env['BENCH_PEER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, peerScript, ...args], {
+  const child = spawn(...onFarCpu(process.execPath, [...nodeArgs, peerScript, ...args]), {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -328,7 +349,7 @@ const hasDdsperf = (): boolean => spawnSync('sh', ['-c', 'command -v ddsperf']).
 async function ddsperfThroughput(): Promise<number | undefined> {
   if (!hasDdsperf()) return undefined;
   const seconds = Math.max(3, BULK_SECONDS + 1);
-  const sub = spawn('ddsperf', ['-D', String(seconds + 5), '-T', 'KS', 'sub'], {
+  const sub = spawn(...onFarCpu('ddsperf', ['-D', String(seconds + 5), '-T', 'KS', 'sub']), {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   let out = '';
@@ -396,7 +417,7 @@ async function rss(what: 'bare' | number): Promise<number> {
  */
 async function ddsperfPingPong(): Promise<{ p50: number; p90: number; p99: number } | undefined> {
   if (!hasDdsperf()) return undefined;
-  const pong = spawn('ddsperf', ['-D', '8', 'pong'], { stdio: 'ignore' });
+  const pong = spawn(...onFarCpu('ddsperf', ['-D', '8', 'pong']), { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   const ping = spawnSync('ddsperf', ['-D', '5', 'ping'], { encoding: 'utf8', timeout: 20_000 });
   pong.kill('SIGTERM');
@@ -672,6 +693,13 @@ async function main(): Promise<void> {
   const unknown = only?.filter((g) => !(g in GROUPS)) ?? [];
   if (unknown.length > 0)
     throw new Error(`unknown group ${unknown.join(', ')}: the groups are ${Object.keys(GROUPS).join(', ')}`);
+  const cpus = process.argv.find((a) => a.startsWith('--cpus='))?.slice('--cpus='.length);
+  if (cpus !== undefined) {
+    const m = /^(\d+),(\d+)$/.exec(cpus);
+    if (!m) throw new Error(`--cpus takes two CPU numbers, near and far: --cpus=0,1 (got ${cpus})`);
+    pinSelf(m[1]!);
+    farCpu = m[2]!;
+  }
   const rows: Row[] = [];
   /** A row; its ratio is value / baseline, so above 1 is slower for times and faster for rates. */
   const add: Add = (c, metric, value, unit, baseline = '', base) => {
@@ -690,7 +718,9 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(JSON.stringify(r));
     return;
   }
-  console.log(`ros2ts RTPS benchmark, ${new Date().toISOString()}, Node ${process.version}`);
+  const placement =
+    cpus === undefined ? 'unpinned' : `near side on CPU ${cpus.split(',')[0]}, far side on CPU ${farCpu}`;
+  console.log(`ros2ts RTPS benchmark, ${new Date().toISOString()}, Node ${process.version}, ${placement}`);
   const table = rows.map((r) => [
     r.case,
     r.metric,
