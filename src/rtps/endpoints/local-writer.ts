@@ -215,13 +215,8 @@ export class LocalWriter {
 
   private perform(actions: readonly WriterAction[]): void {
     if (actions.length === 0) return;
-    // One datagram stream per reader, so each carries the right INFO_DST.
-    const perReader = new Map<string, Submessage[]>();
-    const add = (key: string, subs: readonly Submessage[]) => {
-      const list = perReader.get(key);
-      if (list) list.push(...subs);
-      else perReader.set(key, [...subs]);
-    };
+    // Straight into the per-reader queues (one datagram stream per reader, so each carries the
+    // right INFO_DST): no per-call map or copies, since this runs for every sample and reply.
     const { maxDataPayload, fragmentSize } = this.sizes();
     for (const a of actions) {
       if (a.kind === 'data') {
@@ -238,73 +233,94 @@ export class LocalWriter {
           );
           if (isFragmented(subs)) {
             const burst = this.pacer.start(key, a.change.sn, subs, this.clock.now());
-            if (burst) add(key, this.burstSubmessages(a.change.timestampMs, burst));
-          } else add(key, [{ kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts }, ...subs]);
+            if (burst) this.enqueue(key, this.burstSubmessages(a.change.timestampMs, burst));
+          } else {
+            const p = this.queueOf(key);
+            this.push(p, { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts });
+            for (const m of subs) this.push(p, m);
+            this.sendIfFull(key, p);
+          }
         }
       } else if (a.kind === 'gap') {
         const reader = this.readers.get(a.reader);
         if (!reader) continue;
-        add(a.reader, [
-          {
-            kind: 'GAP',
-            flags: FLAG_ENDIANNESS,
-            readerId: reader.guid.entityId,
-            writerId: this.guid.entityId,
-            gapStart: a.from,
-            gapList: makeSet(a.to + 1, [], 0),
-          },
-        ]);
+        this.enqueueOne(a.reader, {
+          kind: 'GAP',
+          flags: FLAG_ENDIANNESS,
+          readerId: reader.guid.entityId,
+          writerId: this.guid.entityId,
+          gapStart: a.from,
+          gapList: makeSet(a.to + 1, [], 0),
+        });
       } else {
         for (const key of a.readers) {
           const reader = this.readers.get(key);
           if (!reader) continue;
-          add(key, [
-            {
-              kind: 'HEARTBEAT',
-              flags: FLAG_ENDIANNESS | (a.final ? HeartbeatFlags.FINAL : 0),
-              readerId: reader.guid.entityId,
-              writerId: this.guid.entityId,
-              firstSN: a.firstSN,
-              lastSN: a.lastSN,
-              count: a.count,
-            },
-          ]);
+          this.enqueueOne(key, {
+            kind: 'HEARTBEAT',
+            flags: FLAG_ENDIANNESS | (a.final ? HeartbeatFlags.FINAL : 0),
+            readerId: reader.guid.entityId,
+            writerId: this.guid.entityId,
+            firstSN: a.firstSN,
+            lastSN: a.lastSN,
+            count: a.count,
+          });
         }
       }
     }
-    for (const [key, subs] of perReader) this.enqueue(key, subs);
     this.queueFlush();
     this.reschedule();
   }
 
+  /** Queues a group of submessages for a reader (kept in one datagram); a datagram's worth leaves at once. */
   private enqueue(key: string, subs: readonly Submessage[]): void {
+    const p = this.queueOf(key);
+    for (const m of subs) this.push(p, m);
+    this.sendIfFull(key, p);
+  }
+
+  private enqueueOne(key: string, m: Submessage): void {
+    const p = this.queueOf(key);
+    this.push(p, m);
+    this.sendIfFull(key, p);
+  }
+
+  private queueOf(key: string): PendingSubmessages {
     let p = this.pending.get(key);
     if (!p) {
-      p = { subs: [], heartbeat: -1, bytes: 0 };
+      p = { subs: [], heartbeat: -1, holes: false, bytes: 0 };
       this.pending.set(key, p);
     }
-    for (const m of subs) {
-      if (m.kind === 'HEARTBEAT') {
-        if (p.heartbeat >= 0) p.subs[p.heartbeat] = undefined;
-        p.heartbeat = p.subs.length;
+    return p;
+  }
+
+  private push(p: PendingSubmessages, m: Submessage): void {
+    if (m.kind === 'HEARTBEAT') {
+      if (p.heartbeat >= 0) {
+        p.subs[p.heartbeat] = undefined;
+        p.holes = true;
       }
-      p.subs.push(m);
-      p.bytes += approximateSize(m);
+      p.heartbeat = p.subs.length;
     }
+    p.subs.push(m);
+    p.bytes += approximateSize(m);
+  }
+
+  private sendIfFull(key: string, p: PendingSubmessages): void {
     if (p.bytes >= this.outbox.maxDatagramSize) {
       this.pending.delete(key);
-      this.sendQueued(key, p.subs);
+      this.sendQueued(key, p);
     }
   }
 
-  private sendQueued(key: string, subs: readonly (Submessage | undefined)[]): void {
+  private sendQueued(key: string, p: PendingSubmessages): void {
     const reader = this.readers.get(key);
-    if (reader)
-      this.sendTo(
-        reader,
-        subs.filter((m): m is Submessage => m !== undefined),
-      );
+    if (!reader) return;
+    const subs = p.holes ? p.subs.filter((m): m is Submessage => m !== undefined) : (p.subs as Submessage[]);
+    this.sendTo(reader, subs);
   }
+
+  private readonly sendQueuedEntry = (p: PendingSubmessages, key: string): void => this.sendQueued(key, p);
 
   /** Sends what this turn of the loop queued (also called before the writer goes away). */
   readonly flush = (): void => {
@@ -313,7 +329,7 @@ export class LocalWriter {
     const batch = this.pending;
     this.pending = this.spare;
     this.spare = batch;
-    for (const [key, p] of batch) this.sendQueued(key, p.subs);
+    batch.forEach(this.sendQueuedEntry);
     batch.clear();
   };
 
@@ -334,6 +350,8 @@ interface PendingSubmessages {
   subs: (Submessage | undefined)[];
   /** Where the last HEARTBEAT is in `subs` (-1: none). */
   heartbeat: number;
+  /** Whether `subs` has a hole (most sends have none, and then need no filtered copy). */
+  holes: boolean;
   bytes: number;
 }
 

@@ -41,6 +41,8 @@ export class DestinationBatcher {
   private queued = false;
   /** Each locator list's part of the key, computed once per list object. */
   private readonly locatorKeys = new WeakMap<readonly UdpLocator[], string>();
+  /** Each destination's key by its prefix and locator list objects: no string built per submit. */
+  private readonly keys = new WeakMap<Uint8Array, WeakMap<readonly UdpLocator[], string>>();
   /** Datagrams sent (for tests and statistics). */
   datagrams = 0;
 
@@ -54,7 +56,7 @@ export class DestinationBatcher {
   /** Queues submessages for the participant `prefix`, reached at `locators`. */
   submit(prefix: Uint8Array, locators: readonly UdpLocator[], subs: readonly Submessage[]): void {
     if (subs.length === 0 || locators.length === 0) return;
-    const key = `${prefixKey(prefix)}@${this.locatorKey(locators)}`;
+    const key = this.keyOf(prefix, locators);
     let batch = this.batches.get(key);
     if (!batch) {
       batch = { prefix, locators, subs: [], bytes: 0 };
@@ -97,6 +99,21 @@ export class DestinationBatcher {
         this.send(d, batch.locators);
       },
     );
+  }
+
+  /** The batch key of a destination, built once per (prefix, locator list) object pair. */
+  private keyOf(prefix: Uint8Array, locators: readonly UdpLocator[]): string {
+    let byLocators = this.keys.get(prefix);
+    if (!byLocators) {
+      byLocators = new WeakMap();
+      this.keys.set(prefix, byLocators);
+    }
+    let key = byLocators.get(locators);
+    if (key === undefined) {
+      key = `${prefixKey(prefix)}@${this.locatorKey(locators)}`;
+      byLocators.set(locators, key);
+    }
+    return key;
   }
 
   private locatorKey(locators: readonly UdpLocator[]): string {

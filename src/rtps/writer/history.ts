@@ -22,6 +22,9 @@ export type HistoryKind =
   | { readonly kind: 'keep-last'; readonly depth: number }
   | { readonly kind: 'keep-all' };
 
+/** What most writes evict: shared, so a write that evicts nothing allocates no list. */
+const NONE_EVICTED: readonly number[] = Object.freeze([]);
+
 export class HistoryFullError extends Error {
   override name = 'HistoryFullError';
 }
@@ -41,7 +44,7 @@ export class WriterHistory {
   }
 
   /** Adds a change with the next sequence number; returns it and the sequence numbers evicted. */
-  add(change: Omit<CacheChange, 'sn'>): { change: CacheChange; evicted: number[] } {
+  add(change: Omit<CacheChange, 'sn'>): { change: CacheChange; evicted: readonly number[] } {
     if (this.policy.kind === 'keep-all' && this.changes.size >= this.maxSamples) {
       throw new HistoryFullError(`KEEP_ALL history holds ${this.maxSamples} unacknowledged samples`);
     }
@@ -53,10 +56,10 @@ export class WriterHistory {
       readers: change.readers,
     };
     this.changes.set(full.sn, full);
-    const evicted: number[] = [];
+    let evicted: number[] | undefined;
     const limit = this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;
-    while (this.changes.size > limit) evicted.push(this.evictOldest());
-    return { change: full, evicted };
+    while (this.changes.size > limit) (evicted ??= []).push(this.evictOldest());
+    return { change: full, evicted: evicted ?? NONE_EVICTED };
   }
 
   get(sn: number): CacheChange | undefined {
