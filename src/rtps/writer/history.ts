@@ -56,10 +56,11 @@ export class WriterHistory {
       readers: change.readers,
     };
     this.changes.set(full.sn, full);
-    let evicted: number[] | undefined;
     const limit = this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;
-    while (this.changes.size > limit) (evicted ??= []).push(this.evictOldest());
-    return { change: full, evicted: evicted ?? NONE_EVICTED };
+    if (this.changes.size <= limit) return { change: full, evicted: NONE_EVICTED };
+    const evicted: number[] = [];
+    while (this.changes.size > limit) evicted.push(this.evictOldest());
+    return { change: full, evicted };
   }
 
   get(sn: number): CacheChange | undefined {
