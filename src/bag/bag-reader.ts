@@ -3,11 +3,15 @@
  * memory bounded whatever the bag's size (mcap-file-source.ts): opening reads each file's summary
  * (or, for a file without one, scans it to its last complete record, with a warning); messages
  * are then read a chunk at a time, every chunk's CRC checked, so a corrupt chunk is a
- * BagFormatError naming its offset when it is reached.
+ * BagFormatError naming its offset when it is reached. The files of a FILE-mode bag
+ * (`NAME_0.mcap.zstd`, rosbag2_compression) are first decompressed, a piece at a time, to a
+ * temporary folder that `close()` removes (decompressed-files.ts); errors in them name the
+ * `.zstd` and the offset in its decompressed bytes.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkMessageCompression, decompressMessage } from './compression.js';
+import { DecompressedFiles } from './decompressed-files.js';
 import { BagError } from './errors.js';
 import { type McapFileSource, type McapMessage, openMcapFile } from './mcap-file-source.js';
 import { type BagMetadata, type BagTopic, type BagTopicInfo, parseMetadata } from './metadata.js';
@@ -28,9 +32,15 @@ export class BagReader {
     /** What metadata.yaml says, when the bag has one. */
     readonly storedMetadata: BagMetadata | undefined,
     private readonly files: McapFileSource[],
+    private readonly decompressed: DecompressedFiles,
+    /** Some files were whole-file zstd (FILE mode). */
+    private readonly fileCompressed: boolean,
   ) {}
 
-  /** Opens a bag directory or an `.mcap` file; BagFormatError (with the offset) for a bad file. */
+  /**
+   * Opens a bag directory, an `.mcap` file or an `.mcap.zstd` file; BagFormatError (with the
+   * offset) for a bad file. Close it when done if the bag may be FILE-compressed.
+   */
   static async open(path: string): Promise<BagReader> {
     if (!existsSync(path)) throw new BagError(`no bag at '${path}'`);
     let stored: BagMetadata | undefined;
@@ -45,18 +55,29 @@ export class BagReader {
         listed && listed.length > 0
           ? listed
           : readdirSync(path)
-              .filter((f) => f.endsWith('.mcap'))
+              .filter((f) => f.endsWith('.mcap') || f.endsWith('.mcap.zstd'))
               .sort(byIndex)
               .map((f) => join(path, f));
       if (files.length === 0) throw new BagError(`no .mcap file in '${path}'`);
     } else {
       files = [path];
     }
+    const decompressed = new DecompressedFiles();
     const sources: McapFileSource[] = [];
-    for (const f of files) sources.push(await openMcapFile(f));
-    const reader = new BagReader(stored, sources);
+    try {
+      for (const f of files) sources.push(await openFile(f, decompressed));
+    } catch (error) {
+      await decompressed.remove();
+      throw error;
+    }
+    const reader = new BagReader(stored, sources, decompressed, files.some(DecompressedFiles.isCompressed));
     for (const s of sources) checkMessageCompression(reader.messageCompressionOf(s));
     return reader;
+  }
+
+  /** Removes what was decompressed for the reader; it reads no message afterwards. */
+  close(): Promise<void> {
+    return this.decompressed.remove();
   }
 
   /**
@@ -132,8 +153,10 @@ export class BagReader {
       durationNs: start === undefined ? 0n : end - s,
       messageCount: count,
       topics: this.topics(),
-      compressionFormat: this.storedMetadata?.compressionFormat ?? format,
-      compressionMode: this.storedMetadata?.compressionMode ?? (format ? 'MESSAGE' : ''),
+      compressionFormat:
+        this.storedMetadata?.compressionFormat ?? (format || (this.fileCompressed ? 'zstd' : '')),
+      compressionMode:
+        this.storedMetadata?.compressionMode ?? (format ? 'MESSAGE' : this.fileCompressed ? 'FILE' : ''),
       relativeFilePaths: files.map((f) => f.path),
       files,
       customData: {},
@@ -222,11 +245,22 @@ export class BagReader {
   }
 }
 
+/**
+ * One file of the bag; a `.zstd` is decompressed first, and keeps its own name and size (what
+ * rosbag2's info shows) while errors name its decompressed bytes.
+ */
+async function openFile(path: string, decompressed: DecompressedFiles): Promise<McapFileSource> {
+  if (!DecompressedFiles.isCompressed(path)) return openMcapFile(path);
+  const plain = await decompressed.decompress(path);
+  const source = await openMcapFile(plain, `${path} (decompressed)`);
+  return { ...source, path, size: statSync(path).size };
+}
+
 function cmp(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byIndex(a: string, b: string): number {
-  const n = (s: string) => Number(/_(\d+)\.mcap$/.exec(s)?.[1] ?? 0);
+  const n = (s: string) => Number(/_(\d+)\.mcap(\.zstd)?$/.exec(s)?.[1] ?? 0);
   return n(a) - n(b) || a.localeCompare(b);
 }

@@ -1,7 +1,11 @@
 /**
  * A bag as rosbag2 lays it out: a directory `NAME` holding `NAME_0.mcap`, `NAME_1.mcap`... (a new
  * file when the current one passes the size or duration limit) and `metadata.yaml`, written at
- * close. Messages are written as given (serialized bytes, never decoded).
+ * close. Messages are written as given (serialized bytes, never decoded). In rosbag2_compression's
+ * FILE mode each file, once closed (split or end), is compressed to `NAME_0.mcap.zstd` while
+ * recording goes on, and `relative_file_paths` names the `.zstd`; `files[].path` keeps the
+ * `.mcap` name, as Jazzy leaves it (sequential_compression_writer.cpp compress_file renames only
+ * the relative_file_paths entry).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -9,15 +13,14 @@ import { defaultCodecs } from '../cdr/index.js';
 import type { InterfaceRegistry } from '../cdr/registry.js';
 import type { RosQos } from '../rmw/qos-profiles.js';
 import {
-  type ChunkCompression,
-  chunkCompressor,
+  type BagCompression,
+  bagCompression,
   compressZstd,
   isZstdLoaded,
   loadZstd,
   MESSAGE_ZSTD_LEVEL,
-  type MessageCompression,
-  messageCompression,
-  presetChunkCompression,
+  type StoragePreset,
+  storagePreset,
 } from './compression.js';
 import { BagError } from './errors.js';
 import { McapFileWriter } from './mcap-file-writer.js';
@@ -31,6 +34,7 @@ import {
   serializeMetadataFile,
 } from './metadata.js';
 import { serializeQosProfiles } from './qos-yaml.js';
+import { compressFileZstd } from './zstd-file.js';
 
 export const LIBRARY = 'ros2ts';
 
@@ -46,26 +50,38 @@ export interface BagWriterOptions {
   /** Where schema text is found; default the default registry (AMENT_PREFIX_PATH, bundled). */
   readonly registry?: InterfaceRegistry;
   /**
-   * rosbag2_storage_mcap's preset: `none` (default), `zstd_fast` or `zstd_small` (zstd chunks;
-   * see compression.ts). An explicit `chunkSize` wins over the preset's.
+   * rosbag2_storage_mcap's preset: `none` (default), `fastwrite` (no chunks), `zstd_fast` or
+   * `zstd_small` (zstd chunks; see compression.ts). An explicit `chunkSize` wins over the preset's.
    */
   readonly storagePresetProfile?: string;
-  /** rosbag2_compression's mode: `none` (default) or `message` (each message a zstd frame). */
+  /**
+   * rosbag2_compression's mode: `none` (default), `message` (each message a zstd frame) or
+   * `file` (each closed file compressed to `.zstd`).
+   */
   readonly compressionMode?: string;
   /** With a compression mode: `zstd`. */
   readonly compressionFormat?: string;
+  /**
+   * Bytes of full chunks that may wait for the zstd worker (default DEFAULT_MAX_BACKLOG_BYTES).
+   * Above it, new messages are dropped and counted in `lostMessages` until the worker catches up:
+   * a stream faster than the compression level allows (zstd_small does ~1-2 MB/s on one core)
+   * would otherwise grow memory without end, as rosbag2 drops what no longer fits its cache.
+   */
+  readonly maxBacklogBytes?: number;
 }
 
+export const DEFAULT_MAX_BACKLOG_BYTES = 256 * 1024 * 1024;
+
 interface Compression {
-  readonly chunks: ChunkCompression | undefined;
-  readonly messages: MessageCompression | undefined;
+  readonly preset: StoragePreset;
+  readonly bag: BagCompression | undefined;
 }
 
 /** The compression options ask for; BagError for what rosbag2 refuses or ros2ts does not write. */
 function compressionOf(options: BagWriterOptions): Compression {
   return {
-    chunks: presetChunkCompression(options.storagePresetProfile ?? ''),
-    messages: messageCompression(options.compressionMode, options.compressionFormat),
+    preset: storagePreset(options.storagePresetProfile ?? ''),
+    bag: bagCompression(options.compressionMode, options.compressionFormat),
   };
 }
 
@@ -98,12 +114,15 @@ export class BagWriter {
   readonly name: string;
   private readonly topics = new Map<string, { spec: BagTopic; count: number }>();
   private readonly files: BagFileInfo[] = [];
+  /** metadata.yaml's relative_file_paths: a file's `.zstd` name once FILE mode compressed it. */
+  private readonly relativePaths: string[] = [];
   private current: OpenFile;
   private readonly registry: InterfaceRegistry;
   private readonly schemaTexts = new Map<string, string>();
   private startNs: bigint | undefined;
   private endNs = 0n;
   private count = 0;
+  private lost = 0;
   private closing: Promise<BagMetadata> | undefined;
   /** Files closed by a split, still being finished. */
   private readonly closingFiles: Promise<void>[] = [];
@@ -119,12 +138,12 @@ export class BagWriter {
   }
 
   /**
-   * Creates the bag directory (it must not exist, as rosbag2 requires) and its first file. A
-   * compressed bag needs the zstd codec loaded first (it loads asynchronously): use `open`.
+   * Creates the bag directory (it must not exist, as rosbag2 requires) and its first file. Message
+   * compression needs the zstd codec loaded first (it loads asynchronously): use `open`.
    */
   static create(directory: string, options: BagWriterOptions = {}): BagWriter {
     const compression = compressionOf(options);
-    if ((compression.chunks || compression.messages) && !isZstdLoaded()) {
+    if (compression.bag?.mode === 'MESSAGE' && !isZstdLoaded()) {
       throw new BagError('a compressed bag needs the zstd codec loaded: use BagWriter.open');
     }
     if (existsSync(directory)) throw new BagError(`output folder '${directory}' already exists`);
@@ -132,10 +151,10 @@ export class BagWriter {
     return new BagWriter(directory, options, compression);
   }
 
-  /** As `create`, loading the zstd codec first when the options compress. */
+  /** As `create`, loading the zstd codec first when the options compress messages. */
   static async open(directory: string, options: BagWriterOptions = {}): Promise<BagWriter> {
     const compression = compressionOf(options);
-    if (compression.chunks || compression.messages) await loadZstd();
+    if (compression.bag?.mode === 'MESSAGE') await loadZstd();
     return BagWriter.create(directory, options);
   }
 
@@ -174,6 +193,10 @@ export class BagWriter {
     if (this.closing) throw new BagError('the bag is closed');
     this.maybeSplit(times.logTimeNs);
     const f = this.current;
+    if (f.writer.pendingBytes > (this.options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES)) {
+      this.lost++;
+      return Promise.resolve();
+    }
     const channel = this.channelIn(f, t.spec);
     t.count++;
     this.count++;
@@ -184,7 +207,7 @@ export class BagWriter {
       this.startNs === undefined || times.logTimeNs < this.startNs ? times.logTimeNs : this.startNs;
     if (times.logTimeNs > this.endNs) this.endNs = times.logTimeNs;
     // rosbag2_compression's message mode: the serialized bytes as one zstd frame.
-    const stored = this.compression.messages ? compressZstd(data, MESSAGE_ZSTD_LEVEL) : data;
+    const stored = this.compression.bag?.mode === 'MESSAGE' ? compressZstd(data, MESSAGE_ZSTD_LEVEL) : data;
     return channel.then((id) =>
       f.writer.addMessage(
         id,
@@ -194,6 +217,11 @@ export class BagWriter {
         stored,
       ),
     );
+  }
+
+  /** Messages dropped because compression fell behind (see `maxBacklogBytes`). */
+  get lostMessages(): number {
+    return this.lost;
   }
 
   /** Closes the current file and writes metadata.yaml; the metadata written. */
@@ -219,9 +247,9 @@ export class BagWriter {
       durationNs: this.endNs > start ? this.endNs - start : 0n,
       messageCount: this.count,
       topics: [...this.topics.values()].map((t) => ({ topic: t.spec, messageCount: t.count })),
-      compressionFormat: this.compression.messages?.format ?? '',
-      compressionMode: this.compression.messages?.mode ?? '',
-      relativeFilePaths: this.files.map((f) => f.path),
+      compressionFormat: this.compression.bag?.format ?? '',
+      compressionMode: this.compression.bag?.mode ?? '',
+      relativeFilePaths: [...this.relativePaths],
       files: [...this.files],
       customData: {},
       rosDistro: this.options.rosDistro ?? process.env['ROS_DISTRO'] ?? 'jazzy',
@@ -230,30 +258,36 @@ export class BagWriter {
 
   private openFile(): OpenFile {
     const path = join(this.directory, `${this.name}_${this.files.length}.mcap`);
-    const chunks = this.compression.chunks;
-    const chunkSize = this.options.chunkSize || chunks?.chunkSize;
+    const preset = this.compression.preset;
+    const chunkSize = this.options.chunkSize || preset.chunkSize;
     const writer = new McapFileWriter(path, {
       library: LIBRARY,
+      useChunks: preset.useChunks,
       ...(chunkSize ? { chunkSize } : {}),
-      ...(chunks ? { compressChunk: chunkCompressor(chunks) } : {}),
+      ...(preset.compression ? { compression: preset.compression } : {}),
     });
     return { writer, channels: new Map(), startNs: undefined, endNs: 0n, count: 0 };
   }
 
   private async closeFile(f: OpenFile): Promise<void> {
     const start = f.startNs ?? 0n;
+    const name = basename(f.writer.path);
     this.files.push({
-      path: basename(f.writer.path),
+      path: name,
       startNs: start,
       durationNs: f.endNs > start ? f.endNs - start : 0n,
       messageCount: f.count,
     });
+    const index = this.relativePaths.push(name) - 1;
     // rosbag2 writes the bag's metadata so far into each file (update_metadata at close).
     await f.writer.addMetadata(
       'rosbag2',
       new Map([['serialized_metadata', serializeMetadataBody(this.metadata())]]),
     );
     await f.writer.close();
+    if (this.compression.bag?.mode === 'FILE') {
+      this.relativePaths[index] = basename(await compressFileZstd(f.writer.path));
+    }
   }
 
   private maybeSplit(nowNs: bigint): void {

@@ -8,14 +8,16 @@
  *   library's own zstd default). mcap C++ v1.3.0 (mcap_vendor's pin) maps `Fastest` to zstd level
  *   -5 and `Slowest` to 19 (`writer.inl` ZStdCompressionLevel), and keeps a chunk uncompressed when
  *   it is under 1 KiB or compression saves under 2 % (MIN_COMPRESSION_SIZE, MIN_COMPRESSION_RATIO).
- *   Unlike `zstd_fast`, ros2ts keeps chunk CRCs (see mcap-file-writer.ts).
- *   `fastwrite` writes no chunks at all, which our reader needs: refused.
+ *   Unlike `zstd_fast`, ros2ts keeps chunk CRCs (see mcap-file-writer.ts). Chunks are compressed
+ *   in a worker thread (zstd-worker.ts). `fastwrite` is mcap C++'s `noChunking` and
+ *   `noSummaryCRC`: messages outside chunks, a summary without CRC.
  * - rosbag2_compression's `--compression-mode message --compression-format zstd`: each message's
  *   serialized bytes become one zstd frame at level 1 (rosbag2_compression_zstd
  *   `zstd_compressor.cpp`, kDefaultZstdCompressionLevel), and metadata.yaml says
  *   `compression_format: zstd`, `compression_mode: MESSAGE` (compression_options.cpp upper-cases
- *   the mode). `file` mode compresses each closed file whole to `NAME_0.mcap.zstd`, which leaves
- *   it unindexable (rosbag2's README recommends MCAP chunk compression instead): refused.
+ *   the mode). `--compression-mode file`: each bag file, once closed, is compressed whole to
+ *   `NAME_0.mcap.zstd` and the `.mcap` deleted (sequential_compression_writer.cpp; see
+ *   zstd-file.ts), metadata.yaml saying `compression_mode: FILE`.
  *
  * zstd is @foxglove/wasm-zstd (facebook/zstd in WebAssembly, the codec @mcap/support uses); lz4
  * chunks (LZ4 frames, written by the mcap CLI and other MCAP writers) are read with
@@ -83,61 +85,46 @@ export function decompressLz4(data: Uint8Array, size: bigint): Uint8Array {
   return out;
 }
 
-export type StoragePresetProfile = 'none' | 'zstd_fast' | 'zstd_small';
+export type StoragePresetProfile = 'none' | 'fastwrite' | 'zstd_fast' | 'zstd_small';
 
-/** How an MCAP file's chunks are written. */
+/** How an MCAP file's chunks are compressed (in the zstd worker, see mcap-file-writer.ts). */
 export interface ChunkCompression {
   readonly format: 'zstd';
   readonly level: number;
+}
+
+/** How rosbag2_storage_mcap's preset lays out an MCAP file. */
+export interface StoragePreset {
+  /** false: messages outside chunks, no indexes but the summary's (fastwrite). */
+  readonly useChunks: boolean;
+  readonly compression?: ChunkCompression;
   /** Overrides the writer's chunk size (zstd_small). */
   readonly chunkSize?: number;
 }
 
-const PRESETS: Record<StoragePresetProfile, ChunkCompression | undefined> = {
-  none: undefined,
-  zstd_fast: { format: 'zstd', level: -5 },
-  zstd_small: { format: 'zstd', level: 19, chunkSize: 4 * 1024 * 1024 },
+const PRESETS: Record<StoragePresetProfile, StoragePreset> = {
+  none: { useChunks: true },
+  fastwrite: { useChunks: false },
+  zstd_fast: { useChunks: true, compression: { format: 'zstd', level: -5 } },
+  zstd_small: { useChunks: true, compression: { format: 'zstd', level: 19 }, chunkSize: 4 * 1024 * 1024 },
 };
 
-/** The chunk compression of a rosbag2 MCAP preset profile; BagError for one we do not write. */
-export function presetChunkCompression(profile: string): ChunkCompression | undefined {
-  if (profile === '' || profile === 'none') return undefined;
-  if (profile === 'fastwrite') {
+/** The layout of a rosbag2 MCAP preset profile ('' : none); BagError for an unknown one. */
+export function storagePreset(profile: string): StoragePreset {
+  const key = profile || 'none';
+  if (!Object.hasOwn(PRESETS, key)) {
     throw new BagError(
-      "storage preset profile 'fastwrite' writes unchunked MCAP, which ros2ts does not write: use 'none', 'zstd_fast' or 'zstd_small'",
+      `unknown MCAP storage preset profile (valid options are 'none', 'fastwrite', 'zstd_fast', 'zstd_small'): ${profile}`,
     );
   }
-  const preset = PRESETS[profile as StoragePresetProfile];
-  if (!preset) {
-    throw new BagError(
-      `unknown MCAP storage preset profile (valid options are 'none', 'zstd_fast', 'zstd_small'): ${profile}`,
-    );
-  }
-  return preset;
+  return PRESETS[key as StoragePresetProfile];
 }
 
-const MIN_COMPRESSION_SIZE = 1024;
-const MIN_COMPRESSION_RATIO = 1.02;
-
-/** An @mcap/core `compressChunk` that keeps a chunk uncompressed when mcap C++ would. */
-export function chunkCompressor(
-  c: ChunkCompression,
-): (chunk: Uint8Array) => { compression: string; compressedData: Uint8Array } {
-  return (chunk) => {
-    if (chunk.length < MIN_COMPRESSION_SIZE) return { compression: '', compressedData: chunk };
-    const compressed = compressZstd(chunk, c.level);
-    if (chunk.length / compressed.length < MIN_COMPRESSION_RATIO) {
-      return { compression: '', compressedData: chunk };
-    }
-    return { compression: c.format, compressedData: compressed };
-  };
-}
-
-/** rosbag2_compression's per-message mode: the only one ros2ts writes. */
-export interface MessageCompression {
+/** rosbag2_compression's modes: each message a zstd frame, or each closed file one `.zstd`. */
+export interface BagCompression {
   readonly format: 'zstd';
-  /** What metadata.yaml says: `MESSAGE`. */
-  readonly mode: 'MESSAGE';
+  /** What metadata.yaml says. */
+  readonly mode: 'MESSAGE' | 'FILE';
 }
 
 /** BagError unless ros2ts reads messages compressed with `format` ('' : not compressed). */
@@ -157,13 +144,13 @@ export function decompressMessage(format: string, data: Uint8Array): Uint8Array 
 export const MESSAGE_ZSTD_LEVEL = 1;
 
 /**
- * The per-message compression `--compression-mode`/`--compression-format` ask for (undefined:
+ * The rosbag2_compression mode `--compression-mode`/`--compression-format` ask for (undefined:
  * none); BagError for what rosbag2 refuses or ros2ts does not write.
  */
-export function messageCompression(
+export function bagCompression(
   mode: string | undefined,
   format: string | undefined,
-): MessageCompression | undefined {
+): BagCompression | undefined {
   const m = (mode ?? '').toUpperCase();
   const f = format ?? '';
   // ros2bag's record verb: a format without a mode is an error.
@@ -171,14 +158,10 @@ export function messageCompression(
     throw new BagError('Invalid choice: Cannot specify compression format without a compression mode.');
   }
   if (m === '' || m === 'NONE') return undefined;
-  if (m === 'FILE') {
-    throw new BagError(
-      "compression mode 'file' is not supported by ros2ts (a whole-file .zstd bag cannot be indexed): use --compression-mode message, or MCAP chunk compression with --storage-preset-profile zstd_fast",
-    );
-  }
-  if (m !== 'MESSAGE') throw new BagError(`invalid compression mode '${mode}': none, file or message`);
+  if (m !== 'MESSAGE' && m !== 'FILE')
+    throw new BagError(`invalid compression mode '${mode}': none, file or message`);
   if (f !== 'zstd') {
     throw new BagError(`compression format '${f}' is not supported: zstd (rosbag2's only compressor)`);
   }
-  return { format: 'zstd', mode: 'MESSAGE' };
+  return { format: 'zstd', mode: m };
 }

@@ -14,20 +14,21 @@ export class FileReadable implements IReadable {
   lastReadOpcode: number | undefined;
 
   private constructor(
+    /** The name errors give the file (its path, unless the caller names it otherwise). */
     readonly path: string,
     private readonly handle: FileHandle,
     readonly byteSize: number,
   ) {}
 
-  static async open(path: string): Promise<FileReadable> {
+  static async open(path: string, name = path): Promise<FileReadable> {
     let handle: FileHandle;
     try {
       handle = await open(path, 'r');
     } catch (error) {
-      throw new BagError(`cannot read ${path}: ${(error as Error).message}`);
+      throw new BagError(`cannot read ${name}: ${(error as Error).message}`);
     }
     const { size } = await handle.stat();
-    return new FileReadable(path, handle, size);
+    return new FileReadable(name, handle, size);
   }
 
   async size(): Promise<bigint> {

@@ -3,8 +3,9 @@
  * through @mcap/core's McapIndexedReader: opening reads only its summary (schemas, channels,
  * statistics, chunk indexes), messages are then read a chunk at a time. A file without summary (a
  * recorder killed before closing it) is scanned forwards (mcap-scan.ts) to its last complete
- * record, once to learn what it holds and again for its messages. A file handle is open only
- * while a file is being read, so a reader needs no closing.
+ * record, once to learn what it holds and again for its messages; so are the messages of a
+ * complete file that keeps them outside chunks (rosbag2's `fastwrite`), which no chunk index
+ * lists. A file handle is open only while a file is being read, so a reader needs no closing.
  */
 import { McapIndexedReader, type TypedMcapRecords } from '@mcap/core';
 import { decompress } from 'fzstd';
@@ -55,16 +56,19 @@ export interface McapFileSummary {
 }
 
 export interface McapFileSource extends McapFileSummary {
-  /** Messages in log-time order (file order for a file without summary). */
+  /** Messages in log-time order (file order for a file without summary or without chunks). */
   messages(options?: ReadOptions): AsyncGenerator<McapMessage>;
 }
 
-/** Opens a file: its summary if it has one, else a forward scan. BagFormatError with the offset. */
-export async function openMcapFile(path: string): Promise<McapFileSource> {
-  const file = await FileReadable.open(path);
+/**
+ * Opens a file: its summary if it has one, else a forward scan. BagFormatError with the offset,
+ * naming the file `name` (default its path).
+ */
+export async function openMcapFile(path: string, name = path): Promise<McapFileSource> {
+  const file = await FileReadable.open(path, name);
   try {
-    checkMagic(await file.readAt(0, MAGIC.length), path);
-    return (await hasSummary(file)) ? await openIndexed(file) : await openScanned(file);
+    checkMagic(await file.readAt(0, MAGIC.length), name);
+    return (await hasSummary(file)) ? await openIndexed(file, path) : await openScanned(file, path);
   } finally {
     await file.close();
   }
@@ -109,7 +113,7 @@ function channelIds(channels: ReadonlyMap<number, Channel>, topics: readonly str
   return new Set([...channels.values()].filter((c) => wanted.has(c.topic)).map((c) => c.id));
 }
 
-async function openIndexed(file: FileReadable): Promise<McapFileSource> {
+async function openIndexed(file: FileReadable, location: string): Promise<McapFileSource> {
   const reader = await indexedReader(file);
   let rosDistro = '';
   let messageCompression = '';
@@ -137,20 +141,27 @@ async function openIndexed(file: FileReadable): Promise<McapFileSource> {
   } catch (error) {
     throw formatError(file, error);
   }
-  const path = file.path;
+  const name = file.path;
+  const messageCount = [...counts.values()].reduce((a, b) => a + b, 0);
+  // Messages outside chunks (rosbag2's fastwrite preset) are in no chunk index: read forwards.
+  const unchunked = messageCount > 0 && reader.chunkIndexes.length === 0;
+  const dataEnd = Number(reader.dataEndOffset);
   return {
-    path,
+    path: name,
     size: file.byteSize,
     schemas: reader.schemasById,
     channels: reader.channelsById,
     counts,
-    messageCount: [...counts.values()].reduce((a, b) => a + b, 0),
+    messageCount,
     startNs,
     endNs,
     rosDistro,
     messageCompression,
     warning: undefined,
-    messages: (options = {}) => indexedMessages(path, options),
+    messages: (options = {}) =>
+      unchunked
+        ? scannedMessages(location, name, dataEnd, reader.channelsById, options)
+        : indexedMessages(location, name, options),
   };
 }
 
@@ -165,8 +176,12 @@ async function indexedReader(file: FileReadable): Promise<McapIndexedReader> {
   return reader;
 }
 
-async function* indexedMessages(path: string, options: ReadOptions): AsyncGenerator<McapMessage> {
-  const file = await FileReadable.open(path);
+async function* indexedMessages(
+  path: string,
+  name: string,
+  options: ReadOptions,
+): AsyncGenerator<McapMessage> {
+  const file = await FileReadable.open(path, name);
   try {
     const reader = await indexedReader(file);
     const it = reader.readMessages({
@@ -189,7 +204,7 @@ async function* indexedMessages(path: string, options: ReadOptions): AsyncGenera
   }
 }
 
-async function openScanned(file: FileReadable): Promise<McapFileSource> {
+async function openScanned(file: FileReadable, location: string): Promise<McapFileSource> {
   const schemas = new Map<number, Schema>();
   const channels = new Map<number, Channel>();
   const counts = new Map<number, number>();
@@ -237,9 +252,9 @@ async function openScanned(file: FileReadable): Promise<McapFileSource> {
   const warning = scan.complete
     ? undefined
     : `${file.path}: the file ends at byte ${file.byteSize} without its summary (truncated record at byte offset ${scan.truncatedAt}); read up to its last complete chunk (ending at byte ${scan.lastChunkEnd}): ${messageCount} messages`;
-  const path = file.path;
+  const name = file.path;
   return {
-    path,
+    path: name,
     size: file.byteSize,
     schemas,
     channels,
@@ -250,19 +265,20 @@ async function openScanned(file: FileReadable): Promise<McapFileSource> {
     rosDistro,
     messageCompression,
     warning,
-    messages: (options = {}) => scannedMessages(path, scan.end, channels, options),
+    messages: (options = {}) => scannedMessages(location, name, scan.end, channels, options),
   };
 }
 
 /** The messages of a file without summary, read again forwards up to `end`, a record at a time. */
 async function* scannedMessages(
   path: string,
+  name: string,
   end: number,
   channels: ReadonlyMap<number, Channel>,
   options: ReadOptions,
 ): AsyncGenerator<McapMessage> {
   const wanted = channelIds(channels, options.topics);
-  const file = await FileReadable.open(path);
+  const file = await FileReadable.open(path, name);
   try {
     for await (const step of scanMcap(file, end)) {
       if (step.done) return;

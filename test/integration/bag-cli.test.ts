@@ -6,14 +6,25 @@
  *
  * A recorder stopped by SIGINT closes its bag; one killed with SIGKILL leaves a file that
  * `bag info` reads up to its last complete chunk, saying so; a corrupt summary makes `bag info`
- * fail naming its offset, a corrupt chunk `bag play`.
+ * fail naming its offset, a corrupt chunk `bag play`. Compressed recording as rosbag2 does it,
+ * FILE mode checked with the reference `zstd` tool (Debian's zstd on the PATH).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { McapStreamReader } from '@mcap/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BagReader } from '../../src/bag/index.js';
+import { parseMetadata } from '../../src/bag/metadata.js';
 import { Context } from '../../src/nodes/context.js';
 import { startTurtlesim, type TurtlesimHandle } from '../../src/turtlesim/turtlesim-node.js';
 import { collect } from '../support/collect.js';
@@ -36,8 +47,11 @@ interface Result {
 }
 
 const children: ChildProcess[] = [];
-function start(args: readonly string[]) {
-  const child = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], { env, cwd: root });
+function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], {
+    env: { ...env, ...extraEnv },
+    cwd: root,
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -216,6 +230,8 @@ describe('ros2ts bag', () => {
   it('records compressed as rosbag2 does: zstd chunks (preset) and zstd messages (message mode)', async () => {
     const runs = {
       preset: ['--storage-preset-profile', 'zstd_fast'],
+      small: ['--storage-preset-profile', 'zstd_small'],
+      fastwrite: ['--storage-preset-profile', 'fastwrite'],
       message: ['--compression-mode', 'message', '--compression-format', 'zstd'],
     };
     const recs = Object.entries(runs).map(([name, args]) => ({
@@ -245,11 +261,83 @@ describe('ros2ts bag', () => {
     }
   }, 30_000);
 
+  it('file mode: each closed file becomes .mcap.zstd (zstd -d gives valid MCAP); info and play read it', async () => {
+    const bag = join(dir, 'filemode');
+    const rec = start([
+      'bag',
+      'record',
+      '/turtle1/pose',
+      '--compression-mode',
+      'file',
+      '--compression-format',
+      'zstd',
+      '--chunk-size',
+      '1024',
+      '-b',
+      '3000',
+      '-o',
+      bag,
+    ]);
+    await until(
+      () => rec.stderr().includes("Subscribed to topic '/turtle1/pose'"),
+      10_000,
+      () => rec.stderr(),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    rec.child.kill('SIGINT');
+    expect((await rec.done).code).toBe(0);
+    const m = parseMetadata(readFileSync(join(bag, 'metadata.yaml'), 'utf8'));
+    expect([m.compressionFormat, m.compressionMode]).toEqual(['zstd', 'FILE']);
+    expect(m.relativeFilePaths.length).toBeGreaterThan(1);
+    expect(m.relativeFilePaths).toEqual(m.relativeFilePaths.map((_, i) => `filemode_${i}.mcap.zstd`));
+    expect(readdirSync(bag).sort()).toEqual([...m.relativeFilePaths, 'metadata.yaml'].sort());
+    let poses = 0;
+    for (const f of m.relativeFilePaths) {
+      const mcap = execFileSync('zstd', ['-d', '-q', '-c', join(bag, f)]);
+      const reader = new McapStreamReader({ validateCrcs: true });
+      reader.append(mcap);
+      for (let r = reader.nextRecord(); r; r = reader.nextRecord()) if (r.type === 'Message') poses++;
+      expect(reader.done()).toBe(true);
+    }
+    expect(poses).toBe(m.messageCount);
+    expect(poses).toBeGreaterThan(40);
+    // Their own temporary folder, to see that info and play leave nothing in it.
+    const tmp = join(dir, 'filemode-tmp');
+    mkdirSync(tmp);
+    const info = await start(['bag', 'info', bag], { TMPDIR: tmp }).done;
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain(
+      `Files:             filemode_0.mcap.zstd\n${' '.repeat(19)}filemode_1.mcap.zstd\n`,
+    );
+    expect(Number(/Messages: +(\d+)/.exec(info.stdout)![1])).toBe(poses);
+    const reader = await BagReader.open(bag);
+    const recorded = await collect(reader.messages());
+    await reader.close();
+    const listener = context.createNode('filemode_listener', { logSink: () => {}, enableRosout: false });
+    const got: Uint8Array[] = [];
+    listener.createSubscription('turtlesim/msg/Pose', '/filemode_pose', (b) => got.push(b), 1000, {
+      raw: true,
+    });
+    const play = await start(
+      ['bag', 'play', bag, '--rate', '4', '--remap', '/turtle1/pose:=/filemode_pose', '--delay', '1.5'],
+      { TMPDIR: tmp },
+    ).done;
+    expect(play.code).toBe(0);
+    await until(
+      () => got.length === recorded.length,
+      5000,
+      () => `${recorded.length} poses, got ${got.length}`,
+    );
+    expect(got).toEqual(recorded.map((x) => x.data));
+    await listener.destroy();
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 30_000);
+
   it('refuses what rosbag2 refuses or ros2ts does not write, before creating the bag', async () => {
     const cases = [
       [['--compression-format', 'zstd'], /Cannot specify compression format without a compression mode/],
-      [['--compression-mode', 'file', '--compression-format', 'zstd'], /'file' is not supported by ros2ts/],
-      [['--storage-preset-profile', 'fastwrite'], /unchunked MCAP/],
+      [['--compression-mode', 'file', '--compression-format', 'lz4'], /'lz4' is not supported/],
+      [['--storage-preset-profile', 'resilient'], /unknown MCAP storage preset profile/],
     ] as const;
     for (const [args, error] of cases) {
       const r = await start(['bag', 'record', '-a', ...args, '-o', join(dir, 'z')]).done;

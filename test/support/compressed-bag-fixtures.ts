@@ -1,14 +1,15 @@
 /**
  * Makes test/unit/bag/fixtures/*.mcap: MCAP files compressed by the reference `lz4` and `zstd`
  * command-line tools (LZ4 frames and zstd frames from the C libraries), never by ros2ts, so our
- * reader is checked against an independent encoder. Written with @mcap/core's McapWriter; the
+ * reader is checked against an independent encoder; and fixtures/file-mode/, a FILE-mode bag
+ * whose file the zstd tool compressed whole. Written with @mcap/core's McapWriter; the
  * poses are CDR bytes laid out by hand. Needs `lz4` and `zstd` on the PATH (Debian's packages):
  *
  *   npx tsc --outDir /tmp/fixtures --module nodenext --target es2022 test/support/compressed-bag-fixtures.ts
  *   node /tmp/fixtures/compressed-bag-fixtures.js test/unit/bag/fixtures
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +46,42 @@ function viaTool(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** rosbag2's FILE-mode metadata.yaml for the fixture bag (one file, as Jazzy writes it). */
+export function fileModeMetadata(name: string): string {
+  const t = FIXTURE_T0.toString();
+  const d = (BigInt(FIXTURE_COUNT - 1) * 16_000_000n).toString();
+  return `rosbag2_bagfile_information:
+  version: 9
+  storage_identifier: mcap
+  duration:
+    nanoseconds: ${d}
+  starting_time:
+    nanoseconds_since_epoch: ${t}
+  message_count: ${FIXTURE_COUNT}
+  topics_with_message_count:
+    - topic_metadata:
+        name: /turtle1/pose
+        type: turtlesim/msg/Pose
+        serialization_format: cdr
+        offered_qos_profiles: []
+        type_description_hash: ""
+      message_count: ${FIXTURE_COUNT}
+  compression_format: zstd
+  compression_mode: FILE
+  relative_file_paths:
+    - ${name}_0.mcap.zstd
+  files:
+    - path: ${name}_0.mcap
+      starting_time:
+        nanoseconds_since_epoch: ${t}
+      duration:
+        nanoseconds: ${d}
+      message_count: ${FIXTURE_COUNT}
+  custom_data: ~
+  ros_distro: jazzy
+`;
 }
 
 async function writeFixture(
@@ -103,6 +140,21 @@ async function main(dir: string): Promise<void> {
     (data) => viaTool('zstd', (i, o) => ['-q', '-f', '-1', i, '-o', o], data),
     'version: 9\nstorage_identifier: mcap\ncompression_format: zstd\ncompression_mode: MESSAGE\nros_distro: jazzy\n',
   );
+  // rosbag2_compression's FILE mode: the closed MCAP file compressed whole. Piped through the
+  // zstd tool's stdin, so it is one streamed frame without content size, as rosbag2's
+  // ZSTD_compressStream2 writes a file over 128 KiB; level 3, rosbag2's (zstd's default).
+  const bag = join(dir, 'file-mode');
+  mkdirSync(bag, { recursive: true });
+  const plain = join(bag, 'file-mode_0.mcap');
+  await writeFixture(
+    plain,
+    undefined,
+    (data) => data,
+    'version: 9\nstorage_identifier: mcap\ncompression_format: zstd\ncompression_mode: FILE\nros_distro: jazzy\n',
+  );
+  writeFileSync(`${plain}.zstd`, execFileSync('zstd', ['-q', '-3', '-c'], { input: readFileSync(plain) }));
+  rmSync(plain);
+  writeFileSync(join(bag, 'metadata.yaml'), fileModeMetadata('file-mode'));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,8 +4,9 @@
  * killed is read up to its last complete chunk, with a warning on stderr.
  *
  * `record` compresses as rosbag2 does with its MCAP storage (src/bag/compression.ts):
- * `--storage-preset-profile zstd_fast|zstd_small` zstd chunks, `--compression-mode message
- * --compression-format zstd` each message; `fastwrite` and `--compression-mode file` are refused.
+ * `--storage-preset-profile zstd_fast|zstd_small` zstd chunks (`fastwrite`: no chunks),
+ * `--compression-mode message --compression-format zstd` each message, `--compression-mode file`
+ * each closed file to `.mcap.zstd`; `info` and `play` read all of them.
  */
 import type { Command } from 'commander';
 import {
@@ -136,6 +137,11 @@ async function record(topics: string[], o: RecordOptions): Promise<void> {
     printError(
       `[INFO] [rosbag2_recorder]: Recording stopped: ${m.messageCount} messages in ${writer.directory}`,
     );
+    if (writer.lostMessages > 0)
+      printError(
+        `[WARN] [rosbag2_recorder]: ${writer.lostMessages} messages lost: chunk compression fell ` +
+          'behind the incoming stream (try zstd_fast or no compression)',
+      );
   } finally {
     stop.dispose();
     await session.close();
@@ -156,7 +162,11 @@ async function openBag(path: string): Promise<BagReader> {
 
 async function info(path: string): Promise<void> {
   const reader = await openBag(path);
-  process.stdout.write(formatBagInfo(reader.metadata(), reader.size));
+  try {
+    process.stdout.write(formatBagInfo(reader.metadata(), reader.size));
+  } finally {
+    await reader.close();
+  }
 }
 
 async function play(path: string, o: PlayOptions): Promise<void> {
@@ -193,6 +203,7 @@ async function play(path: string, o: PlayOptions): Promise<void> {
   } finally {
     stop.dispose();
     await session.close();
+    await reader.close();
   }
 }
 
@@ -226,11 +237,11 @@ export function registerBag(program: Command): void {
     .option('-s, --storage <id>', 'Storage identifier (only mcap).')
     .option(
       '--storage-preset-profile <profile>',
-      'MCAP writer preset: none, zstd_fast (zstd chunks, fastest level) or zstd_small (zstd chunks, slowest level, 4 MiB).',
+      'MCAP writer preset: none, fastwrite (no chunks, no summary CRC), zstd_fast (zstd chunks, fastest level) or zstd_small (zstd chunks, slowest level, 4 MiB).',
     )
     .option(
       '--compression-mode <mode>',
-      'Choose mode of compression for the storage: none or message (file is not supported by ros2ts).',
+      'Choose mode of compression for the storage: none, message (each message) or file (each closed bag file to .zstd).',
     )
     .option(
       '--compression-format <format>',

@@ -118,13 +118,10 @@ describe('zstd chunks (--storage-preset-profile)', () => {
     expect(new Set(chunkCompressions(tiny))).toEqual(new Set(['']));
   });
 
-  it('refuses presets rosbag2 does not have, and fastwrite, before creating the bag', async () => {
+  it('refuses presets rosbag2 does not have, before creating the bag', async () => {
     const dir = tempDir();
     await expect(BagWriter.open(join(dir, 'a'), { storagePresetProfile: 'resilient' })).rejects.toThrow(
       /unknown MCAP storage preset profile/,
-    );
-    await expect(BagWriter.open(join(dir, 'b'), { storagePresetProfile: 'fastwrite' })).rejects.toThrow(
-      /unchunked/,
     );
     expect(() => BagWriter.create(join(dir, 'c'), { storagePresetProfile: 'bogus' })).toThrow(/preset/);
     expect(readdirSync(dir)).toEqual([]);
@@ -158,12 +155,9 @@ describe('message compression (--compression-mode message --compression-format z
     }
   });
 
-  it('refuses file mode, a format without a mode and formats rosbag2 has not, as ros2bag does', async () => {
+  it('refuses a format without a mode and formats rosbag2 has not, as ros2bag does', async () => {
     const dir = tempDir();
     const open = (o: BagWriterOptions) => BagWriter.open(join(dir, 'x'), o);
-    await expect(open({ compressionMode: 'file', compressionFormat: 'zstd' })).rejects.toThrow(
-      /'file' is not supported/,
-    );
     await expect(open({ compressionFormat: 'zstd' })).rejects.toThrow(
       'Invalid choice: Cannot specify compression format without a compression mode.',
     );
