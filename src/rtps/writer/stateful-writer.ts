@@ -15,7 +15,7 @@ import type { CacheChange, WriterHistory } from './history.js';
 
 export interface WriterOptions {
   readonly reliable: boolean;
-  /** TRANSIENT_LOCAL: a late-joining TRANSIENT_LOCAL reader gets what the history still holds. */
+  /** TRANSIENT_LOCAL: a late-joining RELIABLE TRANSIENT_LOCAL reader gets what the history still holds. */
   readonly transientLocal: boolean;
   readonly heartbeatPeriodMs: number;
   readonly nackResponseDelayMs: number;
@@ -48,13 +48,15 @@ export type WriterAction =
       readonly lastSN: number;
       readonly count: number;
       readonly final: boolean;
+      /** The LIVELINESS flag: an assertion of a MANUAL_BY_TOPIC writer's liveliness. */
+      readonly liveliness?: boolean;
     };
 
 interface ReaderState {
   readonly reliable: boolean;
   /**
-   * The first change owed to it: 1 when both ends are TRANSIENT_LOCAL, else the next one written
-   * after it matched. Anything below that it asks for gets a GAP.
+   * The first change owed to it: 1 when both ends are TRANSIENT_LOCAL and it is RELIABLE, else
+   * the next one written after it matched. Anything below that it asks for gets a GAP.
    */
   readonly startSN: number;
   /** Whether it ever sent an ACKNACK: until then it may not know us yet, so we keep telling it. */
@@ -113,21 +115,29 @@ export class StatefulWriter {
 
   /**
    * A reader matched. It is owed what the history holds (sent now, to it alone) only when both
-   * this writer and the reader are TRANSIENT_LOCAL (or stronger); otherwise it starts after the
-   * last change written, as both vendors do. Fast DDS 2.14 StatefulWriter::matched_reader_add
-   * (the durability from the reader's ReaderProxyData, ReaderProxy::start) sends the history only
-   * if `TRANSIENT_LOCAL <= rp->durability_kind()` and the writer is TRANSIENT_LOCAL, else a GAP of
-   * all of it. Cyclone 0.10 (ddsi_entity_match.c) delivers history to a local reader only if its
-   * durability is above VOLATILE (writer_add_local_connection); writer_add_connection counts a
-   * remote reader as acknowledged up to the last change, q_receive.c handle_AckNack answers a
-   * VOLATILE Cyclone reader's request for those with a GAP, and a VOLATILE reader starts at the
-   * first HEARTBEAT it sees (proxy_writer_add_connection, `handle_as_transient_local`).
+   * this writer and the reader are TRANSIENT_LOCAL (or stronger) and the reader is RELIABLE;
+   * otherwise it starts after the last change written, as both vendors do. Fast DDS 2.14
+   * StatefulWriter::matched_reader_add (the durability from the reader's ReaderProxyData,
+   * ReaderProxy::start) sends the history only to a reliable reader (`if (is_reliable)`) that
+   * has `TRANSIENT_LOCAL <= rp->durability_kind()` while the writer is TRANSIENT_LOCAL, else a
+   * GAP of all of it; a best-effort one is marked as having acknowledged everything up to the
+   * next sequence number ("Acknowledged all for best-effort reader"), and StatelessWriter::
+   * matched_reader_add sends a late reader nothing. Cyclone 0.10 (ddsi_entity_match.c)
+   * delivers history to a local reader only if it is reliable and its durability is above
+   * VOLATILE (writer_add_local_connection: "we don't do historical data for best-effort data
+   * over the wire, so also not locally"); writer_add_connection counts a remote best-effort
+   * reader as having acknowledged everything (MAX_SEQ_NUMBER) and a reliable one up to the last
+   * change, q_receive.c handle_AckNack answers a VOLATILE Cyclone reader's request for those with
+   * a GAP, and a VOLATILE reader starts at the first HEARTBEAT it sees
+   * (proxy_writer_add_connection, `handle_as_transient_local`). So a BEST_EFFORT reader, whatever
+   * its durability, gets only the changes written after it matched.
    */
   addReader(key: string, reader: MatchedReader, now: number): WriterAction[] {
-    const fromStart = this.options.transientLocal && reader.transientLocal;
+    const reliable = reader.reliable && this.options.reliable;
+    const fromStart = reliable && this.options.transientLocal && reader.transientLocal;
     const startSN = fromStart ? 1 : this.history.lastSN + 1;
     const state: ReaderState = {
-      reliable: reader.reliable && this.options.reliable,
+      reliable,
       startSN,
       ackedBelow: startSN,
       requested: new Set(),
@@ -309,6 +319,23 @@ export class StatefulWriter {
     // Half a period early: the writer's own period decides when it next looks.
     r.nextBeatAt = now + (factor - 0.5) * this.options.heartbeatPeriodMs;
     return true;
+  }
+
+  /**
+   * A HEARTBEAT with the LIVELINESS flag to every matched reader: a MANUAL_BY_TOPIC writer
+   * asserting its liveliness without data (RTPS 2.5 8.3.7.5; Fast DDS's assert_liveliness and
+   * Cyclone's dds_assert_liveliness send one). Final: it asks for no answer.
+   */
+  livelinessHeartbeat(): WriterAction {
+    return {
+      kind: 'heartbeat',
+      readers: this.allReaders(),
+      firstSN: this.history.firstSN,
+      lastSN: this.history.lastSN,
+      count: ++this.heartbeatCount,
+      final: true,
+      liveliness: true,
+    };
   }
 
   private heartbeat(readers: string[], final: boolean): WriterAction {

@@ -10,6 +10,7 @@ const payload = new Uint8Array([0, 1, 0, 0]);
 const VOLATILE: MatchedReader = { reliable: true, transientLocal: false };
 const TRANSIENT_LOCAL: MatchedReader = { reliable: true, transientLocal: true };
 const BEST_EFFORT: MatchedReader = { reliable: false, transientLocal: false };
+const BEST_EFFORT_DURABLE: MatchedReader = { reliable: false, transientLocal: true };
 const kinds = (a: WriterAction[]) =>
   a.map((x) =>
     x.kind === 'data'
@@ -157,6 +158,14 @@ describe('StatefulWriter TRANSIENT_LOCAL: the history goes only to readers that 
   it('sends a BEST_EFFORT VOLATILE reader nothing of the history', () => {
     const w = durableWriter();
     expect(w.addReader('late', BEST_EFFORT, 0)).toEqual([]);
+  });
+
+  it('sends a BEST_EFFORT TRANSIENT_LOCAL reader nothing of the history, only what comes after', () => {
+    // Fast DDS StatefulWriter::matched_reader_add and Cyclone writer_add_(local_)connection give
+    // history to reliable readers only (issue 14).
+    const w = durableWriter();
+    expect(w.addReader('late', BEST_EFFORT_DURABLE, 0)).toEqual([]);
+    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 4']);
   });
 
   it('keeps a KEEP_ALL history for TRANSIENT_LOCAL readers yet to come after VOLATILE ones acknowledge', () => {
