@@ -523,6 +523,27 @@ describe('rosbridge v2 with roslib', () => {
     expect(msg.msg.x).toBeCloseTo(5.544445, 4);
   });
 
+  it('refuses fragment_size 0 or below with an error status, and sends no fragments for it', async () => {
+    // rosbridge_suite 2.x divides by it (0) or cuts into an empty range (< 0) and sends nothing.
+    const { url } = await setup();
+    const c = await rawClient(url);
+    c.send({ op: 'subscribe', id: 'zero', topic: '/turtle1/pose', fragment_size: 0 });
+    c.send({ op: 'subscribe', id: 'negative', topic: '/turtle1/pose', fragment_size: -5 });
+    c.send({ op: 'subscribe', id: 'half', topic: '/turtle1/pose', fragment_size: 0.5 });
+    const ids = ['zero', 'negative', 'half'];
+    const statusOf = (id: string) =>
+      (c.frames as { op?: string; id?: string; level?: string; msg?: string }[]).find(
+        (f) => f.op === 'status' && f.id === id,
+      );
+    await until(() => ids.every((id) => statusOf(id)), 5_000, 'three statuses');
+    for (const id of ids)
+      expect(statusOf(id)).toMatchObject({ level: 'error', msg: expect.stringMatching(/fragment_size/) });
+    // turtlesim publishes the pose at 62.5 Hz: a subscription would have sent something by now.
+    await new Promise((r) => setTimeout(r, 500));
+    const ops = c.frames.map((f) => (f as { op?: string }).op);
+    expect(ops.filter((op) => op === 'fragment' || op === 'publish')).toEqual([]);
+  });
+
   it('bounds what a client that never reads costs, and a second client is not slowed by it', async () => {
     const maxQueuedBytes = 4 << 20;
     const { url, bridge, a } = await setup({ sendQueue: { highWaterBytes: 1 << 20, maxQueuedBytes } });
@@ -556,5 +577,53 @@ describe('rosbridge v2 with roslib', () => {
     // The fast client still gets images at a good fraction of the publishing rate.
     expect(fast.frames.length - seenBefore).toBeGreaterThan(10);
     for (const s of bridge.queueStats()) expect(s.queuedBytes).toBeLessThanOrEqual(maxQueuedBytes);
+  });
+
+  it('hands a client that stopped reading no more than maxUnreadBytes: back, it gets a few stale frames', async () => {
+    // Without the bound, the kernel's socket buffers (MBs, invisible to bufferedAmount) and ws's
+    // own megabyte fill with frames that all reach the client, oldest first, when it reads again.
+    const maxUnreadBytes = 256 << 10;
+    const { url, bridge, a } = await setup({ sendQueue: { maxUnreadBytes } });
+    const camera = a.createNode('camera', quiet);
+    const pub = camera.createPublisher('sensor_msgs/msg/Image', '/image', 5);
+    let seq = 0;
+    const image = (n: number) =>
+      encode('sensor_msgs/msg/Image', {
+        header: { frame_id: String(n) },
+        height: 120,
+        width: 160,
+        encoding: 'rgb8',
+        step: 480,
+        data: new Uint8Array(160 * 120 * 3), // 76,800 characters of base64 in each JSON frame
+      });
+    const tick = setInterval(() => pub.publishSerialized(image(++seq)), 20);
+    cleanups.push(() => clearInterval(tick));
+
+    const slow = await rawClient(url);
+    slow.send({ op: 'subscribe', id: 'slow', topic: '/image', queue_length: 1 });
+    const images = () =>
+      slow.frames.filter((f) => (f as { op?: string }).op === 'publish') as {
+        msg: { header: { frame_id: string } };
+      }[];
+    await until(() => images().length >= 20, 20_000, 'images while the client reads');
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const pausedAt = seq;
+    await until(() => seq >= pausedAt + 100, 20_000, '100 images published while it does not read');
+    for (const s of bridge.queueStats()) expect(s.unreadBytes).toBeLessThanOrEqual(maxUnreadBytes + 80_000);
+    clearInterval(tick);
+    const last = seq;
+    await new Promise((r) => setTimeout(r, 200));
+    const before = images().length;
+    socket.resume();
+    await until(
+      () => images().at(-1)?.msg.header.frame_id === String(last),
+      10_000,
+      () => `the last image (${last}); got ${images().at(-1)?.msg.header.frame_id}`,
+    );
+    // What was in flight (at most maxUnreadBytes and a frame: 4 of these), the newest the queue
+    // held, and the last one.
+    const stale = images().length - before;
+    expect(stale).toBeLessThanOrEqual(Math.ceil(maxUnreadBytes / 76_800) + 2);
   });
 });

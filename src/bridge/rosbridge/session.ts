@@ -17,6 +17,7 @@ import { defaultCodecs, type Node, QOS_PROFILES, type Service } from '../../inde
 import type { ActionHub } from '../action-hub.js';
 import { BridgeInputError } from '../errors.js';
 import { fromJsonMessage, type JsonValue, toJsonValue } from '../json-message.js';
+import type { Message } from '../send-queue.js';
 import type { ServiceHub } from '../service-hub.js';
 import type { TopicHub, TopicSample } from '../topic-hub.js';
 import { normalizeTypeName } from '../type-names.js';
@@ -27,7 +28,8 @@ import { type Rosapi, rosapiOperation } from './rosapi.js';
 
 /** Where a session's frames go (the client's bounded send queue). */
 export interface ClientChannel {
-  send(frame: string | Uint8Array, stream?: string): void;
+  /** A frame, or the frames of one message in pieces (kept or dropped together). */
+  send(frame: Message, stream?: string): void;
   setStreamDepth(stream: string, depth: number): void;
   dropStream(stream: string): void;
 }
@@ -244,7 +246,7 @@ export class RosbridgeSession {
       // Held to setTimeout's limit: a longer throttle would fire at once, i.e. not throttle.
       throttleRate: Math.min(optionalInt(m, 'throttle_rate') ?? 0, MAX_TIMER_MS),
       queueLength: optionalInt(m, 'queue_length') ?? 0,
-      fragmentSize: optionalInt(m, 'fragment_size'),
+      fragmentSize: fragmentSizeOf(m),
       compression: compressionOf(m),
     };
     let sub = this.subscriptions.get(topic);
@@ -336,15 +338,29 @@ export class RosbridgeSession {
       }
       const text = JSON.stringify({ op: 'publish', topic, msg: toJsonValue(sample.decoded()) });
       if (p.fragmentSize !== undefined && text.length > p.fragmentSize) {
-        const fid = `publish:${topic}:${this.nextFragmentId++}`;
-        for (const f of fragmentText(fid, text, p.fragmentSize))
-          this.channel.send(JSON.stringify({ op: 'fragment', ...f }), stream);
+        this.sendFragments(topic, text, p.fragmentSize);
         return;
       }
       this.channel.send(text, stream);
     } catch (error) {
       this.status('error', undefined, `${topic}: cannot convert a message: ${(error as Error).message}`);
     }
+  }
+
+  private sendFragments(topic: string, text: string, size: number): void {
+    const fid = `publish:${topic}:${this.nextFragmentId++}`;
+    let pieces: ReturnType<typeof fragmentText>;
+    try {
+      pieces = fragmentText(fid, text, size);
+    } catch (error) {
+      this.status('error', undefined, `${topic}: ${(error as Error).message}`);
+      return;
+    }
+    // One message: a client that is behind gets all of its pieces or none, never some.
+    this.channel.send(
+      pieces.map((f) => JSON.stringify({ op: 'fragment', ...f })),
+      streamOf(topic),
+    );
   }
 
   private advertise(m: Msg, id: string | undefined): void {
@@ -576,6 +592,21 @@ function optionalInt(m: Msg, key: string): number | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
     throw new BridgeInputError(`${String(m['op'])}: ${key} must be a non-negative number`);
   return Math.floor(v);
+}
+
+/**
+ * fragment_size, at least 1. rosbridge_suite 2.x takes any int here and then, for every message
+ * longer than it, divides by it (protocol.py send, capabilities/fragmentation.py fragment:
+ * `math.ceil(message_length / float(fragment_size))`): 0 raises ZeroDivisionError, which
+ * subscribers.py logs on the server while the client gets nothing, and a negative size makes an
+ * empty `range` of pieces, so again nothing is sent. Neither delivers a message; refusing the
+ * subscribe with an error status tells the client why instead of leaving it with a silent topic.
+ */
+function fragmentSizeOf(m: Msg): number | undefined {
+  const size = optionalInt(m, 'fragment_size');
+  if (size !== undefined && size < 1)
+    throw new BridgeInputError(`${String(m['op'])}: fragment_size must be at least 1`);
+  return size;
 }
 
 function compressionOf(m: Msg): Compression {

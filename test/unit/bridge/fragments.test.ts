@@ -5,7 +5,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BridgeInputError } from '../../../src/bridge/errors.js';
-import { Defragmenter, fragmentText, parseFragment } from '../../../src/bridge/rosbridge/fragments.js';
+import {
+  Defragmenter,
+  fragmentText,
+  MAX_OUTGOING_FRAGMENTS,
+  parseFragment,
+} from '../../../src/bridge/rosbridge/fragments.js';
 
 describe('parseFragment', () => {
   it('takes a well-formed piece, a numeric id as text', () => {
@@ -95,5 +100,15 @@ describe('fragmentText', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it.each([0, -1, 0.5, Number.NaN])('refuses a size of %d instead of cutting forever or by zero', (size) => {
+    expect(() => fragmentText('f', 'abc', size)).toThrow(BridgeInputError);
+  });
+
+  it('refuses to cut one message into more than MAX_OUTGOING_FRAGMENTS pieces', () => {
+    const text = 'x'.repeat(MAX_OUTGOING_FRAGMENTS * 3);
+    expect(fragmentText('f', text, 3).length).toBe(MAX_OUTGOING_FRAGMENTS);
+    expect(() => fragmentText('f', text, 2)).toThrow(/more than 10000: not sent/);
   });
 });
