@@ -1,20 +1,30 @@
 /**
- * `ros2ts param list|get|set|dump`, as ros2param (Jazzy) does them: through a node's parameter
- * services (`<node>/list_parameters`, `get_parameters`, `set_parameters`,
+ * `ros2ts param list|get|set|delete|describe|dump|load`, as ros2param (Jazzy) does them: through a
+ * node's parameter services (`<node>/list_parameters`, `get_parameters`, `set_parameters`,
  * `describe_parameters`, rcl_interfaces/srv/*), waiting 5 s for them as rclpy's
- * AsyncParameterClient does.
+ * AsyncParameterClient does. ros2cli `ros2param/verb/*.py` and `ros2param/api/__init__.py`.
+ *
+ * Where ros2param prints a refusal of the node (set, delete, load) and still exits 0, the refusal
+ * exits 1 here, so that scripts can tell.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Client, nodeFqn } from '../../index.js';
+import { ParamsFileError } from '../../nodes/arguments/index.js';
+import { parameterToMsg } from '../../nodes/parameters/index.js';
 import { absoluteName, addGraphOptions, int } from '../common.js';
-import { CliError, print, printError } from '../errors.js';
+import { CliError, print, printError, SilentFailure } from '../errors.js';
+import { describeDescriptorLines, type ParameterDescriptorMsg } from '../parameter-descriptor-text.js';
+import { ParameterFileSelectionError, parametersToLoad } from '../parameter-file.js';
 import {
   describeParameterValue,
+  PARAMETER_TYPE,
   type ParameterValueMsg,
   parameterTypeString,
   parameterValueFromString,
   parameterValueToYaml,
 } from '../parameter-values.js';
+import { pyStrRepr } from '../python-repr.js';
 import { dumpYaml, type YamlValue } from '../python-yaml.js';
 import type { Session } from '../session.js';
 import { withSession } from '../session.js';
@@ -59,6 +69,46 @@ class ParameterClient {
       );
     }
     return r;
+  }
+}
+
+interface SetResult {
+  readonly successful: boolean;
+  readonly reason: string;
+}
+
+/** `<prefix>[: reason]`, as ros2param words every set result. */
+function withReason(prefix: string, r: SetResult): string {
+  return r.reason ? `${prefix}: ${r.reason}` : prefix;
+}
+
+/** The OSError open() raises, as its traceback's last line names it (ros2param lets it escape). */
+function fileErrorText(path: string, error: NodeJS.ErrnoException): string {
+  const known: Record<string, [number, string]> = {
+    ENOENT: [2, 'No such file or directory'],
+    EACCES: [13, 'Permission denied'],
+    EISDIR: [21, 'Is a directory'],
+  };
+  const k = error.code === undefined ? undefined : known[error.code];
+  return k ? `[Errno ${k[0]}] ${k[1]}: ${pyStrRepr(path)}` : error.message;
+}
+
+/** The parameters `param load` sends, or a CliError saying why there are none. */
+function readParameterFile(path: string, nodeName: string, useWildcard: boolean) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(fileErrorText(path, error as NodeJS.ErrnoException));
+  }
+  try {
+    return parametersToLoad(text, nodeName, useWildcard);
+  } catch (error) {
+    if (error instanceof ParamsFileError) {
+      throw new CliError(`Failed to parse parameter file '${path}': ${error.message.trimEnd()}`);
+    }
+    if (error instanceof ParameterFileSelectionError) throw new CliError(error.message);
+    throw error;
   }
 }
 
@@ -233,6 +283,47 @@ export function registerParam(program: Command): void {
       });
     });
 
+  nodeCommand(param, 'delete')
+    .description('Delete parameter')
+    .argument('<parameter_name>', 'Name of the parameter')
+    .action(async (nodeArg: string, parameterName: string, o: NodeOptions) => {
+      const nodeName = absoluteName(nodeArg);
+      await withSession(undefined, async (s) => {
+        await requireNode(s, nodeName, o);
+        // A parameter set to NOT_SET is undeclared (rclcpp and rclpy alike); the node decides.
+        const r = await new ParameterClient(s, nodeName).required(
+          'set_parameters',
+          'rcl_interfaces/srv/SetParameters',
+          { parameters: [{ name: parameterName, value: { type: PARAMETER_TYPE.NOT_SET } }] },
+        );
+        const results = r['results'] as SetResult[];
+        const result = results[0];
+        if (results.length !== 1 || !result) {
+          throw new CliError(`Deleting parameter failed: the node sent ${results.length} results for 1`);
+        }
+        if (!result.successful) throw new CliError(withReason('Deleting parameter failed', result));
+        print(withReason('Deleted parameter successfully', result));
+      });
+    });
+
+  nodeCommand(param, 'describe')
+    .description('Show descriptive information about declared parameters')
+    .argument('<parameter_names...>', 'Names of the parameters')
+    .action(async (nodeArg: string, names: string[], o: NodeOptions) => {
+      const nodeName = absoluteName(nodeArg);
+      await withSession(undefined, async (s) => {
+        await requireNode(s, nodeName, o);
+        const r = await new ParameterClient(s, nodeName).required(
+          'describe_parameters',
+          'rcl_interfaces/srv/DescribeParameters',
+          { names },
+        );
+        // An unknown name empties the whole answer (rclcpp's and rclpy's servers): nothing is
+        // printed then, and ros2param exits 0.
+        for (const d of r['descriptors'] as ParameterDescriptorMsg[]) print(...describeDescriptorLines(d));
+      });
+    });
+
   nodeCommand(param, 'dump')
     .description('Show all of the parameters of a node in a YAML file format')
     .action(async (nodeArg: string, o: NodeOptions) => {
@@ -259,6 +350,40 @@ export function registerParam(program: Command): void {
         });
         const doc = new Map<string, YamlValue>([[nodeName, new Map([['ros__parameters', params]])]]);
         print(dumpYaml(doc, { sortKeys: true }));
+      });
+    });
+
+  nodeCommand(param, 'load')
+    .description('Load parameter file for a node')
+    .argument('<parameter_file>', 'Parameter file')
+    .option('--no-use-wildcard', "Do not load parameters in the '/**' namespace into the node")
+    .action(async (nodeArg: string, file: string, o: NodeOptions & { useWildcard: boolean }) => {
+      const nodeName = absoluteName(nodeArg);
+      await withSession(undefined, async (s) => {
+        // The node first, then the file, as ros2param (an absent node is named as such).
+        await requireNode(s, nodeName, o);
+        const parameters = readParameterFile(file, nodeName, o.useWildcard);
+        const r = await new ParameterClient(s, nodeName).required(
+          'set_parameters',
+          'rcl_interfaces/srv/SetParameters',
+          { parameters: parameters.map(parameterToMsg) },
+        );
+        const results = r['results'] as SetResult[];
+        if (results.length !== parameters.length) {
+          throw new CliError(
+            `Not all parameters set: the node sent ${results.length} results for ${parameters.length}`,
+          );
+        }
+        let failed = false;
+        results.forEach((result, i) => {
+          const name = parameters[i]!.name;
+          if (result.successful) print(withReason(`Set parameter ${name} successful`, result));
+          else {
+            failed = true;
+            printError(withReason(`Set parameter ${name} failed`, result));
+          }
+        });
+        if (failed) throw new SilentFailure();
       });
     });
 }
