@@ -5,8 +5,8 @@
  * empty messages, the message types a service or action implies, and validation of every name that
  * later reaches generated code.
  */
+import { createRequire } from 'node:module';
 import type { MessageDefinitionField } from '@foxglove/message-definition';
-import { parse as parseRosmsg } from '@foxglove/rosmsg';
 import { InterfaceDefinitionError } from './errors.js';
 import {
   type ConstantDef,
@@ -23,6 +23,15 @@ import {
   type PrimitiveType,
   type Scalar,
 } from './model.js';
+
+/**
+ * Loaded with require: @foxglove/rosmsg is one 91 KB CommonJS file, and an ESM import of it makes
+ * Node lex it for named exports at every process start (and then optimize the lexer while the
+ * program's first calls run); require skips that.
+ */
+const { parse: parseRosmsg } = createRequire(import.meta.url)(
+  '@foxglove/rosmsg',
+) as typeof import('@foxglove/rosmsg');
 
 const SEPARATOR_RE = /^\s*---\s*$/m;
 
