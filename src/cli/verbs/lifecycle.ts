@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { type Message, type MessageInput, nodeFqn } from '../../index.js';
-import { absoluteName, addGraphOptions } from '../common.js';
+import { absoluteName, addGraphOptions, visible } from '../common.js';
 import { CliError, print, printError } from '../errors.js';
 import { type Session, withSession } from '../session.js';
 
@@ -17,9 +17,13 @@ interface TransitionDescription {
   readonly goal_state: { readonly label: string };
 }
 
-/** The fully qualified names of the nodes with a lifecycle, sorted, each once. */
+/**
+ * The fully qualified names of the nodes with a lifecycle, sorted, each once. As ros2lifecycle's
+ * api/__init__.py get_node_names: without `includeHidden`, hidden services do not count either, so
+ * a node in a hidden namespace (`/_ns/camera`) has no lifecycle there.
+ */
 function lifecycleNodes(s: Session, includeHidden: boolean): string[] {
-  const services = s.node.getServiceNamesAndTypes();
+  const services = visible(s.node.getServiceNamesAndTypes(), includeHidden);
   const names = s.node
     .getNodeNames({ includeHidden })
     .filter((n) => n.name !== '')
@@ -45,13 +49,22 @@ async function call<S extends string>(
   }
 }
 
-async function transitionsOf(s: Session, node: string, all: boolean): Promise<TransitionDescription[]> {
+/**
+ * `given` is the node name as typed: ros2lifecycle's list.py and set.py name `args.node_name` in
+ * their error, not the absolute name they call.
+ */
+async function transitionsOf(
+  s: Session,
+  node: string,
+  given: string,
+  all: boolean,
+): Promise<TransitionDescription[]> {
   const service = all ? 'get_transition_graph' : 'get_available_transitions';
   try {
     const r = await call(s, 'lifecycle_msgs/srv/GetAvailableTransitions', `${node}/${service}`, {});
     return r.available_transitions;
   } catch (error) {
-    throw new CliError(`Exception while calling service of node '${node}': ${(error as Error).message}`);
+    throw new CliError(`Exception while calling service of node '${given}': ${(error as Error).message}`);
   }
 }
 
@@ -124,7 +137,7 @@ export function registerLifecycle(program: Command): void {
       const node = absoluteName(given);
       if (!lifecycleNodes(s, o.includeHiddenNodes === true).includes(node))
         throw new CliError('Node not found');
-      const lines = (await transitionsOf(s, node, o.all === true)).map(
+      const lines = (await transitionsOf(s, node, given, o.all === true)).map(
         (t) =>
           `- ${t.transition.label} [${t.transition.id}]\n\tStart: ${t.start_state.label}\n\tGoal: ${t.goal_state.label}`,
       );
@@ -145,7 +158,7 @@ export function registerLifecycle(program: Command): void {
       const node = absoluteName(given);
       if (!lifecycleNodes(s, o.includeHiddenNodes === true).includes(node))
         throw new CliError('Node not found');
-      const available = await transitionsOf(s, node, false);
+      const available = await transitionsOf(s, node, given, false);
       // A label first, then an id, as ros2lifecycle matches them.
       const chosen =
         available.find((t) => t.transition.label === wanted) ??

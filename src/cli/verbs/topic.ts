@@ -1,5 +1,6 @@
 /**
- * `ros2ts topic list|info|type|find|echo|pub|hz|bw`, as ros2topic (Jazzy) prints them.
+ * `ros2ts topic list|info|type|find|echo|pub|hz|delay|bw`, as ros2topic (Jazzy) prints them;
+ * `delay` is in topic-delay.ts.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -29,7 +30,9 @@ import { messageToCsv, messageToYamlValue } from '../message-yaml.js';
 import { fieldStr, messageRepr, pyFixed, pyStrRepr } from '../python-repr.js';
 import { dumpYaml } from '../python-yaml.js';
 import { addQosOptions, hasQosOverrides, type QosArgs, qosFromArgs } from '../qos-options.js';
-import { interrupted, type Session, sleep, withSession } from '../session.js';
+import { interrupted, sleep, withSession } from '../session.js';
+import { resolveTopic, waitForTopicType } from '../topic-type.js';
+import { registerDelay } from './topic-delay.js';
 
 interface ListOptions {
   showTypes?: boolean;
@@ -138,6 +141,7 @@ export function registerTopic(program: Command): void {
   registerEcho(topic);
   registerPub(topic);
   registerHz(topic);
+  registerDelay(topic);
   registerBw(topic);
 }
 
@@ -353,14 +357,6 @@ function messageInfoCsv(info: MessageInfo, received: number): string {
   return [...messageInfoYaml(info, received).values()].join(',');
 }
 
-function resolveTopic(s: Session, name: string): string {
-  try {
-    return s.node.resolveName(name);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
-}
-
 // --- pub ---
 
 interface PubOptions extends QosArgs {
@@ -513,31 +509,6 @@ async function pub(topicName: string, typeText: string, valuesText: string, o: P
 
 // --- hz and bw ---
 
-/** ros2topic's get_msg_class(blocking=True): waits (forever) until the topic has a type. */
-async function waitForTopicType(
-  s: Session,
-  topicName: string,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const name = resolveTopic(s, topicName);
-  const find = () => s.node.getTopicNamesAndTypes().find((t) => t.name === name);
-  await s.waitForDiscovery({ until: () => find() !== undefined });
-  if (!find()) {
-    print(`WARNING: topic [${topicName}] does not appear to be published yet`);
-    while (!find() && !signal.aborted) {
-      await sleep(100, signal);
-    }
-  }
-  const found = find();
-  if (!found) return undefined;
-  if (found.types.length > 1) {
-    throw new CliError(
-      `Cannot echo topic '${topicName}', as it contains more than one type: [${found.types.join(', ')}]`,
-    );
-  }
-  return messageType(found.types[0]!);
-}
-
 function registerHz(topic: Command): void {
   addGraphOptions(
     topic
@@ -566,6 +537,8 @@ function registerHz(topic: Command): void {
     await withSession(undefined, async (s) => {
       const stop = new AbortController();
       const interrupt = interrupted(stop.signal);
+      // Ctrl+C also ends the wait for the topic's type.
+      void interrupt.promise.then(() => stop.abort());
       try {
         const type = await waitForTopicType(s, topicName, stop.signal);
         if (!type) return;
@@ -647,6 +620,7 @@ function registerBw(topic: Command): void {
     await withSession(undefined, async (s) => {
       const stop = new AbortController();
       const interrupt = interrupted(stop.signal);
+      void interrupt.promise.then(() => stop.abort());
       let timer: ReturnType<typeof setInterval> | undefined;
       try {
         const type = await waitForTopicType(s, topicName, stop.signal);
