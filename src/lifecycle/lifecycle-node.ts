@@ -9,7 +9,7 @@
  * (so `onActivate` may publish) or active.
  */
 import type { Context } from '../nodes/context.js';
-import type { Node, NodeOptions } from '../nodes/node.js';
+import type { Node, NodeOptions, PublisherOptions } from '../nodes/node.js';
 import type { QosInput } from '../nodes/qos.js';
 import { LifecyclePublisher, type ManagedEntity } from './lifecycle-publisher.js';
 import { type LifecycleInterface, startLifecycleInterface } from './lifecycle-services.js';
@@ -142,10 +142,15 @@ export class LifecycleNode {
     return this.machine.change('shutdown');
   }
 
-  /** A publisher that sends only while the node is active. */
-  createPublisher<T extends string>(type: T, topic: string, qos?: QosInput): LifecyclePublisher<T> {
+  /** A publisher that sends only while the node is active; `options` as Node.createPublisher's (QoS events...). */
+  createPublisher<T extends string>(
+    type: T,
+    topic: string,
+    qos?: QosInput,
+    options?: PublisherOptions,
+  ): LifecyclePublisher<T> {
     const p: LifecyclePublisher<T> = new LifecyclePublisher(
-      this.node.createPublisher(type, topic, qos),
+      this.node.createPublisher(type, topic, qos, options),
       this.node.logger,
       (lp) => this.managed.delete(lp),
     );

@@ -238,7 +238,7 @@ export class Context implements WaitHost {
   /** @internal A DDS writer with ROS conventions (type name, type hash in USER_DATA, QoS). */
   createWriter(spec: EndpointSpec): RtpsWriter {
     const e = this.endpointOptions(spec);
-    const w = this.participant.createWriter(e.options, e.history);
+    const w = this.participant.createWriter(e.options, e.history, spec.events);
     w.endpoint.onAckNackReceived = this.notifyWatchers;
     this.addLocal(w.guid, 'writer', spec, e.options.typeName, e.typeHash);
     return w;
@@ -247,7 +247,7 @@ export class Context implements WaitHost {
   /** @internal */
   createReader(spec: EndpointSpec, onSample: (s: DeliveredSample) => void): RtpsReader {
     const e = this.endpointOptions(spec);
-    const r = this.participant.createReader(e.options, onSample);
+    const r = this.participant.createReader(e.options, onSample, spec.events);
     this.addLocal(r.guid, 'reader', spec, e.options.typeName, e.typeHash);
     return r;
   }

@@ -73,6 +73,20 @@ export {
 } from './parameters/index.js';
 export { Publisher } from './publisher.js';
 export type { QosInput } from './qos.js';
+export type {
+  LivelinessChangedStatus,
+  LivelinessLostStatus,
+  MatchedStatus,
+  OfferedDeadlineMissedStatus,
+  OfferedQosIncompatibleStatus,
+  PublisherEventCallbacks,
+  QosEventCallback,
+  QosIncompatibleStatus,
+  QosPolicyKind,
+  RequestedDeadlineMissedStatus,
+  RequestedQosIncompatibleStatus,
+  SubscriptionEventCallbacks,
+} from './qos-events.js';
 export { type RequestInfo, Service, type ServiceHandler } from './service.js';
 export { type MessageCallback, type MessageInfo, type PayloadDecoder, Subscription } from './subscription.js';
 export { Timer } from './timer.js';

@@ -5,6 +5,7 @@
 import type { GraphCache } from '../rmw/graph/graph-cache.js';
 import type { RosQos } from '../rmw/qos-profiles.js';
 import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
+import type { EndpointStatusListeners } from '../rtps/participant/endpoint-status.js';
 import type {
   IncompatibleQosEvent,
   RtpsParticipant,
@@ -30,6 +31,8 @@ export interface EndpointSpec {
    * the registry's.
    */
   readonly typeHash?: string | null;
+  /** Who hears of the endpoint's matches, incompatible peers, missed deadlines and liveliness. */
+  readonly events?: EndpointStatusListeners;
 }
 
 /** The context of nodes of type `N` (the type parameter keeps node.ts out of this module's imports). */

@@ -25,6 +25,7 @@ import {
 } from '../rmw/names.js';
 import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
 import { parseMessageType, rosTypeToDds, serviceMessageTypes } from '../rmw/type-names.js';
+import type { IncompatibleQosStatus } from '../rtps/participant/endpoint-status.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
 import { logLevelFor } from './arguments/log-levels.js';
@@ -44,6 +45,13 @@ import {
 } from './parameters/index.js';
 import { Publisher } from './publisher.js';
 import { type QosInput, resolveQos } from './qos.js';
+import {
+  type EventHooks,
+  type PublisherEventCallbacks,
+  readerListeners,
+  type SubscriptionEventCallbacks,
+  writerListeners,
+} from './qos-events.js';
 import { Service, type ServiceHandler } from './service.js';
 import { type MessageCallback, Subscription } from './subscription.js';
 import { Timer } from './timer.js';
@@ -92,6 +100,11 @@ export interface SubscriptionOptions {
   readonly raw?: boolean;
   /** Raw only: the RIHS01 type hash to announce (see PublisherOptions.typeHash). */
   readonly typeHash?: string;
+  /**
+   * QoS event callbacks (rclcpp's SubscriptionOptions.event_callbacks): missed deadlines, the
+   * liveliness of matched publishers, incompatible publishers, matches. See qos-events.ts.
+   */
+  readonly events?: SubscriptionEventCallbacks;
 }
 
 /** A raw subscription's options. */
@@ -113,6 +126,11 @@ export interface PublisherOptions {
    * else none.
    */
   readonly typeHash?: string;
+  /**
+   * QoS event callbacks (rclcpp's PublisherOptions.event_callbacks): missed deadlines, lost
+   * liveliness, incompatible subscriptions, matches. See qos-events.ts.
+   */
+  readonly events?: PublisherEventCallbacks;
 }
 
 type Destroyable = { destroy(): void };
@@ -127,6 +145,8 @@ export class Node {
   private readonly writers = new Map<string, Guid>();
   /** The profile each endpoint was made with, to name it when a peer's QoS does not match. */
   private readonly profiles = new Map<string, RosQos>();
+  /** Publishers and subscriptions: they hear of incompatible peers through their own events. */
+  private readonly ownEvents = new Set<string>();
   private readonly owned = new Set<Destroyable>();
   private readonly timers = new Set<Timer>();
   private readonly cleanups: (() => void)[] = [];
@@ -247,11 +267,13 @@ export class Node {
     const ddsTopic = topicToDds(name, q);
     const typeHash = options.raw ? this.announcedTypeHash(type, ddsTopic, options.typeHash) : undefined;
     const codec = options.raw ? undefined : getCodec(type);
-    const writer = this.context.createWriter({ ddsTopic, rosType: type, qos: q, typeHash });
+    const events = writerListeners(options.events ?? {}, this.eventHooks(name, 'writer', q));
+    const writer = this.context.createWriter({ ddsTopic, rosType: type, qos: q, typeHash, events });
     const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, this.host, (p) => {
       this.forget(p, writer.guid);
     });
     this.remember(pub, writer.guid, 'writer', q);
+    this.ownEvents.add(guidKey(writer.guid));
     return pub;
   }
 
@@ -522,9 +544,14 @@ export class Node {
     const sub: Subscription<T, M> = new Subscription(name, type, q, decode, this.logger, callback, (s) => {
       this.forget(s, reader.guid);
     });
-    const reader = this.context.createReader({ ddsTopic, rosType: type, qos: q, typeHash }, sub.onSample);
+    const events = readerListeners(options.events ?? {}, this.eventHooks(name, 'reader', q));
+    const reader = this.context.createReader(
+      { ddsTopic, rosType: type, qos: q, typeHash, events },
+      sub.onSample,
+    );
     sub.attach(reader);
     this.remember(sub, reader.guid, 'reader', q);
+    this.ownEvents.add(guidKey(reader.guid));
     return sub;
   }
 
@@ -563,23 +590,50 @@ export class Node {
       this.readers.delete(key);
       this.writers.delete(key);
       this.profiles.delete(key);
+      this.ownEvents.delete(key);
       this.context.deleteEndpoint(g);
     }
     this.context.graphChanged();
   }
 
-  /**
-   * rclcpp's incompatible-QoS warning, naming our profile and the peer's value of the policy at
-   * fault (the peer's whole profile is not on the wire: Fast DDS never sends its history).
-   */
+  /** What a publisher's or subscription's events do beyond the user's callbacks. */
+  private eventHooks(topic: string, kind: 'writer' | 'reader', qos: RosQos): EventHooks {
+    return {
+      onError: (event, error) =>
+        this.logger.error(
+          `${event} callback of the ${kind === 'writer' ? 'publisher' : 'subscription'} of ${topic} threw: ${(error as Error)?.stack ?? String(error)}`,
+        ),
+      warnIncompatible: (s: IncompatibleQosStatus) =>
+        this.warnIncompatible(kind === 'writer', topic, qos, {
+          policy: s.lastPolicy,
+          offered: s.offered,
+          requested: s.requested,
+        }),
+    };
+  }
+
+  /** Service and client endpoints: publishers and subscriptions hear of it through their events. */
   private onIncompatibleQos(e: IncompatibleQosEvent): void {
     const key = guidKey(e.local);
     const ours = this.profiles.get(key);
-    if (!ours) return;
-    const weWrite = this.writers.has(key);
+    if (!ours || this.ownEvents.has(key)) return;
+    this.warnIncompatible(this.writers.has(key), ddsToRos(e.topicName)?.name ?? e.topicName, ours, e);
+  }
+
+  /**
+   * rclcpp's incompatible-QoS warning (its default incompatible_qos_callback), naming our profile
+   * and the peer's value of the policy at fault (the peer's whole profile is not on the wire: Fast
+   * DDS never sends its history).
+   */
+  private warnIncompatible(
+    weWrite: boolean,
+    topic: string,
+    ours: RosQos,
+    e: { readonly policy: string; readonly offered: string; readonly requested: string },
+  ): void {
     const theirs = weWrite ? 'subscription' : 'publisher';
     this.logger.warn(
-      `New ${theirs} discovered on topic '${ddsToRos(e.topicName)?.name ?? e.topicName}', ${weWrite ? 'requesting' : 'offering'} incompatible QoS. ` +
+      `New ${theirs} discovered on topic '${topic}', ${weWrite ? 'requesting' : 'offering'} incompatible QoS. ` +
         `No messages will be ${weWrite ? 'sent to' : 'received from'} it. Last incompatible policy: ${e.policy} ` +
         `(offered ${e.offered}, requested ${e.requested}; this ${weWrite ? 'publisher' : 'subscription'}: ${describeQos(ours)})`,
     );

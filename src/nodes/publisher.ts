@@ -50,6 +50,16 @@ export class Publisher<T extends string = string> {
   }
 
   /**
+   * Asserts this publisher's liveliness without publishing (rclcpp's `assert_liveliness`): for a
+   * MANUAL_BY_TOPIC profile, subscriptions count it alive for another lease. Publishing asserts it
+   * too. Other profiles' liveliness is their participant's, and this changes nothing for them.
+   */
+  assertLiveliness(): void {
+    if (this.destroyed) throw new DestroyedError(`the publisher of ${this.topic}`);
+    this.writer.assertLiveliness();
+  }
+
+  /**
    * @internal Whether a subscription of the participant `prefix` matched this publisher and, if
    * reliable, has acknowledged it (so it knows us and keeps what we send): an action server
    * starts a goal once its client can hear the goal's feedback and status.

@@ -6,6 +6,15 @@ export type { Clock } from './clock.js';
 export { FakeClock, realClock } from './clock.js';
 export * from './discovery-data/index.js';
 export { ROS2TS_VENDOR_ID } from './identity.js';
+export type {
+  DeadlineMissedStatus,
+  IncompatibleQosStatus,
+  LivelinessChangedStatus,
+  LivelinessLostStatus,
+  MatchedStatus,
+  ReaderStatusListeners,
+  WriterStatusListeners,
+} from './participant/endpoint-status.js';
 export {
   type EndpointOptions,
   type IncompatibleQosEvent,

@@ -4,6 +4,12 @@
  *   peer pub|sub --topic NAME --count N --size BYTES [--reliable|--best-effort] [--transient-local]
  *        [--depth D | --keep-all] [--domain ID] [--wait-for-match MS] [--timeout MS]
  *        [--interval-us US] [--await-go] [--await-writer] [--linger MS] [--idle MS]
+ *        [--deadline MS] [--manual-liveliness MS] [--assert-for MS]
+ *
+ * --deadline: the DEADLINE period offered (pub) or requested (sub). --manual-liveliness: MANUAL_BY_TOPIC
+ * liveliness with that lease (a sub then emits a "liveliness" line at each change of its
+ * liveliness-changed status). --assert-for: after the acknowledgements, assert the writer's
+ * liveliness (dds_assert_liveliness) every 50 ms for that long, then emit "asserted".
  *
  * Default Cyclone configuration (CYCLONEDDS_URI is honoured if set): inside the loopback-only
  * namespace it picks lo, with multicast. Single-threaded: a waitset reports matches and data. */
@@ -30,6 +36,7 @@ typedef struct {
   int32_t depth; /* 0: KEEP_ALL */
   uint32_t domain;
   long wait_for_match_ms, timeout_ms, interval_us, linger_ms, idle_ms;
+  long deadline_ms, manual_liveliness_ms, assert_for_ms; /* 0: infinite / AUTOMATIC / none */
   bool await_go, await_writer;
 } options_t;
 
@@ -95,6 +102,9 @@ static options_t parse(int argc, char **argv) {
     else if (strcmp(a, "--await-writer") == 0) o.await_writer = true;
     else if (strcmp(a, "--linger") == 0) o.linger_ms = parse_number(argc, argv, &i);
     else if (strcmp(a, "--idle") == 0) o.idle_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--deadline") == 0) o.deadline_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--manual-liveliness") == 0) o.manual_liveliness_ms = parse_number(argc, argv, &i);
+    else if (strcmp(a, "--assert-for") == 0) o.assert_for_ms = parse_number(argc, argv, &i);
     else fail("unknown option", 0);
   }
   if (o.topic == NULL) fail("--topic is required", 0);
@@ -111,6 +121,9 @@ static dds_qos_t *endpoint_qos(const options_t *o) {
      not what HISTORY says: make them agree, as rmw_cyclonedds does. */
   dds_qset_durability_service(qos, 0, kind, o->depth > 0 ? o->depth : 0, DDS_LENGTH_UNLIMITED,
                               DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED);
+  if (o->deadline_ms > 0) dds_qset_deadline(qos, DDS_MSECS(o->deadline_ms));
+  if (o->manual_liveliness_ms > 0)
+    dds_qset_liveliness(qos, DDS_LIVELINESS_MANUAL_BY_TOPIC, DDS_MSECS(o->manual_liveliness_ms));
   return qos;
 }
 
@@ -196,6 +209,13 @@ static int run_pub(const options_t *o, dds_entity_t participant, dds_entity_t to
   bool acked = dds_wait_for_acks(writer, DDS_MSECS(left > 0 ? left : 0)) == DDS_RETCODE_OK;
   long elapsed = now_ms() - start;
   emit("{\"event\":\"acked\",\"vendor\":\"cyclone\",\"ok\":%s,\"elapsedMs\":%ld}", acked ? "true" : "false", elapsed);
+  if (o->assert_for_ms > 0) {
+    for (long t = now_ms(); !stop_requested && now_ms() - t < o->assert_for_ms;) {
+      dds_assert_liveliness(writer);
+      sleep_ms(50);
+    }
+    emit("{\"event\":\"asserted\",\"vendor\":\"cyclone\"}");
+  }
   for (long t = now_ms(); !stop_requested && now_ms() - t < o->linger_ms;) {
     if (dds_waitset_wait(ws, NULL, 0, DDS_MSECS(20)) > 0) note_matches(writer, true);
   }
@@ -258,6 +278,15 @@ static bool await_writer(const options_t *o, dds_entity_t participant) {
   return found;
 }
 
+/* Reports a change of the reader's liveliness-changed status. */
+static void note_liveliness(dds_entity_t reader) {
+  dds_liveliness_changed_status_t s;
+  if (dds_get_liveliness_changed_status(reader, &s) != DDS_RETCODE_OK) return;
+  if (s.alive_count_change == 0 && s.not_alive_count_change == 0) return;
+  emit("{\"event\":\"liveliness\",\"vendor\":\"cyclone\",\"alive\":%u,\"notAlive\":%u}", s.alive_count,
+       s.not_alive_count);
+}
+
 static int run_sub(const options_t *o, dds_entity_t participant, dds_entity_t topic) {
   if (o->await_writer) {
     if (!await_writer(o, participant)) fail("no writer of the topic discovered", 0);
@@ -267,7 +296,8 @@ static int run_sub(const options_t *o, dds_entity_t participant, dds_entity_t to
   dds_entity_t reader = dds_create_reader(participant, topic, qos, NULL);
   dds_delete_qos(qos);
   if (reader < 0) fail("dds_create_reader failed", reader);
-  dds_set_status_mask(reader, DDS_SUBSCRIPTION_MATCHED_STATUS | DDS_DATA_AVAILABLE_STATUS);
+  dds_set_status_mask(reader, DDS_SUBSCRIPTION_MATCHED_STATUS | DDS_DATA_AVAILABLE_STATUS |
+                                  (o->manual_liveliness_ms > 0 ? DDS_LIVELINESS_CHANGED_STATUS : 0));
   dds_entity_t ws = dds_create_waitset(participant);
   dds_waitset_attach(ws, reader, reader);
   emit("{\"event\":\"ready\",\"vendor\":\"cyclone\",\"role\":\"sub\",\"type\":\"%s\"}",
@@ -282,6 +312,7 @@ static int run_sub(const options_t *o, dds_entity_t participant, dds_entity_t to
     if (o->idle_ms > 0 && r.received > 0 && now_ms() - r.t_last >= o->idle_ms) break;
     if (dds_waitset_wait(ws, NULL, 0, DDS_MSECS(20)) <= 0) continue;
     note_matches(reader, false);
+    if (o->manual_liveliness_ms > 0) note_liveliness(reader);
     dds_return_t n;
     do {
       samples[0] = NULL; /* NULL buffers: take on loan */

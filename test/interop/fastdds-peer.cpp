@@ -5,6 +5,12 @@
 //   peer pub|sub --topic NAME --count N --size BYTES [--reliable|--best-effort] [--transient-local]
 //        [--depth D | --keep-all] [--domain ID] [--wait-for-match MS] [--timeout MS]
 //        [--interval-us US] [--await-go] [--await-writer] [--linger MS] [--idle MS]
+//        [--deadline MS] [--manual-liveliness MS] [--assert-for MS]
+//
+// --deadline: the DEADLINE period offered (pub) or requested (sub). --manual-liveliness: MANUAL_BY_TOPIC
+// liveliness with that lease (a sub then emits a "liveliness" line at each change of its
+// LivelinessChangedStatus). --assert-for: after the acknowledgements, assert the writer's
+// liveliness (assert_liveliness) every 50 ms for that long, then emit "asserted" and linger.
 //
 // Transport: UDPv4 only. The builtin transports (UDPv4 + SHM in the Debian build) are switched off
 // and one UDPv4 transport with 2 MB socket buffers is added, so all traffic is on the wire even
@@ -66,6 +72,9 @@ struct Options {
   bool await_writer = false;
   long linger_ms = 0;
   long idle_ms = 0;
+  long deadline_ms = 0;  // 0: infinite
+  long manual_liveliness_ms = 0;  // 0: AUTOMATIC, infinite
+  long assert_for_ms = 0;
   std::string type_name;  // as registered, for the ready event
 };
 
@@ -120,6 +129,9 @@ static Options parse(int argc, char **argv) {
     else if (a == "--await-writer") o.await_writer = true;
     else if (a == "--linger") o.linger_ms = parse_number(argc, argv, i);
     else if (a == "--idle") o.idle_ms = parse_number(argc, argv, i);
+    else if (a == "--deadline") o.deadline_ms = parse_number(argc, argv, i);
+    else if (a == "--manual-liveliness") o.manual_liveliness_ms = parse_number(argc, argv, i);
+    else if (a == "--assert-for") o.assert_for_ms = parse_number(argc, argv, i);
     else fail("unknown option");
   }
   if (o.topic.empty()) fail("--topic is required");
@@ -200,6 +212,11 @@ struct ReaderListener : DataReaderListener {
 
   void on_subscription_matched(DataReader *, const SubscriptionMatchedStatus &s) override {
     match.update(s.current_count, s.current_count_change);
+  }
+
+  void on_liveliness_changed(DataReader *, const LivelinessChangedStatus &s) override {
+    emit("{\"event\":\"liveliness\",\"vendor\":\"fastdds\",\"alive\":%d,\"notAlive\":%d}", s.alive_count,
+         s.not_alive_count);
   }
 
   void on_data_available(DataReader *reader) override {
@@ -290,6 +307,12 @@ static int run_pub(const Options &o, DomainParticipant *participant, Topic *topi
   set_history(o, qos.history(), qos.resource_limits());
   // The default heartbeat period is 3 s: far too slow to repair losses in a test.
   qos.reliable_writer_qos().times.heartbeatPeriod = duration_ms(100);
+  if (o.deadline_ms > 0) qos.deadline().period = duration_ms(o.deadline_ms);
+  if (o.manual_liveliness_ms > 0) {
+    qos.liveliness().kind = MANUAL_BY_TOPIC_LIVELINESS_QOS;
+    qos.liveliness().lease_duration = duration_ms(o.manual_liveliness_ms);
+    qos.liveliness().announcement_period = duration_ms(o.manual_liveliness_ms / 2);
+  }
   WriterListener listener;
   DataWriter *writer = publisher->create_datawriter(topic, qos, &listener, StatusMask::publication_matched());
   if (writer == nullptr) fail("create_datawriter failed");
@@ -322,6 +345,13 @@ static int run_pub(const Options &o, DomainParticipant *participant, Topic *topi
   bool acked = writer->wait_for_acknowledgments(duration_ms(left)) == ReturnCode_t::RETCODE_OK;
   long elapsed = ms_since(start);
   emit("{\"event\":\"acked\",\"vendor\":\"fastdds\",\"ok\":%s,\"elapsedMs\":%ld}", acked ? "true" : "false", elapsed);
+  if (o.assert_for_ms > 0) {
+    for (auto t = Clock::now(); !stop_requested && ms_since(t) < o.assert_for_ms;) {
+      writer->assert_liveliness();
+      sleep_ms(50);
+    }
+    emit("{\"event\":\"asserted\",\"vendor\":\"fastdds\"}");
+  }
   for (auto t = Clock::now(); !stop_requested && ms_since(t) < o.linger_ms;) sleep_ms(20);
   emit("{\"published\":%llu,\"acked\":%s,\"matched\":%s,\"elapsedMs\":%ld}",
        static_cast<unsigned long long>(published), acked ? "true" : "false", matched ? "true" : "false", elapsed);
@@ -341,9 +371,15 @@ static int run_sub(const Options &o, DomainParticipant *participant, Topic *topi
   qos.reliability().kind = o.reliable ? RELIABLE_RELIABILITY_QOS : BEST_EFFORT_RELIABILITY_QOS;
   qos.durability().kind = o.transient_local ? TRANSIENT_LOCAL_DURABILITY_QOS : VOLATILE_DURABILITY_QOS;
   set_history(o, qos.history(), qos.resource_limits());
+  if (o.deadline_ms > 0) qos.deadline().period = duration_ms(o.deadline_ms);
+  if (o.manual_liveliness_ms > 0) {
+    qos.liveliness().kind = MANUAL_BY_TOPIC_LIVELINESS_QOS;
+    qos.liveliness().lease_duration = duration_ms(o.manual_liveliness_ms);
+  }
   ReaderListener listener(o);
   DataReader *reader = subscriber->create_datareader(
-      topic, qos, &listener, StatusMask::subscription_matched() << StatusMask::data_available());
+      topic, qos, &listener,
+      StatusMask::subscription_matched() << StatusMask::data_available() << StatusMask::liveliness_changed());
   if (reader == nullptr) fail("create_datareader failed");
   emit("{\"event\":\"ready\",\"vendor\":\"fastdds\",\"role\":\"sub\",\"type\":\"%s\"}", o.type_name.c_str());
 

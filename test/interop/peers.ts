@@ -83,6 +83,15 @@ export interface PeerOptions {
   readonly lingerMs?: number;
   /** sub: give up after this long without a sample, once one arrived. */
   readonly idleMs?: number;
+  /** The DEADLINE period offered (pub) or requested (sub); omitted: infinite. */
+  readonly deadlineMs?: number;
+  /**
+   * MANUAL_BY_TOPIC liveliness with this lease; omitted: AUTOMATIC, infinite. A sub then emits a
+   * `liveliness` line (`alive`, `notAlive`) at each change of its liveliness-changed status.
+   */
+  readonly manualLivelinessMs?: number;
+  /** pub: after the acknowledgements, assert liveliness every 50 ms for this long, then emit `asserted`. */
+  readonly assertForMs?: number;
 }
 
 /** The command line for a peer; the inverse of the programs' parsers. */
@@ -99,6 +108,9 @@ export function peerArgs(role: 'pub' | 'sub', o: PeerOptions): string[] {
     ['--interval-us', o.intervalUs],
     ['--linger', o.lingerMs],
     ['--idle', o.idleMs],
+    ['--deadline', o.deadlineMs],
+    ['--manual-liveliness', o.manualLivelinessMs],
+    ['--assert-for', o.assertForMs],
   ];
   for (const [flag, value] of numbers) if (value !== undefined) args.push(flag, String(value));
   if (o.awaitGo) args.push('--await-go');

@@ -107,6 +107,11 @@ export class LocalWriter {
     return change;
   }
 
+  /** Asserts a MANUAL_BY_TOPIC writer's liveliness to every matched reader, without data. */
+  assertLiveliness(): void {
+    this.perform([this.machine.livelinessHeartbeat()]);
+  }
+
   private keysOf(to: readonly Guid[]): Set<string> {
     const out = new Set<string>();
     for (const g of to) out.add(this.keys.get(g) ?? guidKey(g));
@@ -258,7 +263,10 @@ export class LocalWriter {
           if (!reader) continue;
           this.enqueueOne(key, {
             kind: 'HEARTBEAT',
-            flags: FLAG_ENDIANNESS | (a.final ? HeartbeatFlags.FINAL : 0),
+            flags:
+              FLAG_ENDIANNESS |
+              (a.final ? HeartbeatFlags.FINAL : 0) |
+              (a.liveliness ? HeartbeatFlags.LIVELINESS : 0),
             readerId: reader.guid.entityId,
             writerId: this.guid.entityId,
             firstSN: a.firstSN,
@@ -296,9 +304,13 @@ export class LocalWriter {
 
   private push(p: PendingSubmessages, m: Submessage): void {
     if (m.kind === 'HEARTBEAT') {
-      if (p.heartbeat >= 0) {
+      const superseded = p.heartbeat >= 0 ? p.subs[p.heartbeat] : undefined;
+      if (superseded) {
         p.subs[p.heartbeat] = undefined;
         p.holes = true;
+        // A liveliness assertion must not be lost to the HEARTBEAT that replaces it.
+        if (superseded.flags & HeartbeatFlags.LIVELINESS)
+          m = { ...m, flags: m.flags | HeartbeatFlags.LIVELINESS };
       }
       p.heartbeat = p.subs.length;
     }

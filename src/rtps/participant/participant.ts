@@ -12,6 +12,7 @@ import { type Clock, realClock } from '../clock.js';
 import type { DiscoveryDataError, EffectiveQos, EndpointKind, QosPolicies } from '../discovery-data/index.js';
 import {
   durationFromMillis,
+  durationToMillis,
   effectiveQos,
   encodeParticipantData,
   type ParticipantData,
@@ -39,6 +40,7 @@ import type { ReceiveChannel, Transport, UdpLocator } from '../transport/transpo
 import { ipv4InterfaceAddresses, UdpTransport } from '../transport/udp-transport.js';
 import { DropCounter } from '../wire/errors.js';
 import { parseMessage } from '../wire/message.js';
+import { HeartbeatFlags } from '../wire/submessage.js';
 import {
   ENTITY_KIND_BUILTIN,
   ENTITY_KIND_READER_NO_KEY,
@@ -53,6 +55,7 @@ import {
   guidKey,
   prefixKey,
 } from '../wire/types.js';
+import { DeadlineMonitor, type DeadlineWatch } from './deadline-monitor.js';
 import {
   DEFAULT_DISCOVERY_LIMITS,
   type DiscoveryLimits,
@@ -73,10 +76,17 @@ import {
   sampleIdentityInlineQos,
 } from './discovery-server-client.js';
 import { EarlyArrivals, type HeldSubmessage } from './early-arrivals.js';
+import {
+  EndpointStatus,
+  type EndpointStatusListeners,
+  type ReaderStatusListeners,
+  type WriterStatusListeners,
+} from './endpoint-status.js';
 import { type LocatorPolicy, wireLocators } from './locators.js';
 import { ParticipantMessageAgent } from './participant-message.js';
 import { type RemoteEndpointInfo, SedpAgent } from './sedp.js';
 import { type RemoteParticipant, SpdpAgent } from './spdp.js';
+import { WriterLeases } from './writer-leases.js';
 
 /** Bytes all readers of a participant may hold for fragmented samples in progress. */
 const FRAGMENT_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -136,6 +146,14 @@ export interface ParticipantListeners {
   malformedDiscoveryData?(e: DiscoveryDataError): void;
 }
 
+/** The periods a local endpoint is timed against (deadline-monitor.ts). */
+interface EndpointWatches {
+  /** DEADLINE: a sample written or received within each period. */
+  readonly deadline?: DeadlineWatch;
+  /** A MANUAL_BY_TOPIC writer's liveliness lease: a write or an assertion within it. */
+  readonly lease?: DeadlineWatch;
+}
+
 /** A local endpoint as matching sees it. */
 interface LocalEndpoint {
   readonly kind: EndpointKind;
@@ -150,6 +168,8 @@ export class RtpsWriter {
     readonly endpoint: LocalWriter,
     readonly topicName: string,
     private readonly participant: RtpsParticipant,
+    /** Its offered deadline and MANUAL_BY_TOPIC liveliness lease, when finite and listened for. */
+    private readonly watches: EndpointWatches = {},
   ) {}
 
   get guid(): Guid {
@@ -161,11 +181,22 @@ export class RtpsWriter {
    * `to` limits it to those matched readers (a directed reply); the others get a GAP.
    */
   write(payload: Uint8Array, inlineQos?: Uint8Array, to?: readonly Guid[]): number {
+    this.watches.deadline?.activity();
+    this.watches.lease?.activity();
     return this.endpoint.write(payload, inlineQos, to).sn;
   }
 
   get matchedReaders(): readonly RemoteEndpoint[] {
     return this.endpoint.matchedReaders;
+  }
+
+  /**
+   * Asserts the writer's liveliness without writing (DDS assert_liveliness): a HEARTBEAT with the
+   * LIVELINESS flag to every matched reader, and its own MANUAL_BY_TOPIC lease renewed.
+   */
+  assertLiveliness(): void {
+    this.watches.lease?.activity();
+    this.endpoint.assertLiveliness();
   }
 
   /** Whether a matched reliable reader has sent an ACKNACK, i.e. it has discovered this writer. */
@@ -219,6 +250,13 @@ export class RtpsParticipant {
   private readonly writers = new Map<number, LocalWriter>();
   private readonly readers = new Map<number, LocalReader>();
   private readonly locals = new Map<string, LocalEndpoint>();
+  /** Statuses of the local endpoints that have listeners, by GUID key (endpoint-status.ts). */
+  private readonly statuses = new Map<string, EndpointStatus>();
+  /** Deadline and lease watches of the local endpoints, by GUID key. */
+  private readonly watches = new Map<string, EndpointWatches>();
+  private readonly deadlines: DeadlineMonitor;
+  /** Liveliness leases of matched MANUAL_BY_TOPIC writers, for readers that listen for it. */
+  private readonly leases: WriterLeases;
   private nextEntityKey = 1;
   private closed = false;
 
@@ -243,6 +281,8 @@ export class RtpsParticipant {
     staticPeers: readonly string[] = [],
   ) {
     this.scheduler = new Scheduler(clock);
+    this.deadlines = new DeadlineMonitor(clock, this.scheduler.reschedule);
+    this.leases = new WriterLeases(this.deadlines);
     const limits: DiscoveryLimits = { ...DEFAULT_DISCOVERY_LIMITS, ...options.discoveryLimits };
     const locatorPolicy: LocatorPolicy = {
       accept: reachableAddress(
@@ -305,6 +345,9 @@ export class RtpsParticipant {
         },
         updated: () => {},
         removed: (prefix, why) => {
+          // A lease that ran out is a failure to assert liveliness; its endpoints go next.
+          if (why === 'lease expired')
+            for (const st of this.statuses.values()) st.participantLost(prefixKey(prefix));
           this.ds?.serverLost(prefixKey(prefix));
           this.sedp.removeParticipant(prefix);
           this.p2p.removeParticipant(prefix);
@@ -356,6 +399,7 @@ export class RtpsParticipant {
       : undefined;
     this.scheduler.add(this.spdp);
     this.scheduler.add(this.early);
+    this.scheduler.add(this.deadlines);
     for (const p of [...this.sedp.pollables, ...this.p2p.pollables, ...(this.ds?.pollables ?? [])])
       this.scheduler.add(p);
     this.ds?.announce(encodeParticipantData(own));
@@ -471,7 +515,15 @@ export class RtpsParticipant {
     return [...this.sedp.remote.reader.values()];
   }
 
-  createWriter(options: EndpointOptions, history?: { depth?: number; keepAll?: boolean }): RtpsWriter {
+  /**
+   * A writer; `listeners` hear of its matches, incompatible readers, missed deadlines and lost
+   * liveliness (MANUAL_BY_TOPIC: no write within the lease) as they happen.
+   */
+  createWriter(
+    options: EndpointOptions,
+    history?: { depth?: number; keepAll?: boolean },
+    listeners?: WriterStatusListeners,
+  ): RtpsWriter {
     const qos = effectiveQos('writer', options.qos ?? {});
     const guid = this.newGuid(ENTITY_KIND_WRITER_NO_KEY);
     const keepAll = history?.keepAll ?? qos.history.kind === 'KEEP_ALL';
@@ -492,16 +544,33 @@ export class RtpsParticipant {
     );
     this.writers.set(guid.entityId, writer);
     this.scheduler.add(writer);
+    const watches = this.watchEndpoint(guid, qos, listeners);
     this.addLocal(
       { kind: 'writer', guid, topicName: options.topicName, typeName: options.typeName, qos },
       options,
     );
-    return new RtpsWriter(writer, options.topicName, this);
+    return new RtpsWriter(writer, options.topicName, this, watches);
   }
 
-  createReader(options: EndpointOptions, onSample: (sample: DeliveredSample) => void): RtpsReader {
+  /**
+   * A reader; `listeners` hear of its matches, incompatible writers, missed deadlines (no sample
+   * within the requested period) and the liveliness of its matched writers.
+   */
+  createReader(
+    options: EndpointOptions,
+    onSample: (sample: DeliveredSample) => void,
+    listeners?: ReaderStatusListeners,
+  ): RtpsReader {
     const qos = effectiveQos('reader', options.qos ?? {});
     const guid = this.newGuid(ENTITY_KIND_READER_NO_KEY);
+    const { deadline } = this.watchEndpoint(guid, qos, listeners);
+    // A sample of an instance meets its deadline; a dispose or unregister (no data) does not.
+    const deliver = deadline
+      ? (s: DeliveredSample) => {
+          if (s.payload && !s.keyOnly) deadline.activity();
+          onSample(s);
+        }
+      : onSample;
     const reader = new LocalReader(
       guid,
       {
@@ -511,7 +580,7 @@ export class RtpsParticipant {
       },
       this.outbox,
       this.clock,
-      onSample,
+      deliver,
       this.scheduler.reschedule,
     );
     this.readers.set(guid.entityId, reader);
@@ -529,6 +598,11 @@ export class RtpsParticipant {
     const local = this.locals.get(key);
     if (!local) return;
     this.locals.delete(key);
+    this.statuses.delete(key);
+    const watches = this.watches.get(key);
+    watches?.deadline?.cancel();
+    watches?.lease?.cancel();
+    this.watches.delete(key);
     this.sedp.withdraw(guid);
     if (local.kind === 'writer') {
       const w = this.writers.get(guid.entityId);
@@ -536,12 +610,15 @@ export class RtpsParticipant {
       if (w) this.scheduler.delete(w);
       this.writers.delete(guid.entityId);
       for (const r of this.readers.values()) r.unmatchWriter(guid);
+      this.leases.removeWriter(prefixKey(guid.prefix), guid.entityId);
     } else {
       const r = this.readers.get(guid.entityId);
       if (r) this.scheduler.delete(r);
       this.readers.delete(guid.entityId);
       for (const w of this.writers.values()) w.unmatchReader(guid);
+      this.leases.removeReader(key);
     }
+    for (const st of this.statuses.values()) st.unmatched(key);
   }
 
   /**
@@ -563,6 +640,29 @@ export class RtpsParticipant {
     this.scheduler.stop();
     await Promise.all(this.channels.map((c) => c.close()));
     if (this.ownsTransport) await this.transport.close();
+  }
+
+  /**
+   * Counts the statuses of a new local endpoint with listeners, and watches its finite deadline
+   * (and a writer's MANUAL_BY_TOPIC lease), when listened for.
+   */
+  private watchEndpoint(guid: Guid, qos: EffectiveQos, listeners?: EndpointStatusListeners): EndpointWatches {
+    if (!listeners) return {};
+    const key = guidKey(guid);
+    const status = new EndpointStatus(listeners);
+    this.statuses.set(key, status);
+    const period = durationToMillis(qos.deadline);
+    const lease = durationToMillis(qos.liveliness.leaseDuration);
+    const watches: EndpointWatches = {
+      ...(listeners.deadlineMissed && Number.isFinite(period)
+        ? { deadline: this.deadlines.watch(period, true, () => status.deadlineMissed()) }
+        : {}),
+      ...(listeners.livelinessLost && qos.liveliness.kind === 'MANUAL_BY_TOPIC' && Number.isFinite(lease)
+        ? { lease: this.deadlines.watch(lease, false, () => status.livelinessLost()) }
+        : {}),
+    };
+    if (watches.deadline || watches.lease) this.watches.set(key, watches);
+    return watches;
   }
 
   private newGuid(kind: number): Guid {
@@ -632,9 +732,15 @@ export class RtpsParticipant {
     const localReader =
       prefixKey(r.guid.prefix) === prefixKey(this.guidPrefix) ? this.readers.get(r.guid.entityId) : undefined;
     if (!check.compatible) {
-      const local = localWriter ? w.guid : r.guid;
-      const remote = localWriter ? r.guid : w.guid;
-      this.listeners.incompatibleQos?.({ local, remote, topicName: w.topicName, ...check });
+      // Each local side hears of it: both, when both are ours.
+      if (localWriter) {
+        this.statuses.get(guidKey(w.guid))?.incompatibleWith(guidKey(r.guid), check);
+        this.listeners.incompatibleQos?.({ local: w.guid, remote: r.guid, topicName: w.topicName, ...check });
+      }
+      if (localReader) {
+        this.statuses.get(guidKey(r.guid))?.incompatibleWith(guidKey(w.guid), check);
+        this.listeners.incompatibleQos?.({ local: r.guid, remote: w.guid, topicName: w.topicName, ...check });
+      }
       return;
     }
     localWriter?.matchReader({
@@ -649,11 +755,33 @@ export class RtpsParticipant {
       locators: writerLocators,
       reliable: w.qos.reliability.kind === 'RELIABLE',
     });
+    if (localWriter) this.statuses.get(guidKey(w.guid))?.matched(guidKey(r.guid), prefixKey(r.guid.prefix));
+    if (localReader) this.matchedByReader(r.guid, w);
+  }
+
+  /** Counts a writer matched by our reader, and watches its lease if it is MANUAL_BY_TOPIC. */
+  private matchedByReader(reader: Guid, w: LocalEndpoint): void {
+    const readerKey = guidKey(reader);
+    const status = this.statuses.get(readerKey);
+    if (!status) return;
+    const writerKey = guidKey(w.guid);
+    const prefix = prefixKey(w.guid.prefix);
+    status.matched(writerKey, prefix);
+    const lease = durationToMillis(w.qos.liveliness.leaseDuration);
+    if (status.watchesLiveliness && w.qos.liveliness.kind === 'MANUAL_BY_TOPIC' && Number.isFinite(lease))
+      this.leases.add(readerKey, writerKey, prefix, w.guid.entityId, lease, status);
   }
 
   private unmatchRemote(guid: Guid, kind: EndpointKind): void {
     if (kind === 'reader') for (const w of this.writers.values()) w.unmatchReader(guid);
-    else for (const r of this.readers.values()) r.unmatchWriter(guid);
+    else {
+      for (const r of this.readers.values()) r.unmatchWriter(guid);
+      this.leases.removeWriter(prefixKey(guid.prefix), guid.entityId);
+    }
+    if (this.statuses.size > 0) {
+      const key = guidKey(guid);
+      for (const st of this.statuses.values()) st.unmatched(key);
+    }
   }
 
   private onDatagram(data: Uint8Array, from: UdpLocator): void {
@@ -703,6 +831,7 @@ export class RtpsParticipant {
       else this.drops.drop('unmatched-writer', m.kind);
       return;
     }
+    if (this.leases.size > 0 && assertsLiveliness(m)) this.leases.renew(ctx.sourceKey, m.writerId);
     for (const r of readers) {
       switch (m.kind) {
         case 'DATA':
@@ -780,6 +909,15 @@ export class RtpsParticipant {
     for (const r of this.readers.values()) if (r.isMatched(source, writerId)) out.push(r);
     return out;
   }
+}
+
+/** Whether a writer's submessage asserts its MANUAL_BY_TOPIC liveliness: data, or a HEARTBEAT saying so. */
+function assertsLiveliness(m: HeldSubmessage): boolean {
+  return (
+    m.kind === 'DATA' ||
+    m.kind === 'DATA_FRAG' ||
+    (m.kind === 'HEARTBEAT' && (m.flags & HeartbeatFlags.LIVELINESS) !== 0)
+  );
 }
 
 /** Probes participant ids until both unicast ports of one are free. */

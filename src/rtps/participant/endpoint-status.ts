@@ -1,0 +1,215 @@
+/**
+ * The communication statuses of one local writer or reader (DDS 1.4 2.2.4.1), counted as the
+ * participant matches, unmatches and times it, and handed to the endpoint's listeners. Each
+ * `*Change` field is the change since the status was last handed over, as DDS resets them when a
+ * listener is called (Fast DDS DataReaderImpl::deadline_missed, Cyclone dds_reader.c): a listener
+ * called at every event sees the change of that event.
+ *
+ * A matched writer is alive from its match (Cyclone's LIVELINESS_CHANGED_ADD_ALIVE) until it is
+ * unmatched (REMOVE_ALIVE) or its participant's lease expires. The lease is a failure to assert, which DDS counts as a writer
+ * becoming not alive (ALIVE_TO_NOT_ALIVE: alive_count - 1, not_alive_count + 1); its endpoints are
+ * dropped right after, which takes it out of not_alive_count (REMOVE_NOT_ALIVE), as Fast DDS's
+ * StatefulReader::matched_writer_remove does for a writer whose liveliness lease ran out. Cyclone
+ * reports a lost participant's writers as removed alive ones (ddsi_lease.c deletes the proxy
+ * participant), with no not-alive step. A MANUAL_BY_TOPIC writer with a finite lease also turns
+ * not alive when it neither writes nor asserts within its lease, and alive again when it does
+ * (writer-leases.ts); AUTOMATIC writers are judged by their participant's lease alone.
+ */
+
+/** rmw_matched_status_t. */
+export interface MatchedStatus {
+  /** Matches ever made. */
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+  /** Endpoints matched now. */
+  readonly currentCount: number;
+  readonly currentCountChange: number;
+}
+
+/** rmw_offered_deadline_missed_status_t / rmw_requested_deadline_missed_status_t. */
+export interface DeadlineMissedStatus {
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+}
+
+/** rmw_liveliness_lost_status_t. */
+export interface LivelinessLostStatus {
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+}
+
+/** rmw_liveliness_changed_status_t. */
+export interface LivelinessChangedStatus {
+  /** Matched writers alive now. */
+  readonly aliveCount: number;
+  /** Matched writers that failed to assert their liveliness. */
+  readonly notAliveCount: number;
+  readonly aliveCountChange: number;
+  readonly notAliveCountChange: number;
+}
+
+/** The offered/requested incompatible QoS status, with the DDS policy last found at fault. */
+export interface IncompatibleQosStatus {
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+  /** The policy as qos-compatibility.ts names it (`RELIABILITY`, `DURABILITY`, `DEADLINE`...). */
+  readonly lastPolicy: string;
+  /** Its offered and requested values, in words (for messages). */
+  readonly offered: string;
+  readonly requested: string;
+}
+
+export interface WriterStatusListeners {
+  matched?(s: MatchedStatus): void;
+  incompatibleQos?(s: IncompatibleQosStatus): void;
+  deadlineMissed?(s: DeadlineMissedStatus): void;
+  livelinessLost?(s: LivelinessLostStatus): void;
+}
+
+export interface ReaderStatusListeners {
+  matched?(s: MatchedStatus): void;
+  incompatibleQos?(s: IncompatibleQosStatus): void;
+  deadlineMissed?(s: DeadlineMissedStatus): void;
+  livelinessChanged?(s: LivelinessChangedStatus): void;
+}
+
+export type EndpointStatusListeners = WriterStatusListeners & ReaderStatusListeners;
+
+/** A counter and its change since it was last handed over. */
+class Count {
+  total = 0;
+  change = 0;
+  add(n: number): void {
+    this.total += n;
+    this.change += n;
+  }
+  take(): number {
+    const c = this.change;
+    this.change = 0;
+    return c;
+  }
+}
+
+export class EndpointStatus {
+  /** Remote (or local) endpoints matched now, by GUID key, and whether each is alive. */
+  private readonly matches = new Map<string, { readonly prefix: string; alive: boolean }>();
+  /** Endpoints already counted as incompatible: a repeated announcement is not a new one. */
+  private readonly incompatibles = new Set<string>();
+  private readonly matchedTotal = new Count();
+  private readonly matchedCurrent = new Count();
+  private readonly incompatible = new Count();
+  private readonly deadline = new Count();
+  private readonly lost = new Count();
+  private readonly alive = new Count();
+  private readonly notAlive = new Count();
+
+  constructor(private readonly listeners: EndpointStatusListeners) {}
+
+  /** Whether anyone listens for the liveliness of matched writers (then their leases are watched). */
+  get watchesLiveliness(): boolean {
+    return this.listeners.livelinessChanged !== undefined;
+  }
+
+  /** A compatible endpoint matched; `prefix` is its participant's prefix key. */
+  matched(key: string, prefix: string): void {
+    if (this.matches.has(key)) return;
+    this.matches.set(key, { prefix, alive: true });
+    this.incompatibles.delete(key);
+    this.matchedTotal.add(1);
+    this.matchedCurrent.add(1);
+    this.alive.add(1);
+    this.emitMatched();
+    this.emitLiveliness();
+  }
+
+  /** An endpoint went away (or was never matched: then nothing happens). */
+  unmatched(key: string): void {
+    this.incompatibles.delete(key);
+    const m = this.matches.get(key);
+    if (!m) return;
+    this.matches.delete(key);
+    this.matchedCurrent.add(-1);
+    if (m.alive) this.alive.add(-1);
+    else this.notAlive.add(-1);
+    this.emitMatched();
+    this.emitLiveliness();
+  }
+
+  /** The participant `prefix` stopped asserting its liveliness (its lease expired). */
+  participantLost(prefix: string): void {
+    let changed = false;
+    for (const m of this.matches.values()) {
+      if (m.prefix !== prefix || !m.alive) continue;
+      m.alive = false;
+      this.alive.add(-1);
+      this.notAlive.add(1);
+      changed = true;
+    }
+    if (changed) this.emitLiveliness();
+  }
+
+  /** The matched writer `key` let its liveliness lease pass (MANUAL_BY_TOPIC: writer-leases.ts). */
+  writerNotAlive(key: string): void {
+    const m = this.matches.get(key);
+    if (!m?.alive) return;
+    m.alive = false;
+    this.alive.add(-1);
+    this.notAlive.add(1);
+    this.emitLiveliness();
+  }
+
+  /** The matched writer `key` asserted its liveliness: alive again if it was not. */
+  writerAlive(key: string): void {
+    const m = this.matches.get(key);
+    if (!m || m.alive) return;
+    m.alive = true;
+    this.notAlive.add(-1);
+    this.alive.add(1);
+    this.emitLiveliness();
+  }
+
+  /** The endpoint `key` is incompatible: `policy` at fault, with its offered and requested values. */
+  incompatibleWith(key: string, fault: { policy: string; offered: string; requested: string }): void {
+    if (this.incompatibles.has(key)) return;
+    this.incompatibles.add(key);
+    this.incompatible.add(1);
+    this.listeners.incompatibleQos?.({
+      totalCount: this.incompatible.total,
+      totalCountChange: this.incompatible.take(),
+      lastPolicy: fault.policy,
+      offered: fault.offered,
+      requested: fault.requested,
+    });
+  }
+
+  deadlineMissed(): void {
+    this.deadline.add(1);
+    this.listeners.deadlineMissed?.({
+      totalCount: this.deadline.total,
+      totalCountChange: this.deadline.take(),
+    });
+  }
+
+  livelinessLost(): void {
+    this.lost.add(1);
+    this.listeners.livelinessLost?.({ totalCount: this.lost.total, totalCountChange: this.lost.take() });
+  }
+
+  private emitMatched(): void {
+    this.listeners.matched?.({
+      totalCount: this.matchedTotal.total,
+      totalCountChange: this.matchedTotal.take(),
+      currentCount: this.matchedCurrent.total,
+      currentCountChange: this.matchedCurrent.take(),
+    });
+  }
+
+  private emitLiveliness(): void {
+    this.listeners.livelinessChanged?.({
+      aliveCount: this.alive.total,
+      notAliveCount: this.notAlive.total,
+      aliveCountChange: this.alive.take(),
+      notAliveCountChange: this.notAlive.take(),
+    });
+  }
+}
