@@ -15,8 +15,6 @@
  * the same of our MANUAL_BY_TOPIC writer, as the vendor's reader reports it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodecCache } from '../../src/cdr/codec.js';
-import { InterfaceRegistry } from '../../src/cdr/registry.js';
 import { durationFromMillis } from '../../src/rtps/discovery-data/duration.js';
 import type { QosPolicies } from '../../src/rtps/discovery-data/qos.js';
 import type {
@@ -27,6 +25,7 @@ import type {
 import { RtpsParticipant } from '../../src/rtps/participant/participant.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
+import { BEST_EFFORT, peerSample, RELIABLE } from './peer-samples.js';
 import {
   buildPeer,
   killAllPeers,
@@ -38,19 +37,8 @@ import {
   type Vendor,
 } from './peers.js';
 
-const registry = new InterfaceRegistry({ amentPrefixPath: false });
-registry.define('interop/msg/InteropSample', 'uint64 seq\nuint8[] data');
-const codec = new CodecCache(registry).get('interop/msg/InteropSample');
-
-/** Sample `seq` of the peers' pattern (8 bytes, byte i is (seq + i) & 0xff). */
-function sample(seq: number): Uint8Array {
-  return codec.encode({ seq: BigInt(seq), data: Uint8Array.from({ length: 8 }, (_, i) => (seq + i) & 0xff) });
-}
-
-const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
-const BEST_EFFORT = {
-  reliability: { kind: 'BEST_EFFORT' as const, maxBlockingTime: durationFromMillis(100) },
-};
+/** Sample `seq` of the peers' pattern (8 bytes). */
+const sample = (seq: number) => peerSample(seq, 8);
 
 let domain = 60;
 async function participant(): Promise<RtpsParticipant> {

@@ -8,13 +8,12 @@
  * enough to need fragments each way, and a TRANSIENT_LOCAL late joiner each way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodecCache } from '../../src/cdr/codec.js';
-import { InterfaceRegistry } from '../../src/cdr/registry.js';
 import { durationFromMillis } from '../../src/rtps/discovery-data/duration.js';
 import type { QosPolicies } from '../../src/rtps/discovery-data/qos.js';
 import { RtpsParticipant, type RtpsWriter } from '../../src/rtps/participant/participant.js';
 import { assertSandboxed } from '../support/sandbox.js';
 import { until } from '../support/until.js';
+import { checkPeerSample as check, RELIABLE, peerSample as sample } from './peer-samples.js';
 import {
   buildPeer,
   killAllPeers,
@@ -27,26 +26,6 @@ import {
   type Vendor,
 } from './peers.js';
 
-const registry = new InterfaceRegistry({ amentPrefixPath: false });
-registry.define('interop/msg/InteropSample', 'uint64 seq\nuint8[] data');
-const codec = new CodecCache(registry).get('interop/msg/InteropSample');
-
-/** The peers' data pattern: byte i of sample `seq` is (seq + i) & 0xff. */
-function sample(seq: number, size: number): Uint8Array {
-  const data = new Uint8Array(size);
-  for (let i = 0; i < size; i++) data[i] = (seq + i) & 0xff;
-  return codec.encode({ seq: BigInt(seq), data });
-}
-
-function check(bytes: Uint8Array): { seq: number; good: boolean } {
-  const v = codec.decode(bytes) as { seq: bigint; data: Uint8Array };
-  const seq = Number(v.seq);
-  let good = true;
-  for (let i = 0; i < v.data.length; i++) if (v.data[i] !== ((seq + i) & 0xff)) good = false;
-  return { seq, good };
-}
-
-const RELIABLE = { reliability: { kind: 'RELIABLE' as const, maxBlockingTime: durationFromMillis(100) } };
 const LATCHED = { ...RELIABLE, durability: 'TRANSIENT_LOCAL' as const };
 
 let domain = 20;
