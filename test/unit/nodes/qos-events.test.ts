@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LifecycleNode } from '../../../src/lifecycle/lifecycle-node.js';
-import { Context } from '../../../src/nodes/context.js';
+import type { Context } from '../../../src/nodes/context.js';
 import type { LogRecord } from '../../../src/nodes/logger.js';
 import type { Publisher } from '../../../src/nodes/publisher.js';
 import {
@@ -16,8 +16,7 @@ import {
   rmwPolicyKind,
 } from '../../../src/nodes/qos-events.js';
 import type { Subscription } from '../../../src/nodes/subscription.js';
-import { FakeClock } from '../../../src/rtps/clock.js';
-import { MemoryBus } from '../../../src/rtps/transport/memory-transport.js';
+import { simulatedContexts } from '../../support/simulated-contexts.js';
 
 const quiet = { logSink: () => {} };
 const open: Context[] = [];
@@ -26,29 +25,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.shutdown()));
 });
 
-function simulated() {
-  const clock = new FakeClock();
-  const bus = new MemoryBus({ clock, latencyMs: 1 });
-  const context = async () => {
-    const c = await Context.create({
-      transport: bus.transport('10.1.0.1'),
-      clock,
-      discovery: { domainId: 0, range: 'localhost', staticPeers: [] },
-      useGlobalArguments: false,
-      logSink: () => {},
-    });
-    open.push(c);
-    return c;
-  };
-  /** Advances the clock `ms` in steps of `step`, letting promises settle between steps. */
-  const run = async (ms: number, step = 1) => {
-    for (let t = 0; t < ms; t += step) {
-      clock.advance(Math.min(step, ms - t));
-      for (let i = 0; i < 10; i++) await Promise.resolve();
-    }
-  };
-  return { clock, context, run };
-}
+const simulated = () => simulatedContexts(open);
 
 const STRING = 'std_msgs/msg/String';
 

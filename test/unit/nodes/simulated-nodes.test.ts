@@ -6,10 +6,9 @@
  * Both contexts are processes of one host (loopback discovery, as two processes on a robot).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Context } from '../../../src/nodes/context.js';
+import type { Context } from '../../../src/nodes/context.js';
 import { ServiceCallTimeoutError, ServiceNotAvailableError } from '../../../src/nodes/errors.js';
-import { FakeClock } from '../../../src/rtps/clock.js';
-import { MemoryBus } from '../../../src/rtps/transport/memory-transport.js';
+import { simulatedContexts } from '../../support/simulated-contexts.js';
 
 const quiet = { logSink: () => {} };
 const open: Context[] = [];
@@ -18,46 +17,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.shutdown()));
 });
 
-function simulated() {
-  const clock = new FakeClock();
-  const bus = new MemoryBus({ clock, latencyMs: 1 });
-  const context = async () => {
-    const c = await Context.create({
-      transport: bus.transport('10.1.0.1'),
-      clock,
-      discovery: { domainId: 0, range: 'localhost', staticPeers: [] },
-      logSink: () => {},
-    });
-    open.push(c);
-    return c;
-  };
-  /** Advances the clock 1 ms at a time, letting promises settle between steps. */
-  const run = async (ms: number) => {
-    for (let t = 0; t < ms; t++) {
-      clock.advance(1);
-      await settle();
-    }
-  };
-  /** Advances 1 ms at a time until `p` settles; how many ms that took. */
-  const runUntil = async (p: Promise<unknown>, limitMs: number): Promise<number> => {
-    let done = false;
-    p.then(
-      () => (done = true),
-      () => (done = true),
-    );
-    for (let t = 0; t < limitMs; t++) {
-      await settle();
-      if (done) return t;
-      clock.advance(1);
-    }
-    throw new Error(`still pending after ${limitMs} simulated ms`);
-  };
-  return { clock, context, run, runUntil };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-}
+const simulated = () => simulatedContexts(open);
 
 describe('nodes on the in-memory bus with a FakeClock', () => {
   it('find a server and call it, in simulated time only', async () => {
