@@ -14,7 +14,8 @@ import {
 } from '../../src/cli/parameter-values.js';
 import { formatReport, vendorName } from '../../src/cli/verbs/doctor.js';
 import { actionsOf } from '../../src/cli/verbs/node.js';
-import { TopicBw, TopicHz } from '../../src/cli/verbs/topic.js';
+import { TopicBw } from '../../src/cli/verbs/topic-bw.js';
+import { TopicHz } from '../../src/cli/verbs/topic-hz.js';
 
 describe('ros2 param values', () => {
   it('guesses the type from YAML as rclpy.parameter.get_parameter_value does', () => {
