@@ -36,6 +36,15 @@ import type {
   SendGoalResponseMessage,
 } from './types.js';
 
+/** Up to this many goals in flight, a status entry is matched by comparing ids, not by a hex key. */
+const FEW_HANDLES = 8;
+
+function sameGoalId(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** How long the result request waits for the get_result service to be ready, once a goal was accepted. */
 const RESULT_SERVICE_WAIT_MS = 10_000;
 /** Feedback kept for a goal nobody iterates yet (the oldest go first). */
@@ -209,7 +218,9 @@ export class ActionClient<A extends string = string> {
   private readonly statusSubscription: Subscription;
   private readonly handles = new Map<string, ClientGoalHandle<A>>();
   private readonly statusListeners = new Set<(statuses: readonly GoalStatusEntry[]) => unknown>();
-  private lastStatuses: readonly GoalStatusEntry[] = [];
+  /** The last status message, its entries made on demand (goalStatuses, onStatus). */
+  private lastStatusMessage: GoalStatusArrayMessage | undefined;
+  private lastStatuses: readonly GoalStatusEntry[] | undefined;
   private readonly release: () => void;
   private isDestroyed = false;
 
@@ -317,6 +328,10 @@ export class ActionClient<A extends string = string> {
 
   /** The goals of the last status message (every client's goals the server still knows). */
   get goalStatuses(): readonly GoalStatusEntry[] {
+    this.lastStatuses ??= (this.lastStatusMessage?.status_list ?? []).map((s) => ({
+      ...goalInfoOf(s.goal_info),
+      status: s.status,
+    }));
     return this.lastStatuses;
   }
 
@@ -382,10 +397,25 @@ export class ActionClient<A extends string = string> {
     h?.feedbackSeen(m.feedback as ActionFeedback<A>);
   }
 
+  /**
+   * The server publishes every goal it still knows in each status message (all clients', results
+   * kept for their timeout), twice per goal: with goals sent back to back that is dozens of
+   * entries each time. So our few handles are found by comparing goal ids, and entries are made
+   * only for someone who asks for them.
+   */
   private onStatusMessage(m: GoalStatusArrayMessage): void {
-    const statuses = m.status_list.map((s) => ({ ...goalInfoOf(s.goal_info), status: s.status }));
-    this.lastStatuses = statuses;
-    for (const s of statuses) this.handles.get(s.goalIdHex)?.statusSeen(s.status);
+    this.lastStatusMessage = m;
+    this.lastStatuses = undefined;
+    if (this.handles.size > 0 && this.handles.size <= FEW_HANDLES) {
+      for (const s of m.status_list)
+        for (const h of this.handles.values())
+          if (sameGoalId(h.goalId, s.goal_info.goal_id.uuid)) h.statusSeen(s.status);
+    } else if (this.handles.size > 0) {
+      for (const s of m.status_list)
+        this.handles.get(goalIdToHex(s.goal_info.goal_id.uuid))?.statusSeen(s.status);
+    }
+    if (this.statusListeners.size === 0) return;
+    const statuses = this.goalStatuses;
     for (const l of this.statusListeners) {
       try {
         const r = l(statuses);
