@@ -14,6 +14,8 @@ import { buildCached } from '../support/native-build.js';
 
 export type Vendor = 'fastdds' | 'cyclone';
 export const VENDORS: readonly Vendor[] = ['fastdds', 'cyclone'];
+/** What a running peer is: a Debian vendor's, or the Fast DDS 3.x rmw peer (rmw-peers/fastdds3-peer.ts). */
+export type PeerKind = Vendor | 'fastdds3';
 
 /** One JSON object a peer printed. */
 export type PeerLine = { readonly event?: string } & Readonly<Record<string, unknown>>;
@@ -30,7 +32,7 @@ export interface PeerResult {
 
 /** A running peer program. */
 export interface SpawnedPeer {
-  readonly vendor: Vendor;
+  readonly vendor: PeerKind;
   readonly args: readonly string[];
   readonly pid: number | undefined;
   /** JSON lines printed so far. */
@@ -159,7 +161,7 @@ const running = new Set<ChildProcessWithoutNullStreams>();
 
 /** Starts `exe` with these arguments; `env` is added to the inherited environment. */
 export function spawnPeerProcess(
-  vendor: Vendor,
+  vendor: PeerKind,
   exe: string,
   args: readonly string[],
   env?: Record<string, string>,

@@ -15,6 +15,11 @@
  *   TYPE_MAX_SIZE_SERIALIZED), PROTOCOL_VERSION, VENDORID, every QoS except HISTORY (qos.ts), USER_DATA
  *   (`typehash=…;`), TOPIC_DATA and GROUP_DATA (empty), DATA_REPRESENTATION, (readers:
  *   TYPE_CONSISTENCY).
+ * - Fast DDS 3.2.5 (Kilted) and 3.6.2 (Lyrical), captured against test/interop's fastdds3 peer:
+ *   the same, plus TYPE_INFORMATION (0x0075, 92 bytes) on every endpoint and DATA_REPRESENTATION
+ *   [XCDR] on readers too. ../shared/WIRE.md says neither rmw sends TypeInformation: true of Jazzy
+ *   (Fast DDS 2.14) only; from Kilted on DomainParticipantImpl::register_type always registers the
+ *   type object representation.
  * TYPE_INFORMATION (0x0075), when a peer sends it, is kept as raw bytes, never interpreted.
  */
 import type { Parameter } from '../wire/parameter-list.js';
