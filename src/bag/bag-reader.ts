@@ -35,6 +35,8 @@ export class BagReader {
     private readonly decompressed: DecompressedFiles,
     /** Some files were whole-file zstd (FILE mode). */
     private readonly fileCompressed: boolean,
+    /** The bag's directory, when it was opened as one. */
+    private readonly directory: string | undefined,
   ) {}
 
   /**
@@ -70,7 +72,13 @@ export class BagReader {
       await decompressed.remove();
       throw error;
     }
-    const reader = new BagReader(stored, sources, decompressed, files.some(DecompressedFiles.isCompressed));
+    const reader = new BagReader(
+      stored,
+      sources,
+      decompressed,
+      files.some(DecompressedFiles.isCompressed),
+      statSync(path).isDirectory() ? path : undefined,
+    );
     for (const s of sources) checkMessageCompression(reader.messageCompressionOf(s));
     return reader;
   }
@@ -125,7 +133,25 @@ export class BagReader {
         });
       }
     }
-    return [...out.values()];
+    const listed = [...out.values()];
+    // In metadata.yaml's order where the bag has one, as Jazzy's `ros2 bag info` prints them
+    // (rosbag2_py format_bag_metadata.cpp, 0.26: no sorting; it reads metadata.yaml).
+    const order = new Map(this.storedMetadata?.topics.map((t, i) => [t.topic.name, i]));
+    if (order.size === 0) return listed;
+    const at = (t: BagTopicInfo) => order.get(t.topic.name) ?? Number.POSITIVE_INFINITY;
+    return listed.sort((a, b) => at(a) - at(b));
+  }
+
+  /**
+   * The bag's size as `ros2 bag info` gives it: a directory's files (metadata.yaml too;
+   * rosbag2_storage metadata_io.cpp, rcutils_calculate_directory_size), or the one file opened.
+   */
+  get bagSize(): number {
+    if (this.directory === undefined) return this.size;
+    let n = 0;
+    for (const e of readdirSync(this.directory, { withFileTypes: true }))
+      if (e.isFile()) n += statSync(join(this.directory, e.name)).size;
+    return n;
   }
 
   /** The bag's metadata as read from its files (what `bag info` shows). */

@@ -1,7 +1,7 @@
 /**
  * `ros2 bag info`'s text (rosbag2_py `format_bag_metadata.cpp`): fields padded to 19 columns,
  * times in local time as `%b %e %Y %H:%M:%S.<ns>` with the seconds since the epoch, sizes in
- * KiB/MiB with one decimal, topics sorted by name, service event topics under "Service".
+ * KiB/MiB with one decimal, topics in the metadata's order, service event topics under "Service".
  */
 import type { BagMetadata, BagTopicInfo } from './metadata.js';
 
@@ -52,12 +52,12 @@ export function formatBagInfo(m: BagMetadata, bagSize: number): string {
   lines.push(`Duration:          ${secondsText(m.durationNs)}s`);
   lines.push(`Start:             ${formatTimePoint(m.startNs)}`);
   lines.push(`End:               ${formatTimePoint(m.startNs + m.durationNs)}`);
-  // Both lists by name, as rosbag2_py's format_bag_metadata.cpp does by default (InfoSortingMethod NAME).
-  const byName = (a: BagTopicInfo, b: BagTopicInfo) => (a.topic.name < b.topic.name ? -1 : 1);
-  const services = m.topics.filter(isServiceEvent).sort(byName);
+  // In the metadata's order: Jazzy's rosbag2_py format_bag_metadata.cpp (0.26.5) does not sort
+  // (sorting by name, InfoSortingMethod, came after Jazzy).
+  const services = m.topics.filter(isServiceEvent);
   const serviceMessages = services.reduce((n, t) => n + t.messageCount, 0);
   lines.push(`Messages:          ${m.messageCount - serviceMessages}`);
-  const topics = m.topics.filter((t) => !isServiceEvent(t)).sort(byName);
+  const topics = m.topics.filter((t) => !isServiceEvent(t));
   const topicLine = (t: BagTopicInfo) =>
     `Topic: ${t.topic.name} | Type: ${t.topic.type} | Count: ${t.messageCount} | Serialization Format: ${t.topic.serializationFormat}`;
   if (topics.length === 0) lines.push('Topic information: ');

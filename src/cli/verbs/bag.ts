@@ -163,7 +163,7 @@ async function openBag(path: string): Promise<BagReader> {
 async function info(path: string): Promise<void> {
   const reader = await openBag(path);
   try {
-    process.stdout.write(formatBagInfo(reader.metadata(), reader.size));
+    process.stdout.write(formatBagInfo(reader.metadata(), reader.bagSize));
   } finally {
     await reader.close();
   }

@@ -92,14 +92,17 @@ describe('BagWriter and BagReader', () => {
       ['/chatter', 1],
     ]);
     expect(m.topics[0]!.topic.offeredQosProfiles[0]!.reliability).toBe('RELIABLE');
-    const info = formatBagInfo(r.metadata(), r.size);
+    // As rosbag2 counts it: every file of the directory, metadata.yaml included.
+    expect(r.bagSize).toBe(r.size + Buffer.byteLength(yaml));
+    const info = formatBagInfo(r.metadata(), r.bagSize);
     expect(info).toContain('\nFiles:             b_0.mcap\n');
     expect(info).toContain(
       'Storage id:        mcap\nROS Distro:        jazzy\nDuration:          3.184000000s\n',
     );
+    // In the order the bag lists them (Jazzy's ros2 bag info does not sort), here as written.
     expect(info).toContain(
-      'Topic information: Topic: /chatter | Type: std_msgs/msg/String | Count: 1 | Serialization Format: cdr\n' +
-        '                   Topic: /turtle1/pose | Type: turtlesim/msg/Pose | Count: 200 | Serialization Format: cdr\n',
+      'Topic information: Topic: /turtle1/pose | Type: turtlesim/msg/Pose | Count: 200 | Serialization Format: cdr\n' +
+        '                   Topic: /chatter | Type: std_msgs/msg/String | Count: 1 | Serialization Format: cdr\n',
     );
     expect(info).toContain('Messages:          201\n');
   });
