@@ -30,7 +30,6 @@ if (!hasRosbag2)
   describe('bags with a real rosbag2', () => {
     it.skip(`skipped: no ROS 2 installation with rosbag2 (ROS2_SETUP=${SETUP ?? 'unset'}); these tests have not run`, () => {});
   });
-});
 
 describe.runIf(hasRosbag2)('bags with a real rosbag2 (Jazzy, MCAP)', () => {
   const procs = new Processes();
