@@ -309,6 +309,12 @@ export class ActionServer<A extends string = string> {
           { timeout: FEEDBACK_MATCH_WAIT_MS },
         ),
       )
+      // And in a later turn of the event loop, so the response leaves in a datagram of its own
+      // before the status and the first feedback: sent in the same turn they shared one, and
+      // rclcpp_action's client, which takes a ready feedback before a ready goal response
+      // (ClientBase::take_data), dropped that first feedback as one of an unknown goal
+      // (test/ros2/actions.test.ts (d), 2 runs in 3 over Fast DDS).
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => {
         if (this.isDestroyed || !this.live.has(goalIdHex)) return;
         this.publishStatus();
