@@ -56,6 +56,15 @@ import type {
 export const DEFAULT_RESULT_TIMEOUT_MS = 10_000;
 /** How long a goal waits for its client's feedback and status subscriptions to hear us. */
 const FEEDBACK_MATCH_WAIT_MS = 1_000;
+/**
+ * How long a goal's feedback is held for a client that does not ask for the result. rclcpp_action
+ * and rclpy clients drop feedback of a goal whose response they have not handled yet (rclcpp's
+ * ClientBase::take_data takes a ready feedback before a ready goal response), and ask for the
+ * result right after handling it: so feedback waits for that request, or this long.
+ */
+const FEEDBACK_HOLD_MS = 100;
+/** Feedback messages held per goal at most (the newest are kept). */
+const MAX_HELD_FEEDBACK = 100;
 
 export type GoalResponse = 'accept' | 'reject';
 export type CancelResponse = 'accept' | 'reject';
@@ -177,6 +186,9 @@ export class ServerGoalHandle<A extends string = string> {
 
 interface LiveGoal<A extends string> {
   readonly handle: ServerGoalHandle<A>;
+  /** Feedback published before the client asked for the result (FEEDBACK_HOLD_MS), in order. */
+  held: unknown[] | undefined;
+  holdTimer: TimerHandle | undefined;
 }
 
 export class ActionServer<A extends string = string> {
@@ -215,8 +227,12 @@ export class ActionServer<A extends string = string> {
       isDestroyed: () => this.isDestroyed,
       statusOf: (idHex) => this.table.get(idHex)?.status ?? GoalStatus.UNKNOWN,
       transition: (idHex, event, result) => this.transition(idHex, event, result),
-      publishFeedback: (goalId, feedback) =>
-        this.feedbackPublisher.publish({ goal_id: { uuid: goalId }, feedback } as never),
+      publishFeedback: (goalId, feedback) => {
+        const held = this.live.get(goalIdToHex(goalId))?.held;
+        if (!held) return this.publishFeedbackNow(goalId, feedback);
+        if (held.length >= MAX_HELD_FEEDBACK) held.shift();
+        held.push(feedback);
+      },
     };
     this.services = [
       node.createService(types.sendGoalService, names.sendGoal, (req, info) =>
@@ -256,7 +272,10 @@ export class ActionServer<A extends string = string> {
     this.isDestroyed = true;
     this.release();
     if (this.expiryTimer) this.clock.clearTimeout(this.expiryTimer);
-    for (const l of this.live.values()) l.handle.cancelRequested('the action server was destroyed');
+    for (const l of this.live.values()) {
+      if (l.holdTimer) this.clock.clearTimeout(l.holdTimer);
+      l.handle.cancelRequested('the action server was destroyed');
+    }
     this.live.clear();
     this.table.clear();
     for (const s of this.services) s.destroy();
@@ -288,7 +307,9 @@ export class ActionServer<A extends string = string> {
     const stampNs = wallClockNs();
     this.table.add(goalId, goalIdHex, stampNs);
     const handle = new ServerGoalHandle<A>(this.host, goalId, req.goal as ActionGoal<A>, stampNs);
-    this.live.set(goalIdHex, { handle });
+    const live: LiveGoal<A> = { handle, held: [], holdTimer: undefined };
+    live.holdTimer = this.clock.setTimeout(() => this.releaseFeedback(goalIdHex), FEEDBACK_HOLD_MS);
+    this.live.set(goalIdHex, live);
     // After the response has gone out, as rclcpp_action does: the service writes it once the
     // client's reply reader has matched, which for a new Cyclone client can be later than this
     // promise settles; status and feedback sent before it would reach a client that does not yet
@@ -358,6 +379,8 @@ export class ActionServer<A extends string = string> {
   }
 
   private finish(idHex: string, result: unknown): void {
+    // Its feedback goes before its end.
+    this.releaseFeedback(idHex);
     let value = result ?? {};
     try {
       this.validateResult(value);
@@ -402,8 +425,25 @@ export class ActionServer<A extends string = string> {
     return { return_code: returnCode, goals_canceling: canceling };
   }
 
+  private publishFeedbackNow(goalId: Uint8Array, feedback: unknown): void {
+    this.feedbackPublisher.publish({ goal_id: { uuid: goalId }, feedback } as never);
+  }
+
+  /** Sends a goal's held feedback and stops holding it: its client handled the goal response. */
+  private releaseFeedback(idHex: string): void {
+    const live = this.live.get(idHex);
+    if (!live?.held) return;
+    const held = live.held;
+    live.held = undefined;
+    if (live.holdTimer) this.clock.clearTimeout(live.holdTimer);
+    live.holdTimer = undefined;
+    if (this.isDestroyed) return;
+    for (const feedback of held) this.publishFeedbackNow(live.handle.goalId, feedback);
+  }
+
   private onGetResult(req: GetResultRequestMessage): Promise<GetResultResponseMessage> {
     const idHex = goalIdToHex(req.goal_id.uuid);
+    this.releaseFeedback(idHex);
     return new Promise((resolve) => {
       const state = this.table.requestResult(idHex, (o) => resolve({ status: o.status, result: o.result }));
       if (state === 'unknown') resolve({ status: GoalStatus.UNKNOWN, result: {} });
