@@ -82,7 +82,14 @@ describe.runIf(available).each(RMWS)('actions against a real ROS 2 over %s', (rm
       expect(list.code, list.out).toBe(0);
       expect(list.out).toContain('/turtle1/rotate_absolute [turtlesim/action/RotateAbsolute]\n');
 
-      const info = await procs.run(rmw, domain, 'ros2 action info /turtle1/rotate_absolute', CLI_MS);
+      // The daemon may know the action's endpoints before the node they belong to (its
+      // ros_discovery_info), and then counts no server: ask again, as for the list.
+      const serves = (out: string) => out.includes('Action servers: 1\n');
+      let info = await procs.run(rmw, domain, 'ros2 action info /turtle1/rotate_absolute', CLI_MS);
+      for (let i = 0; i < 5 && info.code === 0 && !serves(info.out); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        info = await procs.run(rmw, domain, 'ros2 action info /turtle1/rotate_absolute', CLI_MS);
+      }
       expect(info.code, info.out).toBe(0);
       expect(info.out).toContain(
         'Action: /turtle1/rotate_absolute\nAction clients: 0\nAction servers: 1\n    /turtlesim\n',
