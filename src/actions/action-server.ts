@@ -330,11 +330,12 @@ export class ActionServer<A extends string = string> {
           { timeout: FEEDBACK_MATCH_WAIT_MS },
         ),
       )
-      // And in a later turn of the event loop, so the response leaves in a datagram of its own
-      // before the status and the first feedback: sent in the same turn they shared one, and
-      // rclcpp_action's client, which takes a ready feedback before a ready goal response
-      // (ClientBase::take_data), dropped that first feedback as one of an unknown goal
-      // (test/ros2/actions.test.ts (d), 2 runs in 3 over Fast DDS).
+      // And in a later turn of the event loop, so the response leaves in a datagram of its own,
+      // ahead of the ACCEPTED status: what one turn writes to a peer shares a datagram
+      // (DestinationBatcher), and a client that takes the status before the goal response ignores
+      // it as one of an unknown goal (rclcpp_action's Client::handle_status_message). The first
+      // feedback no longer depends on this turn: the goal's feedback is held until its client
+      // asks for the result (FEEDBACK_HOLD_MS).
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => {
         if (this.isDestroyed || !this.live.has(goalIdHex)) return;
@@ -374,13 +375,13 @@ export class ActionServer<A extends string = string> {
 
   private transition(idHex: string, event: GoalEvent, result: { value: unknown } | undefined): void {
     const status = this.table.apply(idHex, event);
+    // Its held feedback goes before the status that says it ended.
+    if (isTerminalStatus(status)) this.releaseFeedback(idHex);
     this.publishStatus();
     if (isTerminalStatus(status) && result) this.finish(idHex, result.value);
   }
 
   private finish(idHex: string, result: unknown): void {
-    // Its feedback goes before its end.
-    this.releaseFeedback(idHex);
     let value = result ?? {};
     try {
       this.validateResult(value);
