@@ -438,12 +438,18 @@ function rclcppTrigger(warmUp: number, calls: number): Promise<Percentiles | und
   const ros = process.env['ROS2_SETUP'];
   const bench = process.env['RCLCPP_TRIGGER_SETUP'];
   if (!ros || !bench) return Promise.resolve(undefined);
+  // The server runs on the far CPU like the ros2ts servers; the client inherits this process's CPU.
+  const far = farCpu === undefined ? '' : `taskset -c ${farCpu} `;
   const script = [
     'export PATH=/usr/bin:$PATH RMW_IMPLEMENTATION=rmw_cyclonedds_cpp',
     `. "${ros}"`,
     `. "${bench}"`,
-    'ros2 run trigger_bench trigger_server >/dev/null 2>&1 & server=$!',
-    `timeout 300 ros2 run trigger_bench trigger_client ${warmUp} ${calls}`,
+    // Not `ros2 run`: its Python parent dies of a SIGTERM without passing it on (ros2run/api/
+    // __init__.py, run_executable, handles only KeyboardInterrupt), so `kill` left the warm
+    // server answering beside the cold one and alive after the bench.
+    'bin="$(ros2 pkg prefix trigger_bench)/lib/trigger_bench" || exit 1',
+    `${far}"$bin/trigger_server" >/dev/null 2>&1 & server=$!`,
+    `timeout 300 "$bin/trigger_client" ${warmUp} ${calls}`,
     'status=$?; kill $server; wait $server 2>/dev/null; exit $status',
   ].join('\n');
   return new Promise((resolve, reject) => {
