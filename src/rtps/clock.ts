@@ -20,6 +20,17 @@ export interface Clock {
   setTimeout(callback: () => void, ms: number): TimerHandle;
   /** Cancels a pending timer; a no-op for one that fired or was cleared already. */
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Calls `callback` once the I/O already read in this turn has been handled (Node's setImmediate),
+   * sooner than a 0 ms timer (clamped to 1 ms); cancelled with clearTimeout. Clocks without it
+   * use setTimeout(callback, 0).
+   */
+  setImmediate?(callback: () => void): TimerHandle;
+}
+
+/** A setImmediate behind a TimerHandle, told apart from a Timeout by clearTimeout. */
+class ImmediateHandle {
+  constructor(readonly immediate: ReturnType<typeof setImmediate>) {}
 }
 
 function delayOf(ms: number): number {
@@ -41,7 +52,13 @@ export const realClock: Clock = {
     return timer as unknown as TimerHandle;
   },
   clearTimeout(handle) {
-    clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
+    if (handle instanceof ImmediateHandle) clearImmediate(handle.immediate);
+    else clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
+  },
+  setImmediate(callback) {
+    const immediate = setImmediate(callback);
+    immediate.unref();
+    return new ImmediateHandle(immediate) as unknown as TimerHandle;
   },
 };
 

@@ -39,7 +39,13 @@ export class Scheduler {
     if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.armedFor = next;
-    if (next !== undefined) this.timer = this.clock.setTimeout(this.fire, next - this.clock.now());
+    if (next === undefined) return;
+    const delay = next - this.clock.now();
+    // Due now (an ACKNACK a writer asked for): after the datagrams already read, not a 1 ms timer
+    // later. Not twice in a row, so a member that stays due cannot spin the event loop.
+    if (delay <= 0 && this.clock.setImmediate && !this.firedImmediate) {
+      this.timer = this.clock.setImmediate(this.fireImmediate);
+    } else this.timer = this.clock.setTimeout(this.fire, delay);
   };
 
   stop(): void {
@@ -48,6 +54,17 @@ export class Scheduler {
     this.armedFor = undefined;
     this.members.clear();
   }
+
+  private firedImmediate = false;
+
+  private readonly fireImmediate = (): void => {
+    this.firedImmediate = true;
+    try {
+      this.fire();
+    } finally {
+      this.firedImmediate = false;
+    }
+  };
 
   private readonly fire = (): void => {
     this.timer = undefined;

@@ -135,7 +135,8 @@ export class WriterProxy {
       this.drain(out);
     }
     const missing = this.missing().length > 0;
-    if (!final || missing) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
+    if (missing) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
+    else if (!final) this.ackDue = Math.min(this.ackDue ?? now, now);
     return out;
   }
 

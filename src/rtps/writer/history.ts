@@ -43,6 +43,11 @@ export class WriterHistory {
       throw new RangeError('KEEP_LAST depth must be at least 1');
   }
 
+  /** How many changes it holds at most: KEEP_LAST's depth, else `maxSamples`. */
+  get limit(): number {
+    return this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;
+  }
+
   /** Adds a change with the next sequence number; returns it and the sequence numbers evicted. */
   add(change: Omit<CacheChange, 'sn'>): { change: CacheChange; evicted: readonly number[] } {
     if (this.policy.kind === 'keep-all' && this.changes.size >= this.maxSamples) {
@@ -56,7 +61,7 @@ export class WriterHistory {
       readers: change.readers,
     };
     this.changes.set(full.sn, full);
-    const limit = this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;
+    const limit = this.limit;
     if (this.changes.size <= limit) return { change: full, evicted: NONE_EVICTED };
     const evicted: number[] = [];
     while (this.changes.size > limit) evicted.push(this.evictOldest());

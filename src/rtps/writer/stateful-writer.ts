@@ -84,6 +84,10 @@ interface ReaderState {
  * each other after 10 at the full rate took 21 s and 43 s).
  */
 export const SILENT_BEATS_AT_FULL_RATE = 3;
+/** A write with none before it for this long asks for an ACKNACK (see asksForAck). */
+const LONE_WRITE_MS = 80;
+/** The longest a stream of writes goes without asking for an ACKNACK (see asksForAck). */
+const ACK_REQUEST_INTERVAL_MS = 5;
 const MAX_BEAT_BACKOFF = 16;
 
 export class StatefulWriter {
@@ -103,6 +107,10 @@ export class StatefulWriter {
    */
   private readonly greet = new Set<string>();
   private greetDue: number | undefined;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private lastAckRequestAt = Number.NEGATIVE_INFINITY;
+  /** A write's HEARTBEAT asked for an ACKNACK and none came since. */
+  private ackRequestOutstanding = false;
 
   constructor(
     readonly history: WriterHistory,
@@ -195,13 +203,38 @@ export class StatefulWriter {
       for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
     const reliable = this.reliableReaders();
     if (reliable.length > 0) {
-      // Not final: the reader acknowledges (its response delay coalesces a burst of writes into
-      // one ACKNACK), so acknowledgements, and with them flow control, keep pace with the writes
-      // instead of waiting for the periodic HEARTBEAT.
-      actions.push(this.heartbeat(reliable, false));
+      // Every write announces itself (a reader that lost it asks); only some ask for an answer.
+      actions.push(this.heartbeat(reliable, !this.asksForAck(now)));
       this.scheduleHeartbeat(now);
     }
+    this.lastWriteAt = now;
     return { change: full, actions };
+  }
+
+  /**
+   * Whether the HEARTBEAT after a write at `now` asks for an ACKNACK (no F flag). Readers answer
+   * one at once (Cyclone does; Fast DDS waits its 5 ms heartbeatResponseDelay), so asking after
+   * every write would double the datagrams of a stream; as Cyclone's ddsi_hbcontrol.c
+   * (writer_hbcontrol_ack_required_generic) does, a writer asks:
+   * - after a lone write (none in the last 80 ms, 4/5 of Cyclone's 100 ms heartbeat interval),
+   *   so a publish-and-wait (`waitForAllAcked`, `topic pub --once`) is answered at once;
+   * - when half the history is unacknowledged (Cyclone: half its byte watermarks), once until an
+   *   ACKNACK comes, so a writer about to block on its history or flow control is not left
+   *   waiting: with the 5 ms delay before each answer, a window of 1 KB samples moved every
+   *   ~7 ms (75 k samples/s);
+   * - at least every 5 ms otherwise (Cyclone's const_hb_intv_min), as often as the old
+   *   5 ms-delayed answers came.
+   */
+  private asksForAck(now: number): boolean {
+    const asks =
+      now - this.lastWriteAt >= LONE_WRITE_MS ||
+      now - this.lastAckRequestAt >= ACK_REQUEST_INTERVAL_MS ||
+      (!this.ackRequestOutstanding && this.unacknowledgedCount() >= this.history.limit / 2);
+    if (asks) {
+      this.ackRequestOutstanding = true;
+      this.lastAckRequestAt = now;
+    }
+    return asks;
   }
 
   /**
@@ -212,6 +245,7 @@ export class StatefulWriter {
     const r = this.readers.get(key);
     if (!r?.reliable || !isNewCount(count, r.lastAckNackCount)) return;
     r.lastAckNackCount = count;
+    this.ackRequestOutstanding = false;
     const firstAnswer = !r.heard;
     r.heard = true;
     r.silentBeats = 0;

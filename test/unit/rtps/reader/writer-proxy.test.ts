@@ -40,6 +40,25 @@ describe('reliable WriterProxy', () => {
     expect(p.nextDeadline()).toBeUndefined();
   });
 
+  it('answers a HEARTBEAT that asks, with nothing missing, at once (as Cyclone does), not after the delay', () => {
+    // A writer whose window is full waits for this ACKNACK: 5 ms per window capped throughput.
+    const p = new WriterProxy({ reliable: true, maxBuffered: 100, heartbeatResponseDelayMs: 5 });
+    p.onData(s(1), 1000);
+    p.onData(s(2), 1000);
+    p.onHeartbeat(1, 2, 1, false, 1000);
+    expect(p.nextDeadline()).toBe(1000);
+    expect(p.poll(1000)).toMatchObject({ final: true, readerSNState: { base: 3, numBits: 0 } });
+    // A final HEARTBEAT with nothing missing asks for nothing.
+    p.onHeartbeat(1, 2, 2, true, 1001);
+    expect(p.nextDeadline()).toBeUndefined();
+    // A pending NACK's delay is cut short too once the hole is filled and the writer asks.
+    p.onData(s(4), 1002);
+    expect(p.nextDeadline()).toBe(1007);
+    p.onData(s(3), 1003);
+    p.onHeartbeat(1, 4, 3, false, 1003);
+    expect(p.nextDeadline()).toBe(1003);
+  });
+
   it('skips what the writer no longer has (HEARTBEAT firstSN) and what it GAPs', () => {
     const p = new WriterProxy();
     p.onData(s(5));
