@@ -308,9 +308,14 @@ export class LocalWriter {
       if (superseded) {
         p.subs[p.heartbeat] = undefined;
         p.holes = true;
-        // A liveliness assertion must not be lost to the HEARTBEAT that replaces it.
-        if (superseded.flags & HeartbeatFlags.LIVELINESS)
-          m = { ...m, flags: m.flags | HeartbeatFlags.LIVELINESS };
+        // A liveliness assertion, or a request for an ACKNACK (no F flag: StatefulWriter asks
+        // only now and then), must not be lost to the HEARTBEAT that replaces it.
+        const liveliness = superseded.flags & HeartbeatFlags.LIVELINESS;
+        const asks = (superseded.flags & HeartbeatFlags.FINAL) === 0;
+        if (liveliness || (asks && m.flags & HeartbeatFlags.FINAL)) {
+          const flags = m.flags | liveliness;
+          m = { ...m, flags: asks ? flags & ~HeartbeatFlags.FINAL : flags };
+        }
       }
       p.heartbeat = p.subs.length;
     }

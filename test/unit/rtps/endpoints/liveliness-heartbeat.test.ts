@@ -1,7 +1,8 @@
 /**
  * A LocalWriter's liveliness assertion (DDS assert_liveliness): one HEARTBEAT with the LIVELINESS
  * flag (RTPS 2.5 8.3.7.5) to each matched reader, with a fresh count; and when a periodic
- * HEARTBEAT of the same turn replaces it in the datagram, the flag stays.
+ * HEARTBEAT of the same turn replaces it in the datagram, the flag stays; so does a write's request
+ * for an ACKNACK (no F flag) when a later write's final HEARTBEAT replaces it.
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../src/rtps/clock.js';
@@ -79,5 +80,20 @@ describe('LocalWriter.assertLiveliness', () => {
     for (const h of sent) perReader.set(h.readerId, [...(perReader.get(h.readerId) ?? []), h]);
     expect([...perReader.keys()].sort()).toEqual([0x104, 0x204]);
     for (const hs of perReader.values()) expect(hs.some(liveliness)).toBe(true);
+  });
+
+  it("keeps a write's request for an ACKNACK when the next write's final HEARTBEAT replaces it", async () => {
+    const { clock, w, sent, outbox } = writer();
+    clock.advance(1000);
+    // A lone write asks (no F flag); the next one in the same turn only announces (F).
+    w.write(new Uint8Array([0, 1, 0, 0, 7, 0, 0, 0]));
+    w.write(new Uint8Array([0, 1, 0, 0, 8, 0, 0, 0]));
+    await Promise.resolve();
+    outbox.flush();
+    expect(sent.map((h) => h.readerId).sort()).toEqual([0x104, 0x204]);
+    for (const h of sent) {
+      expect(h.lastSN).toBe(2);
+      expect(h.flags & HeartbeatFlags.FINAL).toBe(0);
+    }
   });
 });
