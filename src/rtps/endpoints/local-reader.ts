@@ -67,7 +67,7 @@ export class LocalReader {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly deliver: (sample: DeliveredSample) => void,
-    private readonly reschedule: () => void = () => {},
+    private readonly reschedule: (deadline?: number) => void = () => {},
   ) {}
 
   get matchedWriters(): readonly RemoteEndpoint[] {
@@ -95,7 +95,7 @@ export class LocalReader {
     if (reliable) {
       matched.proxy.requestPreemptiveAck(this.clock.now());
       this.noteDeadline(matched);
-      this.reschedule();
+      this.reschedule(this.nextDeadline() ?? Number.POSITIVE_INFINITY);
     }
   }
 
@@ -150,7 +150,7 @@ export class LocalReader {
     this.noteDeadline(matched);
     this.emit(released);
     matched.assembler.dropBelow(matched.proxy.expected);
-    this.reschedule();
+    this.reschedule(this.nextDeadline() ?? Number.POSITIVE_INFINITY);
   }
 
   /** A writer says a fragmented sample is complete up to a fragment: ask for the holes. */

@@ -65,8 +65,8 @@ export class LocalWriter {
     readonly options: LocalWriterOptions,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
-    /** Called when the writer's next deadline may have changed. */
-    private readonly reschedule: () => void = () => {},
+    /** Called with the writer's next deadline (Infinity for none) when it may have changed. */
+    private readonly reschedule: (deadline?: number) => void = () => {},
   ) {
     this.history = new WriterHistory(options.history, options.maxSamples);
     this.machine = new StatefulWriter(this.history, options);
@@ -140,7 +140,7 @@ export class LocalWriter {
   onAckNack(readerPrefix: Uint8Array, m: AckNackSubmessage): void {
     const key = guidKey({ prefix: readerPrefix, entityId: m.readerId });
     this.machine.onAckNack(key, m.readerSNState.base, setMembers(m.readerSNState), m.count, this.clock.now());
-    this.reschedule();
+    this.reschedule(this.nextDeadline() ?? Number.POSITIVE_INFINITY);
     this.onAckNackReceived?.();
   }
 
@@ -277,7 +277,7 @@ export class LocalWriter {
       }
     }
     this.queueFlush();
-    this.reschedule();
+    this.reschedule(this.nextDeadline() ?? Number.POSITIVE_INFINITY);
   }
 
   /** Queues a group of submessages for a reader (kept in one datagram); a datagram's worth leaves at once. */

@@ -27,9 +27,17 @@ export class Scheduler {
     this.members.delete(p);
   }
 
-  /** Re-arms the timer for the earliest deadline (call after anything that may have moved one). */
-  reschedule = (): void => {
+  /**
+   * Re-arms the timer for the earliest deadline (call after anything that may have moved one).
+   * A member that passes its own next deadline (Infinity for none) saves the walk over every
+   * member unless that deadline is earlier than the one armed: a writer calls this on every write.
+   */
+  reschedule = (deadline?: number): void => {
     if (this.polling) return; // the poll loop re-arms when it is done
+    if (deadline !== undefined) {
+      if (deadline === Number.POSITIVE_INFINITY) return; // it has none: nothing came earlier
+      if (this.armedFor !== undefined && deadline >= this.armedFor) return; // the armed timer comes first
+    }
     let next: number | undefined;
     for (const m of this.members) {
       const d = m.nextDeadline();

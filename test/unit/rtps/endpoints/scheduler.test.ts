@@ -94,4 +94,33 @@ describe('Scheduler', () => {
     clock.advance(0);
     expect(m.polls).toEqual([0]);
   });
+
+  it("skips the walk over every member when a member's own deadline comes after the armed one", () => {
+    const clock = new FakeClock(0);
+    const s = new Scheduler(clock);
+    let walks = 0;
+    const counted = (m: Member): Pollable => ({
+      nextDeadline: () => {
+        walks++;
+        return m.nextDeadline();
+      },
+      poll: (now) => m.poll(now),
+    });
+    const early = new Member(10);
+    const late = new Member(undefined);
+    s.add(counted(early));
+    s.add(counted(late));
+    walks = 0;
+    late.due = 50;
+    s.reschedule(50); // later than the armed 10: no walk
+    s.reschedule(Number.POSITIVE_INFINITY); // none: no walk
+    expect(walks).toBe(0);
+    late.due = 5;
+    s.reschedule(5); // earlier: re-armed for it
+    expect(walks).toBe(2);
+    clock.advance(5);
+    expect(late.polls).toEqual([5]);
+    clock.advance(5);
+    expect(early.polls).toEqual([10]);
+  });
 });
