@@ -30,9 +30,16 @@ export class HistoryFullError extends Error {
 }
 
 export class WriterHistory {
-  private readonly changes = new Map<number, CacheChange>();
+  /**
+   * A ring indexed by sequence number (`sn & mask`) over [low, nextSN); a removed change leaves a
+   * hole. Not a Map: a stream's every write set one key and deleted another, and the Map's
+   * upkeep was a tenth of a small sample's write.
+   */
+  private slots: (CacheChange | undefined)[] = new Array<CacheChange | undefined>(16).fill(undefined);
+  private mask = 15;
+  private count = 0;
   private nextSN = 1;
-  /** The lowest sequence number still held (or `nextSN` when empty). */
+  /** No change below it is held (the lowest held one once advanceLow ran). */
   private low = 1;
 
   constructor(
@@ -50,32 +57,36 @@ export class WriterHistory {
 
   /** Adds a change with the next sequence number; returns it and the sequence numbers evicted. */
   add(change: Omit<CacheChange, 'sn'>): { change: CacheChange; evicted: readonly number[] } {
-    if (this.policy.kind === 'keep-all' && this.changes.size >= this.maxSamples) {
+    if (this.policy.kind === 'keep-all' && this.count >= this.maxSamples) {
       throw new HistoryFullError(`KEEP_ALL history holds ${this.maxSamples} unacknowledged samples`);
     }
     const full: CacheChange = {
-      sn: this.nextSN++,
+      sn: this.nextSN,
       payload: change.payload,
       inlineQos: change.inlineQos,
       timestampMs: change.timestampMs,
       readers: change.readers,
     };
-    this.changes.set(full.sn, full);
+    if (this.nextSN - this.low >= this.slots.length) this.grow();
+    this.slots[this.nextSN & this.mask] = full;
+    this.nextSN++;
+    this.count++;
     const limit = this.limit;
-    if (this.changes.size <= limit) return { change: full, evicted: NONE_EVICTED };
+    if (this.count <= limit) return { change: full, evicted: NONE_EVICTED };
     const evicted: number[] = [];
-    while (this.changes.size > limit) evicted.push(this.evictOldest());
+    while (this.count > limit) evicted.push(this.evictOldest());
     return { change: full, evicted };
   }
 
   get(sn: number): CacheChange | undefined {
-    return this.changes.get(sn);
+    if (sn < this.low || sn >= this.nextSN) return undefined;
+    return this.slots[sn & this.mask];
   }
 
   /** The first and last sequence numbers held; an empty history gives first = last + 1. */
   get firstSN(): number {
     this.advanceLow();
-    return this.changes.size === 0 ? this.nextSN : this.low;
+    return this.count === 0 ? this.nextSN : this.low;
   }
 
   get lastSN(): number {
@@ -83,12 +94,12 @@ export class WriterHistory {
   }
 
   get size(): number {
-    return this.changes.size;
+    return this.count;
   }
 
   /** Drops changes below `sn` (all readers acknowledged them: only KEEP_ALL needs to). */
   removeBelow(sn: number): void {
-    for (let s = this.low; s < sn && s < this.nextSN; s++) this.changes.delete(s);
+    for (let s = this.low; s < sn && s < this.nextSN; s++) this.drop(s);
     this.advanceLow();
   }
 
@@ -97,26 +108,46 @@ export class WriterHistory {
    * ask for it get a GAP.
    */
   remove(sn: number): void {
-    this.changes.delete(sn);
+    if (sn >= this.low && sn < this.nextSN) this.drop(sn);
     this.advanceLow();
   }
 
   *values(): IterableIterator<CacheChange> {
     for (let s = this.firstSN; s <= this.lastSN; s++) {
-      const c = this.changes.get(s);
+      const c = this.get(s);
       if (c) yield c;
     }
+  }
+
+  private drop(sn: number): void {
+    const i = sn & this.mask;
+    if (this.slots[i] === undefined) return;
+    this.slots[i] = undefined;
+    this.count--;
   }
 
   private evictOldest(): number {
     this.advanceLow();
     const sn = this.low;
-    this.changes.delete(sn);
+    this.drop(sn);
     this.advanceLow();
     return sn;
   }
 
   private advanceLow(): void {
-    while (this.low < this.nextSN && !this.changes.has(this.low)) this.low++;
+    while (this.low < this.nextSN && this.slots[this.low & this.mask] === undefined) this.low++;
+  }
+
+  /** Doubles the ring until [low, nextSN] fits, keeping each change at its new index. */
+  private grow(): void {
+    this.advanceLow();
+    let size = this.slots.length;
+    while (this.nextSN - this.low >= size) size *= 2;
+    if (size === this.slots.length) return;
+    const slots = new Array<CacheChange | undefined>(size).fill(undefined);
+    const mask = size - 1;
+    for (let s = this.low; s < this.nextSN; s++) slots[s & mask] = this.slots[s & this.mask];
+    this.slots = slots;
+    this.mask = mask;
   }
 }
