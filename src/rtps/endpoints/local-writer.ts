@@ -18,7 +18,7 @@ import type {
   Submessage,
 } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
-import { type Guid, guidKey, timeFromMillis } from '../wire/types.js';
+import { type Guid, guidKey, type RtpsTime, timeFromMillis } from '../wire/types.js';
 import { type CacheChange, type HistoryKind, WriterHistory } from '../writer/history.js';
 import { StatefulWriter, type WriterAction, type WriterOptions } from '../writer/stateful-writer.js';
 import type { Outbox, RemoteEndpoint } from './outbox.js';
@@ -30,6 +30,9 @@ export interface LocalWriterOptions extends WriterOptions {
 
 /** Room for INFO_DST (16) and INFO_TS (12) ahead of the data, and a HEARTBEAT (32) after it. */
 const CONTEXT_OVERHEAD = 16 + 12 + 32;
+const INFO_TS_SIZE = 12;
+/** What a datagram holds besides a queue: the RTPS header, INFO_DST and a closing HEARTBEAT. */
+const DATAGRAM_PREAMBLE = RTPS_HEADER_SIZE + 16 + 32;
 
 export class LocalWriter {
   readonly history: WriterHistory;
@@ -225,7 +228,7 @@ export class LocalWriter {
     const { maxDataPayload, fragmentSize } = this.sizes();
     for (const a of actions) {
       if (a.kind === 'data') {
-        const ts = timeFromMillis(a.change.timestampMs);
+        let ts: RtpsTime | undefined; // made once, and only if some reader's queue needs it
         for (const key of a.readers) {
           const reader = this.readers.get(key);
           if (!reader) continue;
@@ -240,9 +243,16 @@ export class LocalWriter {
             const burst = this.pacer.start(key, a.change.sn, subs, this.clock.now());
             if (burst) this.enqueue(key, this.burstSubmessages(a.change.timestampMs, burst));
           } else {
-            const p = this.queueOf(key);
-            this.push(p, { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts });
-            for (const m of subs) this.push(p, m);
+            const data = subs[0]!;
+            const stamped = this.queueOf(key).timestampMs === a.change.timestampMs;
+            const p = this.roomFor(key, approximateSize(data) + (stamped ? 0 : INFO_TS_SIZE));
+            // One INFO_TS per timestamp in a datagram (as Cyclone sends): it holds for what follows.
+            if (p.timestampMs !== a.change.timestampMs) {
+              ts ??= timeFromMillis(a.change.timestampMs);
+              this.push(p, { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts });
+              p.timestampMs = a.change.timestampMs;
+            }
+            this.push(p, data);
             this.sendIfFull(key, p);
           }
         }
@@ -296,18 +306,34 @@ export class LocalWriter {
   private queueOf(key: string): PendingSubmessages {
     let p = this.pending.get(key);
     if (!p) {
-      p = { subs: [], heartbeat: -1, holes: false, bytes: 0 };
+      p = { subs: [], heartbeat: -1, holes: false, bytes: 0, timestampMs: Number.NaN };
       this.pending.set(key, p);
     }
     return p;
   }
 
+  /**
+   * A reader's queue with room for `bytes` more (and the HEARTBEAT that may follow) in one
+   * datagram: a queue that would overflow leaves first, so a datagram is never split into a
+   * full one and a few submessages of their own.
+   */
+  private roomFor(key: string, bytes: number): PendingSubmessages {
+    const p = this.queueOf(key);
+    if (p.bytes === 0 || p.bytes + bytes <= this.outbox.maxDatagramSize - DATAGRAM_PREAMBLE) return p;
+    this.pending.delete(key);
+    this.sendQueued(key, p);
+    return this.queueOf(key);
+  }
+
   private push(p: PendingSubmessages, m: Submessage): void {
-    if (m.kind === 'HEARTBEAT') {
+    // Whose INFO_TS this is, only the data path knows (and notes it after pushing).
+    if (m.kind === 'INFO_TS') p.timestampMs = Number.NaN;
+    else if (m.kind === 'HEARTBEAT') {
       const superseded = p.heartbeat >= 0 ? p.subs[p.heartbeat] : undefined;
       if (superseded) {
         p.subs[p.heartbeat] = undefined;
         p.holes = true;
+        p.bytes -= approximateSize(superseded);
         // A liveliness assertion, or a request for an ACKNACK (no F flag: StatefulWriter asks
         // only now and then), must not be lost to the HEARTBEAT that replaces it.
         const liveliness = superseded.flags & HeartbeatFlags.LIVELINESS;
@@ -370,6 +396,8 @@ interface PendingSubmessages {
   /** Whether `subs` has a hole (most sends have none, and then need no filtered copy). */
   holes: boolean;
   bytes: number;
+  /** The timestamp of the last INFO_TS in `subs` (NaN: none). */
+  timestampMs: number;
 }
 
 function isFragmented(subs: readonly (DataSubmessage | DataFragSubmessage)[]): subs is DataFragSubmessage[] {

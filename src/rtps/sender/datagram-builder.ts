@@ -40,9 +40,13 @@ export function sendDatagrams(
       return w.pos;
     };
     let base = start();
+    // The INFO_TS in force: each datagram is read on its own (RTPS 8.3.4), and a writer sends one
+    // INFO_TS for the samples of a timestamp, so one that goes on past a split is said again.
+    let timestamp: Submessage | undefined;
     for (const m of submessages) {
       const before = w.pos;
       writeSubmessage(w, m);
+      if (m.kind === 'INFO_TS') timestamp = m;
       if (w.pos <= maxSize) continue;
       if (before === base)
         throw new RangeError(
@@ -53,6 +57,7 @@ export function sendDatagrams(
       w.pos = before;
       sink(w.view(0, w.pos));
       base = start();
+      if (timestamp && timestamp !== m) writeSubmessage(w, timestamp);
       w.bytes(overflow);
       if (w.pos > maxSize)
         throw new RangeError(

@@ -29,6 +29,9 @@ interface Batch {
   bytes: number;
 }
 
+/** The RTPS header (20) and INFO_DST (16) that every datagram starts with. */
+const BATCH_PREAMBLE = 20 + 16;
+
 /** Runs `fn` after the microtasks queued so far, and after those they queue in turn. */
 export function afterTwoMicrotasks(fn: () => void): void {
   queueMicrotask(() => queueMicrotask(fn));
@@ -57,15 +60,23 @@ export class DestinationBatcher {
   submit(prefix: Uint8Array, locators: readonly UdpLocator[], subs: readonly Submessage[]): void {
     if (subs.length === 0 || locators.length === 0) return;
     const key = this.keyOf(prefix, locators);
+    let bytes = 0;
+    for (const m of subs) bytes += approximateSize(m);
     let batch = this.batches.get(key);
+    // What fits a datagram but not beside what is gathered leaves after it, in a datagram of its
+    // own, rather than splitting both over a full datagram and a short one.
+    const room = this.maxDatagramSize - BATCH_PREAMBLE;
+    if (batch && bytes <= room && batch.bytes + bytes > room) {
+      this.batches.delete(key);
+      this.emit(batch);
+      batch = undefined;
+    }
     if (!batch) {
       batch = { prefix, locators, subs: [], bytes: 0 };
       this.batches.set(key, batch);
     }
-    for (const m of subs) {
-      batch.subs.push(m);
-      batch.bytes += approximateSize(m);
-    }
+    for (const m of subs) batch.subs.push(m);
+    batch.bytes += bytes;
     if (batch.bytes >= this.maxDatagramSize) {
       this.batches.delete(key);
       this.emit(batch);
@@ -133,6 +144,8 @@ export function approximateSize(m: Submessage): number {
       return 24 + (m.inlineQos?.length ?? 0) + (m.payload?.length ?? 0);
     case 'DATA_FRAG':
       return 36 + (m.inlineQos?.length ?? 0) + m.fragments.length;
+    case 'INFO_TS':
+      return 12;
     default:
       return 32;
   }
