@@ -112,6 +112,7 @@ describe('sendDatagrams', () => {
       subs.push({
         kind: 'DATA',
         flags: FLAG_ENDIANNESS | 0x04,
+        extraFlags: 0,
         readerId: READER.entityId,
         writerId: WRITER.entityId,
         writerSN: sn,
