@@ -2,7 +2,9 @@
  * `npm run bench:rtps` (runs inside scripts/netns-run): RTPS performance between two processes
  * on loopback, as in real use, against the floor of any Node.js stack measured in the same run:
  * - round-trip latency of a 64 B sample, ros2ts ping-pong vs raw node:dgram ping-pong
- *   (p50/p90/p99), and ddsperf (Cyclone DDS) ping-pong when it is installed;
+ *   (p50/p90/p99, BENCH_PINGS after the warm service rows' BENCH_WARM_UP: what a process that
+ *   starts cold pays is the cold service rows'), and ddsperf (Cyclone DDS) ping-pong when it is
+ *   installed;
  * - the round trip of a service call (example_interfaces/srv/AddTwoInts) from a ros2ts client to
  *   a ros2ts server in another process, through the whole node API (encode, request, handler,
  *   reply, decode), against the same raw node:dgram ping-pong;
@@ -150,13 +152,13 @@ async function udpPingPong(): Promise<number[]> {
   const rtts: number[] = [];
   let resolvePong: () => void = () => {};
   s.on('message', () => resolvePong());
-  for (let i = 0; i < PINGS + 1000; i++) {
+  for (let i = 0; i < WARM_UP + PINGS; i++) {
     const t0 = process.hrtime.bigint();
     await new Promise<void>((r) => {
       resolvePong = r;
       s.send(msg, port, '127.0.0.1');
     });
-    if (i >= 1000) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    if (i >= WARM_UP) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   s.close();
   await stopPeer(peer);
@@ -179,13 +181,13 @@ async function ros2tsPingPong(): Promise<number[]> {
   const payload = new Uint8Array(64);
   payload[1] = 1;
   const rtts: number[] = [];
-  for (let i = 0; i < PINGS + 1000; i++) {
+  for (let i = 0; i < WARM_UP + PINGS; i++) {
     const t0 = process.hrtime.bigint();
     await new Promise<void>((r) => {
       resolvePong = r;
       ping.write(payload);
     });
-    if (i >= 1000) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    if (i >= WARM_UP) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   await p.close();
   await stopPeer(peer);
@@ -200,11 +202,11 @@ async function serviceCalls(): Promise<number[]> {
     .createClient('example_interfaces/srv/AddTwoInts', '/bench_add');
   await client.waitForService({ timeout: 10_000 });
   const rtts: number[] = [];
-  for (let i = 0; i < PINGS + 1000; i++) {
+  for (let i = 0; i < WARM_UP + PINGS; i++) {
     const t0 = process.hrtime.bigint();
     const { sum } = await client.call({ a: BigInt(i), b: 1n }, { timeout: 5000 });
     if (sum !== BigInt(i) + 1n) throw new Error(`wrong sum ${sum} for call ${i}`);
-    if (i >= 1000) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    if (i >= WARM_UP) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   await context.shutdown();
   await stopPeer(peer);
