@@ -19,9 +19,13 @@
  */
 import { createSocket } from 'node:dgram';
 import { ActionServer } from '../src/actions/index.js';
+import { lowerBackgroundThreadPriority } from '../src/nodes/background-priority.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
+
+// bench:rtps --lower-helpers: the same for every process of the run, floors included.
+if (process.env['BENCH_LOWER_HELPERS']) lowerBackgroundThreadPriority();
 
 const [mode, arg] = process.argv.slice(2);
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);

@@ -25,6 +25,8 @@
  *   over rmw_cyclonedds_cpp, warm and cold as above, with ros2ts's Trigger rows' ratio to it.
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
  * `--only=latency,throughput,services,rss` runs some of the groups, each with its own floors.
+ * `--lower-helpers` runs every Node.js process of the run with its helper threads (V8's compiler
+ * and GC helpers) at nice 19, as a program that calls lowerBackgroundThreadPriority() does.
  * `--cpus=A,B` pins the near side of every pair (this process, the service clients, ddsperf's ping
  * and publisher) to CPU A and the far side (pong, sink, server, ddsperf's pong and subscriber) to
  * CPU B, with taskset. Unpinned, the scheduler sometimes runs both ends of a ping-pong on one core
@@ -39,6 +41,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ActionClient, GoalStatus } from '../src/actions/index.js';
+import { lowerBackgroundThreadPriority } from '../src/nodes/background-priority.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
@@ -708,6 +711,13 @@ async function main(): Promise<void> {
     pinSelf(m[1]!);
     farCpu = m[2]!;
   }
+  // --lower-helpers: every Node process of the run (this one, the peers, the raw floors alike)
+  // runs V8's helper threads at nice 19 (lowerBackgroundThreadPriority, src/nodes).
+  const lowerHelpers = process.argv.includes('--lower-helpers');
+  if (lowerHelpers) {
+    process.env['BENCH_LOWER_HELPERS'] = '1';
+    lowerBackgroundThreadPriority();
+  }
   const rows: Row[] = [];
   /** A row; its ratio is value / baseline, so above 1 is slower for times and faster for rates. */
   const add: Add = (c, metric, value, unit, baseline = '', base) => {
@@ -727,7 +737,8 @@ async function main(): Promise<void> {
     return;
   }
   const placement =
-    cpus === undefined ? 'unpinned' : `near side on CPU ${cpus.split(',')[0]}, far side on CPU ${farCpu}`;
+    (cpus === undefined ? 'unpinned' : `near side on CPU ${cpus.split(',')[0]}, far side on CPU ${farCpu}`) +
+    (lowerHelpers ? ', helper threads at nice 19' : '');
   console.log(`ros2ts RTPS benchmark, ${new Date().toISOString()}, Node ${process.version}, ${placement}`);
   const table = rows.map((r) => [
     r.case,

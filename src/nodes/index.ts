@@ -9,6 +9,7 @@ export {
   removeRosArgs,
   UnknownRosArgumentsError,
 } from './arguments/index.js';
+export { BACKGROUND_NICE, lowerBackgroundThreadPriority } from './background-priority.js';
 export { type CallOptions, Client, DEFAULT_CALL_TIMEOUT_MS } from './client.js';
 export { Context, type ContextOptions } from './context.js';
 export {
