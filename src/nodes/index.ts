@@ -78,6 +78,7 @@ export type {
   LivelinessChangedStatus,
   LivelinessLostStatus,
   MatchedStatus,
+  MessageLostStatus,
   OfferedDeadlineMissedStatus,
   OfferedQosIncompatibleStatus,
   PublisherEventCallbacks,

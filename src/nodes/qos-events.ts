@@ -8,7 +8,12 @@
  * Liveliness: a publisher is alive while its participant's lease holds (AUTOMATIC), and for a
  * MANUAL_BY_TOPIC profile with a finite lease while it publishes or calls `assertLiveliness`
  * within each lease (endpoint-status.ts, writer-leases.ts). MANUAL_BY_PARTICIPANT is treated as
- * AUTOMATIC. Not here: rclcpp's message_lost_callback and incompatible_type_callback.
+ * AUTOMATIC.
+ *
+ * Lost messages: samples of a matched publisher this subscription will never get, counted as
+ * Fast DDS does (rtps/reader/writer-proxy.ts): best effort, the sequence numbers skipped between
+ * two received; reliable, those a HEARTBEAT says are gone without our having had them. A GAP
+ * (a sample not for this subscription) is not a loss. Not here: rclcpp's incompatible_type_callback.
  */
 import type {
   DeadlineMissedStatus,
@@ -16,11 +21,12 @@ import type {
   LivelinessChangedStatus,
   LivelinessLostStatus,
   MatchedStatus,
+  MessageLostStatus,
   ReaderStatusListeners,
   WriterStatusListeners,
 } from '../rtps/participant/endpoint-status.js';
 
-export type { LivelinessChangedStatus, LivelinessLostStatus, MatchedStatus };
+export type { LivelinessChangedStatus, LivelinessLostStatus, MatchedStatus, MessageLostStatus };
 
 /** rmw_offered_deadline_missed_status_t: the publisher did not publish within its deadline. */
 export type OfferedDeadlineMissedStatus = DeadlineMissedStatus;
@@ -77,6 +83,8 @@ export interface SubscriptionEventCallbacks {
   readonly incompatibleQos?: QosEventCallback<RequestedQosIncompatibleStatus>;
   /** A publisher matched or went away. */
   readonly matched?: QosEventCallback<MatchedStatus>;
+  /** rclcpp's message_lost_callback: messages of a matched publisher that will never come. */
+  readonly messageLost?: QosEventCallback<MessageLostStatus>;
 }
 
 /**
@@ -153,7 +161,7 @@ export function readerListeners(
   callbacks: SubscriptionEventCallbacks,
   hooks: EventHooks,
 ): ReaderStatusListeners {
-  const { deadline, liveliness, incompatibleQos, matched } = callbacks;
+  const { deadline, liveliness, incompatibleQos, matched, messageLost } = callbacks;
   const onError = (event: string, e: unknown) => hooks.onError(event, e);
   return {
     ...(deadline ? { deadlineMissed: guarded('deadline', deadline, onError) } : {}),
@@ -162,5 +170,6 @@ export function readerListeners(
       ? incompatible(incompatibleQos, onError)
       : (s) => hooks.warnIncompatible(s),
     ...(matched ? { matched: guarded('matched', matched, onError) } : {}),
+    ...(messageLost ? { messageLost: guarded('message lost', messageLost, onError) } : {}),
   };
 }

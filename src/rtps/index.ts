@@ -12,6 +12,7 @@ export type {
   LivelinessChangedStatus,
   LivelinessLostStatus,
   MatchedStatus,
+  MessageLostStatus,
   ReaderStatusListeners,
   WriterStatusListeners,
 } from './participant/endpoint-status.js';

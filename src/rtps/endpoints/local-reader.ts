@@ -34,6 +34,8 @@ export interface LocalReaderOptions {
   readonly assembler?: AssemblerLimits;
   /** Told why a fragment was refused (over a limit, inconsistent), to count it. */
   readonly onFragmentRejected?: (reason: string) => void;
+  /** Told of samples lost from a matched writer (counted by its WriterProxy), when there are some. */
+  readonly onMessageLost?: (count: number) => void;
 }
 
 export interface DeliveredSample extends ReceivedSample {
@@ -125,6 +127,7 @@ export class LocalReader {
       this.clock.now(),
     );
     this.noteDeadline(matched);
+    this.reportLost(matched);
     this.emit(released);
   }
 
@@ -139,6 +142,7 @@ export class LocalReader {
       this.clock.now(),
     );
     this.noteDeadline(matched);
+    this.reportLost(matched);
     this.emit(released);
   }
 
@@ -148,6 +152,7 @@ export class LocalReader {
     const final = (m.flags & HeartbeatFlags.FINAL) !== 0;
     const released = matched.proxy.onHeartbeat(m.firstSN, m.lastSN, m.count, final, this.clock.now());
     this.noteDeadline(matched);
+    this.reportLost(matched);
     this.emit(released);
     matched.assembler.dropBelow(matched.proxy.expected);
     this.reschedule(this.nextDeadline() ?? Number.POSITIVE_INFINITY);
@@ -183,7 +188,9 @@ export class LocalReader {
   onGap(ctx: ReceiveContext, m: GapSubmessage): void {
     const matched = this.matched(ctx, m.writerId);
     if (!matched) return;
-    this.emit(matched.proxy.onGap(m.gapStart, m.gapList));
+    const released = matched.proxy.onGap(m.gapStart, m.gapList);
+    this.reportLost(matched);
+    this.emit(released);
     matched.assembler.dropBelow(matched.proxy.expected);
   }
 
@@ -234,6 +241,12 @@ export class LocalReader {
   private noteDeadline(m: Matched): void {
     const d = m.proxy.nextDeadline();
     if (d !== undefined && (this.earliest === undefined || d < this.earliest)) this.earliest = d;
+  }
+
+  /** Before the samples that showed the loss are handed on, as Fast DDS calls on_sample_lost first. */
+  private reportLost(m: Matched): void {
+    const lost = m.proxy.takeLost();
+    if (lost > 0) this.options.onMessageLost?.(lost);
   }
 
   private matched(ctx: ReceiveContext, writerId: number): Matched | undefined {

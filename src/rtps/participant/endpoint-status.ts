@@ -48,6 +48,12 @@ export interface LivelinessChangedStatus {
   readonly notAliveCountChange: number;
 }
 
+/** rmw_message_lost_status_t (DDS SAMPLE_LOST): samples of matched writers that never came. */
+export interface MessageLostStatus {
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+}
+
 /** The offered/requested incompatible QoS status, with the DDS policy last found at fault. */
 export interface IncompatibleQosStatus {
   readonly totalCount: number;
@@ -71,6 +77,8 @@ export interface ReaderStatusListeners {
   incompatibleQos?(s: IncompatibleQosStatus): void;
   deadlineMissed?(s: DeadlineMissedStatus): void;
   livelinessChanged?(s: LivelinessChangedStatus): void;
+  /** Samples lost (reader/writer-proxy.ts says which), reported as the loss is found. */
+  messageLost?(s: MessageLostStatus): void;
 }
 
 export type EndpointStatusListeners = WriterStatusListeners & ReaderStatusListeners;
@@ -102,6 +110,7 @@ export class EndpointStatus {
   private readonly lost = new Count();
   private readonly alive = new Count();
   private readonly notAlive = new Count();
+  private readonly messages = new Count();
 
   constructor(private readonly listeners: EndpointStatusListeners) {}
 
@@ -193,6 +202,17 @@ export class EndpointStatus {
   livelinessLost(): void {
     this.lost.add(1);
     this.listeners.livelinessLost?.({ totalCount: this.lost.total, totalCountChange: this.lost.take() });
+  }
+
+  /** `count` samples of a matched writer were lost (bounded by the caller: writer-proxy.ts). */
+  messagesLost(count: number): void {
+    this.messages.add(count);
+    // A hostile writer's numbers may push it this far; a total that stops is still a total.
+    if (this.messages.total > Number.MAX_SAFE_INTEGER) this.messages.total = Number.MAX_SAFE_INTEGER;
+    this.listeners.messageLost?.({
+      totalCount: this.messages.total,
+      totalCountChange: this.messages.take(),
+    });
   }
 
   private emitMatched(): void {

@@ -554,7 +554,7 @@ export class RtpsParticipant {
 
   /**
    * A reader; `listeners` hear of its matches, incompatible writers, missed deadlines (no sample
-   * within the requested period) and the liveliness of its matched writers.
+   * within the requested period), the liveliness of its matched writers and lost samples.
    */
   createReader(
     options: EndpointOptions,
@@ -564,6 +564,7 @@ export class RtpsParticipant {
     const qos = effectiveQos('reader', options.qos ?? {});
     const guid = this.newGuid(ENTITY_KIND_READER_NO_KEY);
     const { deadline } = this.watchEndpoint(guid, qos, listeners);
+    const status = listeners?.messageLost ? this.statuses.get(guidKey(guid)) : undefined;
     // A sample of an instance meets its deadline; a dispose or unregister (no data) does not.
     const deliver = deadline
       ? (s: DeliveredSample) => {
@@ -577,6 +578,7 @@ export class RtpsParticipant {
         reliable: qos.reliability.kind === 'RELIABLE',
         assembler: { ...DEFAULT_ASSEMBLER_LIMITS, shared: this.fragmentBudget },
         onFragmentRejected: (reason) => this.drops.drop('fragment-rejected', reason),
+        ...(status ? { onMessageLost: (n: number) => status.messagesLost(n) } : {}),
       },
       this.outbox,
       this.clock,

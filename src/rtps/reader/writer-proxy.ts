@@ -7,9 +7,30 @@
  * Reliable: samples are delivered in order, exactly once; out-of-order ones wait (bounded by
  * `maxBuffered`; past it the newest are dropped and asked for again later). Best effort:
  * a sample is delivered if it is newer than the last one delivered.
+ *
+ * Lost samples (DDS SAMPLE_LOST, rmw's RMW_EVENT_MESSAGE_LOST) are counted as Fast DDS 2.14 counts
+ * them; Cyclone 0.10 counts none of these (dds_rhc_default.c raises SAMPLE_LOST only for a sample
+ * its history rejects, and q_receive.c deliver_user_data_synchronously leaves gaps uncounted):
+ * - best effort: the numbers skipped between two samples received (StatelessReader.cpp
+ *   processDataMsg: `seq - previous_seq - 1`), none before the first one;
+ * - reliable: the numbers a HEARTBEAT's firstSN moves past that were neither received nor
+ *   declared irrelevant by a GAP (WriterProxy.cpp lost_changes_update, called from
+ *   process_heartbeat), none on the first HEARTBEAT (its `received_at_least_one_heartbeat_`: what
+ *   was written before we matched is not lost). A GAP never counts: Fast DDS takes its numbers as
+ *   irrelevant (process_gap -> irrelevant_change_set), and the wire does not say why they are
+ *   skipped -- our StatefulWriter sends one for a sample directed to another reader (a service
+ *   reply), for what was written before the reader matched, and for a requested sample the
+ *   history no longer holds. The last is lost, but a reader learns of it first from the
+ *   HEARTBEAT every write sends with the history's new firstSN, and counts it there.
+ * A reliable skip is counted once something past it is delivered: until then `rewind` may undo
+ * it (a forged HEARTBEAT), and a forged HEARTBEAT alone then counts nothing. One event adds at
+ * most 2^31 - 1, as Fast DDS clamps it to int32.
  */
 import { isNewCount } from '../counts.js';
 import { MAX_SET_BITS, makeSet, type NumberSet, setMembers } from '../wire/number-sets.js';
+
+/** The most one event counts as lost (Fast DDS clamps each to int32: WriterProxy.cpp). */
+const MAX_LOST_PER_EVENT = 0x7fff_ffff;
 
 export interface ReceivedSample {
   readonly sn: number;
@@ -59,6 +80,12 @@ export class WriterProxy {
   private ackCount = 0;
   private ackDue: number | undefined;
   private preemptive = false;
+  /** Whether a HEARTBEAT was taken: skips on the first one are not losses. */
+  private heardHeartbeat = false;
+  /** Skipped by a HEARTBEAT since the last delivery, not yet counted (a rewind forgets them). */
+  private pendingLost = 0;
+  /** Counted as lost and not yet taken (see takeLost). */
+  private lost = 0;
 
   constructor(private readonly options: WriterProxyOptions = DEFAULT_WRITER_PROXY_OPTIONS) {}
 
@@ -69,6 +96,13 @@ export class WriterProxy {
 
   get bufferedCount(): number {
     return this.buffered.size;
+  }
+
+  /** Samples counted as lost since the last call (see the header); 0 most of the time. */
+  takeLost(): number {
+    const n = this.lost;
+    this.lost = 0;
+    return n;
   }
 
   /**
@@ -82,6 +116,8 @@ export class WriterProxy {
     const sn = sample.sn;
     if (!this.options.reliable) {
       if (sn < this.next) return [];
+      // `next` is 1 until the first sample: what came before it is not lost.
+      if (sn > this.next && this.next > 1) this.countLost(sn - this.next);
       this.next = sn + 1;
       return [sample];
     }
@@ -99,7 +135,7 @@ export class WriterProxy {
     }
     const out = [sample];
     this.next = sn + 1;
-    this.deliveredNext = this.next;
+    this.delivered();
     this.drain(out);
     return out;
   }
@@ -130,7 +166,11 @@ export class WriterProxy {
     if (lastSN < this.next - 1 && this.next > this.deliveredNext) this.rewind(lastSN);
     if (lastSN > this.lastAvailable) this.lastAvailable = lastSN;
     const out: ReceivedSample[] = [];
+    const first = !this.heardHeartbeat;
+    this.heardHeartbeat = true;
     if (firstSN > this.next) {
+      if (!first)
+        this.pendingLost = Math.min(this.pendingLost + this.unaccounted(firstSN), MAX_LOST_PER_EVENT);
       this.markIrrelevant(this.next, firstSN - 1);
       this.drain(out);
     }
@@ -142,6 +182,7 @@ export class WriterProxy {
 
   private rewind(lastSN: number): void {
     this.contradictions++;
+    this.pendingLost = 0;
     this.next = this.deliveredNext;
     this.irrelevant = [];
     let highest = lastSN;
@@ -197,6 +238,28 @@ export class WriterProxy {
     return out;
   }
 
+  /**
+   * Numbers in [next, to) a GAP has not declared irrelevant. Samples buffered there count: the
+   * skip drops them undelivered (drain). The ranges are merged and above `next` (drain).
+   */
+  private unaccounted(to: number): number {
+    let n = to - this.next;
+    for (const [a, b] of this.irrelevant) if (a < to) n -= Math.min(b, to - 1) - a + 1;
+    return n;
+  }
+
+  private countLost(n: number): void {
+    this.lost = Math.min(this.lost + Math.min(n, MAX_LOST_PER_EVENT), Number.MAX_SAFE_INTEGER);
+  }
+
+  /** A sample was delivered at `next - 1`: the skips below it were real. */
+  private delivered(): void {
+    this.deliveredNext = this.next;
+    if (this.pendingLost === 0) return;
+    this.countLost(this.pendingLost);
+    this.pendingLost = 0;
+  }
+
   private isIrrelevant(sn: number): boolean {
     for (const [a, b] of this.irrelevant) if (sn >= a && sn <= b) return true;
     return false;
@@ -224,7 +287,7 @@ export class WriterProxy {
         this.buffered.delete(this.next);
         out.push(s);
         this.next++;
-        this.deliveredNext = this.next;
+        this.delivered();
         continue;
       }
       const range = this.irrelevant.find(([a, b]) => this.next >= a && this.next <= b);

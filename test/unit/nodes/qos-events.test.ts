@@ -1,21 +1,27 @@
 /**
  * QoS event callbacks of publishers and subscriptions (rclcpp's event_callbacks), between two
  * contexts on the in-memory bus with a FakeClock: matches, incompatible QoS, missed deadlines,
- * the liveliness of matched publishers when their participant leaves or stops answering, and a
- * MANUAL_BY_TOPIC publisher's lost liveliness. Times are the context clock's, not real ones.
+ * the liveliness of matched publishers when their participant leaves or stops answering, a
+ * MANUAL_BY_TOPIC publisher's lost liveliness, and lost messages. Times are the context clock's,
+ * not real ones.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LifecycleNode } from '../../../src/lifecycle/lifecycle-node.js';
-import type { Context } from '../../../src/nodes/context.js';
+import { Context } from '../../../src/nodes/context.js';
 import type { LogRecord } from '../../../src/nodes/logger.js';
 import type { Publisher } from '../../../src/nodes/publisher.js';
+import type { QosInput } from '../../../src/nodes/qos.js';
 import {
   type LivelinessChangedStatus,
   type MatchedStatus,
+  type MessageLostStatus,
   type QosIncompatibleStatus,
   rmwPolicyKind,
 } from '../../../src/nodes/qos-events.js';
 import type { Subscription } from '../../../src/nodes/subscription.js';
+import { FakeClock } from '../../../src/rtps/clock.js';
+import { MemoryBus } from '../../../src/rtps/transport/memory-transport.js';
+import type { Transport } from '../../../src/rtps/transport/transport.js';
 import { simulatedContexts } from '../../support/simulated-contexts.js';
 
 const quiet = { logSink: () => {} };
@@ -26,6 +32,22 @@ afterEach(async () => {
 });
 
 const simulated = () => simulatedContexts(open);
+
+/** A transport that loses every datagram it is asked to send while `losing` is set. */
+function lossy(inner: Transport): Transport & { losing: boolean } {
+  return {
+    losing: false,
+    get stats() {
+      return inner.stats;
+    },
+    openUnicast: (port) => inner.openUnicast(port),
+    openMulticast: (group, port) => inner.openMulticast(group, port),
+    send(data, to) {
+      if (!this.losing) inner.send(data, to);
+    },
+    close: () => inner.close(),
+  };
+}
 
 const STRING = 'std_msgs/msg/String';
 
@@ -344,6 +366,68 @@ describe('QoS event callbacks', () => {
     b.createNode('listener', quiet).createSubscription(STRING, 'managed_topic', () => {});
     await sim.run(300);
     expect(matched).toEqual([1]);
+  });
+
+  it.each<[string, QosInput]>([
+    ['best-effort', 'sensorData'],
+    ['reliable KEEP_LAST(1)', { reliability: 'RELIABLE', depth: 1 }],
+  ])('report messages a %s publisher sent that never came to messageLost', async (_, qos) => {
+    // simulated-contexts.ts's set-up, with a publisher whose datagrams can be lost.
+    const clock = new FakeClock();
+    const bus = new MemoryBus({ clock, latencyMs: 1 });
+    const talkerTransport = lossy(bus.transport('10.1.0.1'));
+    const make = async (transport: Transport) => {
+      const c = await Context.create({
+        transport,
+        clock,
+        discovery: { domainId: 0, range: 'localhost', staticPeers: [] },
+        useGlobalArguments: false,
+        logSink: () => {},
+      });
+      open.push(c);
+      return c;
+    };
+    const [a, b] = [await make(talkerTransport), await make(bus.transport('10.1.0.1'))];
+    const run = async (ms: number) => {
+      for (let t = 0; t < ms; t++) {
+        clock.advance(1);
+        for (let i = 0; i < 10; i++) await Promise.resolve();
+      }
+    };
+    const pub = a.createNode('talker', quiet).createPublisher(STRING, 'chatter', qos);
+    const received: string[] = [];
+    const lost: MessageLostStatus[] = [];
+    const sub = b
+      .createNode('listener', quiet)
+      .createSubscription(STRING, 'chatter', (m) => received.push(m.data), qos, {
+        events: { messageLost: (s) => lost.push(s) },
+      });
+    await run(500);
+    expect(sub.publisherCount).toBe(1);
+    const publish = async (data: string) => {
+      pub.publish({ data });
+      await run(20);
+    };
+    await publish('1');
+    talkerTransport.losing = true;
+    await publish('2');
+    await publish('3');
+    talkerTransport.losing = false;
+    await publish('4');
+    await publish('5');
+    expect(received).toEqual(['1', '4', '5']);
+    expect(lost).toEqual([{ totalCount: 2, totalCountChange: 2 }]);
+    talkerTransport.losing = true;
+    await publish('6');
+    talkerTransport.losing = false;
+    await publish('7');
+    expect(received).toEqual(['1', '4', '5', '7']);
+    expect(lost).toEqual([
+      { totalCount: 2, totalCountChange: 2 },
+      { totalCount: 3, totalCountChange: 1 },
+    ]);
+    await run(1000);
+    expect(lost).toHaveLength(2);
   });
 
   it('log a callback that throws and go on', async () => {
