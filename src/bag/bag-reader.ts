@@ -5,8 +5,9 @@
  * are then read a chunk at a time, every chunk's CRC checked, so a corrupt chunk is a
  * BagFormatError naming its offset when it is reached. The files of a FILE-mode bag
  * (`NAME_0.mcap.zstd`, rosbag2_compression) are first decompressed, a piece at a time, to a
- * temporary folder that `close()` removes (decompressed-files.ts); errors in them name the
- * `.zstd` and the offset in its decompressed bytes.
+ * temporary folder that `close()` removes (decompressed-files.ts), each to a bounded size
+ * (`maxDecompressedBytes`); errors in them name the `.zstd` and the offset in its decompressed
+ * bytes.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -27,6 +28,14 @@ export interface BagMessage {
   readonly sequence: number;
 }
 
+export interface BagReaderOptions {
+  /**
+   * The most bytes one `.zstd` file of a FILE-mode bag may decompress to; by default 1000 times
+   * its size and at least 16 GiB (zstd-file.ts defaultDecompressedLimit).
+   */
+  readonly maxDecompressedBytes?: number;
+}
+
 export class BagReader {
   private constructor(
     /** What metadata.yaml says, when the bag has one. */
@@ -43,7 +52,7 @@ export class BagReader {
    * Opens a bag directory, an `.mcap` file or an `.mcap.zstd` file; BagFormatError (with the
    * offset) for a bad file. Close it when done if the bag may be FILE-compressed.
    */
-  static async open(path: string): Promise<BagReader> {
+  static async open(path: string, options: BagReaderOptions = {}): Promise<BagReader> {
     if (!existsSync(path)) throw new BagError(`no bag at '${path}'`);
     let stored: BagMetadata | undefined;
     let files: string[];
@@ -64,7 +73,7 @@ export class BagReader {
     } else {
       files = [path];
     }
-    const decompressed = new DecompressedFiles();
+    const decompressed = new DecompressedFiles(options.maxDecompressedBytes);
     const sources: McapFileSource[] = [];
     try {
       for (const f of files) sources.push(await openFile(f, decompressed));

@@ -2,7 +2,8 @@
  * Where a reader puts the MCAP files of a FILE-mode bag (`NAME_0.mcap.zstd`) once decompressed:
  * a private temporary folder, not the bag's (rosbag2 decompresses beside the `.zstd`, which
  * needs a writable bag folder and leaves files behind when it is killed). The folder goes when
- * the reader is closed, or at the latest when the process exits.
+ * the reader is closed, or at the latest when the process exits. Each file may decompress to
+ * `maxBytes` at most (zstd-file.ts defaultDecompressedLimit unless given).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -22,6 +23,9 @@ export class DecompressedFiles {
   private dir: string | undefined;
   private count = 0;
 
+  /** `maxBytes`: the most one file may decompress to; by default, as its size sets it. */
+  constructor(private readonly maxBytes?: number) {}
+
   /** Whether `path` is a whole file compressed with zstd (by its name, as rosbag2 tells it). */
   static isCompressed(path: string): boolean {
     return path.endsWith(ZSTD_EXTENSION);
@@ -38,7 +42,7 @@ export class DecompressedFiles {
       }
     }
     const target = join(this.dir, `${this.count++}-${basename(path, ZSTD_EXTENSION)}`);
-    await decompressFileZstd(path, target);
+    await decompressFileZstd(path, target, { maxBytes: this.maxBytes });
     return target;
   }
 

@@ -1,6 +1,6 @@
 /** Bags: MCAP files as rosbag2 writes them, recorded from and played into a ROS graph. */
 export { adaptOfferToRecordedOffers, adaptRequestToOffers } from './adapt-qos.js';
-export { type BagMessage, BagReader } from './bag-reader.js';
+export { type BagMessage, BagReader, type BagReaderOptions } from './bag-reader.js';
 export { BagWriter, type BagWriterOptions, type TopicSpec, type WriteTimes } from './bag-writer.js';
 export { BagError, BagFormatError } from './errors.js';
 export { formatBagInfo } from './info.js';

@@ -14,11 +14,16 @@
  * Reading walks the frames itself (header, blocks, checksum) and hands each frame's blocks to
  * fzstd's streaming decoder, writing the output as it comes: memory is the frame's window, which
  * is refused above zstd's default decoder limit (128 MiB, ZSTD_WINDOWLOG_LIMIT_DEFAULT), as the
- * zstd tool refuses it. A damaged or truncated file is a BagError naming the file and offset.
+ * zstd tool refuses it. fzstd skips Content_Checksum, so it is checked here (xxh64.ts), as
+ * libzstd checks it unless told not to (zstd.h ZSTD_d_forceIgnoreChecksum). The bytes written are bounded
+ * (defaultDecompressedLimit): a few KB of zstd can claim or produce terabytes, and a full disk
+ * must not be the only stop. A damaged, truncated or oversized file is a BagError naming the
+ * file and offset.
  */
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { Decompress } from 'fzstd';
 import { BagError } from './errors.js';
+import { Xxh64 } from './xxh64.js';
 import { sharedZstdWorker } from './zstd-worker.js';
 
 /** rosbag2's file level: its context is never given one, so ZSTD_CLEVEL_DEFAULT. */
@@ -35,6 +40,36 @@ const OUTPUT_BATCH = 1024 * 1024;
 const INPUT_WINDOW = 1024 * 1024;
 
 const FRAME_MAGIC = 0xfd2fb528;
+
+/** The decompressed-size limit's floor: 16 GiB. */
+const LIMIT_FLOOR = 16 * 2 ** 30;
+/** The decompressed-size limit's ratio to the compressed size. */
+const LIMIT_RATIO = 1000;
+
+/**
+ * How many bytes a `.zstd` bag file of `compressedSize` bytes may decompress to unless told
+ * otherwise: 1000 times its size, and at least 16 GiB. zstd lets 4 bytes (an RLE block's
+ * header and byte) stand for 128 KiB, a ratio of 32768, which a bomb uses; bag data compresses
+ * a few times at rosbag2's level 3 (each MCAP message record carries its own sequence number
+ * and times, which zstd must keep), so no real file comes near 1000. The floor spares small
+ * files of degenerate data (a covered camera's black frames compress like a bomb); the ratio
+ * term lets real files of any size through, as rosbag2 splits files by size only when asked.
+ */
+export function defaultDecompressedLimit(compressedSize: number): number {
+  return Math.max(LIMIT_FLOOR, LIMIT_RATIO * compressedSize);
+}
+
+/** What to tell the user who meets the limit. */
+const RAISE_HINT =
+  'raise it with BagReader.open(path, { maxDecompressedBytes }) or, for the ros2ts CLI, ' +
+  'ROS2TS_BAG_MAX_DECOMPRESSED_BYTES=BYTES';
+
+export interface DecompressOptions {
+  /** The file as errors name it; `source` unless given. */
+  readonly name?: string;
+  /** Refuse the file past this many decompressed bytes; defaultDecompressedLimit() unless given. */
+  readonly maxBytes?: number;
+}
 
 async function openFile(path: string, flags: string, what: string): Promise<FileHandle> {
   try {
@@ -152,16 +187,25 @@ function frameHeader(b: Uint8Array, where: string): FrameHeader {
 }
 
 /**
- * Decompresses the zstd file `source` (one or more frames, skippable frames skipped) into a new
- * file `target`; BagError naming `name` (default `source`) and the offset where it is damaged.
- * `target` is removed when it fails.
+ * Decompresses the zstd file `source` (one or more frames, skippable frames skipped, each
+ * frame's checksum checked) into a new file `target`; BagError naming the file and the offset
+ * where it is damaged, or the limit it would exceed. `target` is removed when it fails.
  */
-export async function decompressFileZstd(source: string, target: string, name = source): Promise<void> {
+export async function decompressFileZstd(
+  source: string,
+  target: string,
+  options: DecompressOptions = {},
+): Promise<void> {
+  const name = options.name ?? source;
   const input = await openFile(source, 'r', 'read');
   try {
     const output = await openFile(target, 'wx', 'create');
     try {
-      await decompressInto(new ForwardBytes(input, (await input.stat()).size), output, name);
+      const size = (await input.stat()).size;
+      const limit = options.maxBytes ?? defaultDecompressedLimit(size);
+      // NaN would compare false and bound nothing.
+      if (!(limit >= 0)) throw new BagError(`${name}: ${limit} is not a decompressed size limit`);
+      await decompressInto(new ForwardBytes(input, size), output, { name, target, limit });
       await output.close();
     } catch (error) {
       await output.close().catch(() => undefined);
@@ -173,14 +217,32 @@ export async function decompressFileZstd(source: string, target: string, name = 
   }
 }
 
-async function decompressInto(src: ForwardBytes, output: FileHandle, name: string): Promise<void> {
+interface Into {
+  readonly name: string;
+  readonly target: string;
+  readonly limit: number;
+}
+
+async function decompressInto(src: ForwardBytes, output: FileHandle, into: Into): Promise<void> {
+  const { name, limit } = into;
   if (src.size === 0) throw new BagError(`${name}: empty file, not zstd`);
   let pos = 0;
   let batch: Uint8Array[] = [];
   let batched = 0;
+  /** Decompressed bytes of the frames before the current one. */
+  let before = 0;
+  const tooLarge = (where: string) =>
+    new BagError(`${where}: the file decompresses to more than ${limit} bytes, its limit; ${RAISE_HINT}`);
   const flush = async () => {
     if (batched === 0) return;
-    await output.write(Buffer.concat(batch, batched));
+    try {
+      await output.write(Buffer.concat(batch, batched));
+    } catch (error) {
+      // ENOSPC above all: the limit may be more than the disk holds.
+      throw new BagError(
+        `${name}: cannot write its decompressed copy ${into.target}: ${(error as Error).message}`,
+      );
+    }
     batch = [];
     batched = 0;
   };
@@ -203,13 +265,20 @@ async function decompressInto(src: ForwardBytes, output: FileHandle, name: strin
     const frameStart = pos;
     const where = `${name}: zstd frame at byte offset ${frameStart}`;
     const header = frameHeader(head, where);
-    let produced = 0n;
+    // A frame that says it is too large is refused before a byte of it is written.
+    if (header.contentSize !== undefined && BigInt(before) + header.contentSize > BigInt(limit)) {
+      throw tooLarge(where);
+    }
+    const hash = header.checksum ? new Xxh64() : undefined;
+    let produced = 0;
     const decoder = new Decompress((data) => {
       if (data.length === 0) return;
-      produced += BigInt(data.length);
+      produced += data.length;
       if (header.contentSize !== undefined && produced > header.contentSize) {
         throw new BagError(`${where}: more data than its content size ${header.contentSize}`);
       }
+      if (before + produced > limit) throw tooLarge(where);
+      hash?.update(data);
       // fzstd may hand out a view of its window: keep a copy.
       batch.push(data.slice());
       batched += data.length;
@@ -247,17 +316,32 @@ async function decompressInto(src: ForwardBytes, output: FileHandle, name: strin
       if (batched >= OUTPUT_BATCH) await flush();
       if (last) break;
     }
+    let stored: number | undefined;
     if (header.checksum) {
       const sum = await src.at(pos, 4);
       if (sum.length < 4)
         throw new BagError(`${where}: truncated: the file ends at byte ${src.size} inside it`);
+      stored = new DataView(sum.buffer, sum.byteOffset, 4).getUint32(0, true);
       push(sum, false, pos);
       pos += 4;
     }
     push(new Uint8Array(0), true, pos);
-    if (header.contentSize !== undefined && produced !== header.contentSize) {
+    if (header.contentSize !== undefined && BigInt(produced) !== header.contentSize) {
       throw new BagError(`${where}: ${produced} bytes decompressed, its header says ${header.contentSize}`);
     }
+    if (hash && stored !== undefined) {
+      const computed = hash.digestLow32();
+      if (computed !== stored) {
+        throw new BagError(
+          `${where}: content checksum mismatch: stored ${hex32(stored)}, the decompressed data's ${hex32(computed)}`,
+        );
+      }
+    }
+    before += produced;
   }
   await flush();
+}
+
+function hex32(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
 }

@@ -148,11 +148,29 @@ async function record(topics: string[], o: RecordOptions): Promise<void> {
   }
 }
 
+/**
+ * ROS2TS_BAG_MAX_DECOMPRESSED_BYTES: how many bytes one `.zstd` file of a FILE-mode bag may
+ * decompress to (BagReader's maxDecompressedBytes); ros2 bag has no option for it, so it is not
+ * a flag. Unset or empty: BagReader's default.
+ */
+export function maxDecompressedBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env['ROS2TS_BAG_MAX_DECOMPRESSED_BYTES']?.trim();
+  if (!raw) return undefined;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new CliError(
+      `[ERROR] [ros2bag]: ROS2TS_BAG_MAX_DECOMPRESSED_BYTES must be a positive number of bytes, not '${raw}'`,
+    );
+  }
+  return n;
+}
+
 /** The bag at `path`, its warnings printed as ros2bag does; a bad bag is the command's error. */
 async function openBag(path: string): Promise<BagReader> {
   let reader: BagReader;
+  const maxDecompressedBytes = maxDecompressedBytesFromEnv();
   try {
-    reader = await BagReader.open(path);
+    reader = await BagReader.open(path, { maxDecompressedBytes });
   } catch (error) {
     asCliError(error);
   }
