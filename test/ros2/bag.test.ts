@@ -22,7 +22,7 @@ const RMW = 'rmw_fastrtps_cpp';
 /** A domain of its own (other test/ros2 files use 31 to 35 and 46 to 51). */
 const DOMAIN = 52;
 const CLI_MS = 30_000;
-const RECORD_MS = 3_000;
+const RECORD_MS = 5_000;
 /** rosbag2's CLI verb, where the installation has it. */
 const hasRosbag2 = available && existsSync(join(dirname(SETUP!), 'ros2bag'));
 
