@@ -6,11 +6,15 @@
 import { Context } from '../../src/nodes/context.js';
 import { FakeClock } from '../../src/rtps/clock.js';
 import { MemoryBus } from '../../src/rtps/transport/memory-transport.js';
+import type { Transport } from '../../src/rtps/transport/transport.js';
 
 export interface SimulatedContexts {
   readonly clock: FakeClock;
-  /** A new context on the bus (added to the file's list to shut down). */
-  context(): Promise<Context>;
+  /**
+   * A new context on the bus (added to the file's list to shut down); `transport` may wrap its
+   * transport (e.g. to lose what it sends).
+   */
+  context(transport?: (onBus: Transport) => Transport): Promise<Context>;
   /** Advances the clock `ms` in steps of `step` ms, letting promises settle between steps. */
   run(ms: number, step?: number): Promise<void>;
   /** Advances 1 ms at a time until `p` settles; how many ms that took. */
@@ -22,9 +26,10 @@ export function simulatedContexts(open: Context[]): SimulatedContexts {
   const bus = new MemoryBus({ clock, latencyMs: 1 });
   return {
     clock,
-    async context() {
+    async context(wrap) {
+      const onBus = bus.transport('10.1.0.1');
       const c = await Context.create({
-        transport: bus.transport('10.1.0.1'),
+        transport: wrap ? wrap(onBus) : onBus,
         clock,
         discovery: { domainId: 0, range: 'localhost', staticPeers: [] },
         useGlobalArguments: false,

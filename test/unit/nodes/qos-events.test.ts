@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LifecycleNode } from '../../../src/lifecycle/lifecycle-node.js';
-import { Context } from '../../../src/nodes/context.js';
+import type { Context } from '../../../src/nodes/context.js';
 import type { LogRecord } from '../../../src/nodes/logger.js';
 import type { Publisher } from '../../../src/nodes/publisher.js';
 import type { QosInput } from '../../../src/nodes/qos.js';
@@ -19,8 +19,6 @@ import {
   rmwPolicyKind,
 } from '../../../src/nodes/qos-events.js';
 import type { Subscription } from '../../../src/nodes/subscription.js';
-import { FakeClock } from '../../../src/rtps/clock.js';
-import { MemoryBus } from '../../../src/rtps/transport/memory-transport.js';
 import type { Transport } from '../../../src/rtps/transport/transport.js';
 import { simulatedContexts } from '../../support/simulated-contexts.js';
 
@@ -372,28 +370,14 @@ describe('QoS event callbacks', () => {
     ['best-effort', 'sensorData'],
     ['reliable KEEP_LAST(1)', { reliability: 'RELIABLE', depth: 1 }],
   ])('report messages a %s publisher sent that never came to messageLost', async (_, qos) => {
-    // simulated-contexts.ts's set-up, with a publisher whose datagrams can be lost.
-    const clock = new FakeClock();
-    const bus = new MemoryBus({ clock, latencyMs: 1 });
-    const talkerTransport = lossy(bus.transport('10.1.0.1'));
-    const make = async (transport: Transport) => {
-      const c = await Context.create({
-        transport,
-        clock,
-        discovery: { domainId: 0, range: 'localhost', staticPeers: [] },
-        useGlobalArguments: false,
-        logSink: () => {},
-      });
-      open.push(c);
-      return c;
-    };
-    const [a, b] = [await make(talkerTransport), await make(bus.transport('10.1.0.1'))];
-    const run = async (ms: number) => {
-      for (let t = 0; t < ms; t++) {
-        clock.advance(1);
-        for (let i = 0; i < 10; i++) await Promise.resolve();
-      }
-    };
+    const sim = simulated();
+    let talkerTransport: ReturnType<typeof lossy> | undefined;
+    const a = await sim.context((onBus) => {
+      talkerTransport = lossy(onBus);
+      return talkerTransport;
+    });
+    const b = await sim.context();
+    const run = (ms: number) => sim.run(ms);
     const pub = a.createNode('talker', quiet).createPublisher(STRING, 'chatter', qos);
     const received: string[] = [];
     const lost: MessageLostStatus[] = [];
@@ -409,17 +393,17 @@ describe('QoS event callbacks', () => {
       await run(20);
     };
     await publish('1');
-    talkerTransport.losing = true;
+    talkerTransport!.losing = true;
     await publish('2');
     await publish('3');
-    talkerTransport.losing = false;
+    talkerTransport!.losing = false;
     await publish('4');
     await publish('5');
     expect(received).toEqual(['1', '4', '5']);
     expect(lost).toEqual([{ totalCount: 2, totalCountChange: 2 }]);
-    talkerTransport.losing = true;
+    talkerTransport!.losing = true;
     await publish('6');
-    talkerTransport.losing = false;
+    talkerTransport!.losing = false;
     await publish('7');
     expect(received).toEqual(['1', '4', '5', '7']);
     expect(lost).toEqual([
