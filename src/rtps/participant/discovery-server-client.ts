@@ -9,8 +9,10 @@
  *   (its GUID prefix follows from its id).
  * - The server takes a client's DATA(p) only if it carries its sample identity in inline QoS
  *   (writer GUID and sequence number; "not properly identified for client-server operation"
- *   otherwise; sampleIdentityInlineQos says under which PIDs), and only if the participant data says vendor 01.0F ("DATA(p|Up) from
- *   different vendor is not supported"; still so in Fast DDS 3). The participant type and the
+ *   otherwise; sampleIdentityInlineQos says under which PIDs), and only from vendor 01.0F ("DATA(p|Up)
+ *   from different vendor is not supported"): 2.x takes the vendor from PID_VENDORID, 3.x in effect
+ *   from the message header (3.6.2 ParticipantProxyData::read_from_cdr_message resets it to the
+ *   source vendor before each parameter), so a client says 01.0F in both. The participant type and the
  *   protocol version come in PID_PROPERTY_LIST: PARTICIPANT_TYPE = CLIENT | SUPER_CLIENT,
  *   DS_VERSION = 2.0. So does SEDP (the database orders updates by that sample identity).
  * - Until a server's own DATA(p) has come, the client sends it its DATA(p) again every 450 ms

@@ -90,6 +90,8 @@ import { WriterLeases } from './writer-leases.js';
 
 /** Bytes all readers of a participant may hold for fragmented samples in progress. */
 const FRAGMENT_BUDGET_BYTES = 256 * 1024 * 1024;
+/** What a Discovery Server client claims to be (discovery-server-client.ts). */
+const FAST_DDS_VENDOR_ID: readonly [number, number] = [VENDOR.FAST_DDS >> 8, VENDOR.FAST_DDS & 0xff];
 
 export interface ParticipantOptions {
   /** Domain, discovery range and static peers; unset ones come from the environment as rcl reads it. */
@@ -304,7 +306,7 @@ export class RtpsParticipant {
       guid: { prefix: guidPrefix, entityId: ENTITYID_PARTICIPANT },
       protocolVersion: PROTOCOL_VERSION,
       // A Discovery Server takes only eProsima participants (discovery-server-client.ts).
-      vendorId: servers ? [VENDOR.FAST_DDS >> 8, VENDOR.FAST_DDS & 0xff] : ROS2TS_VENDOR_ID,
+      vendorId: servers ? FAST_DDS_VENDOR_ID : ROS2TS_VENDOR_ID,
       domainId,
       builtinEndpointSet: STANDARD_BUILTIN_ENDPOINTS,
       leaseDuration: durationFromMillis(options.leaseDurationMs ?? 20_000),
@@ -444,8 +446,10 @@ export class RtpsParticipant {
       }
       const addresses = options.announceAddresses ?? announceAddresses(offHost);
       const guidPrefix = options.guidPrefix ?? newGuidPrefix();
+      // A Fast DDS 3 server judges a participant's vendor by the message header, not by its
+      // PID_VENDORID (discovery-server-client.ts), so a client's header says eProsima too.
       const outbox = createOutbox(
-        { version: PROTOCOL_VERSION, vendorId: ROS2TS_VENDOR_ID, guidPrefix },
+        { version: PROTOCOL_VERSION, vendorId: servers ? FAST_DDS_VENDOR_ID : ROS2TS_VENDOR_ID, guidPrefix },
         options.maxDatagramSize ?? DEFAULT_MAX_DATAGRAM,
         (datagram, to) => {
           for (const l of to) transport.send(datagram, l);

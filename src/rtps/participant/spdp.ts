@@ -199,7 +199,15 @@ export class SpdpAgent {
     if (key === prefixKey(this.own.guid.prefix)) return; // our own announcement, looped back
     const discoveryServer =
       viaServer === undefined ? undefined : key === prefixKey(viaServer) ? 'server' : 'relayed';
-    if (this.own.domainId !== undefined && data.domainId !== undefined && data.domainId !== this.own.domainId)
+    // Through a Discovery Server the domain is not compared: a Fast DDS 3 server announces its
+    // own (`fast-discovery-server` makes it in domain 0) and its clients take it from any domain
+    // (3.6.2 PDPClientListener::check_discovery_conditions, PDPServerListener likewise).
+    if (
+      viaServer === undefined &&
+      this.own.domainId !== undefined &&
+      data.domainId !== undefined &&
+      data.domainId !== this.own.domainId
+    )
       return;
     const now = this.clock.now();
     const known = this.participants.get(key);

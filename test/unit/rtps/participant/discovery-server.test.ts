@@ -148,6 +148,7 @@ describe('discoveryServerFromEnv', () => {
 interface Received {
   readonly at: number;
   readonly source: GuidPrefix;
+  readonly vendorId: readonly [number, number];
   readonly submessages: readonly Submessage[];
 }
 
@@ -159,7 +160,13 @@ describe('a client on the wire, toward a fake server', () => {
     const channel = await serverTransport.openUnicast(11811);
     channel.onDatagram((d) => {
       const m = parseMessage(d, new DropCounter());
-      if (m) received.push({ at: sim.clock.now(), source: m.header.guidPrefix, submessages: m.submessages });
+      if (m)
+        received.push({
+          at: sim.clock.now(),
+          source: m.header.guidPrefix,
+          vendorId: m.header.vendorId,
+          submessages: m.submessages,
+        });
     });
     const multicast: number[] = [];
     const watcher = sim.bus.transport('10.0.0.8');
@@ -175,11 +182,12 @@ describe('a client on the wire, toward a fake server', () => {
         ),
       );
     /** Sends SPDP DATA(p) from the server's SPDP writer, as the server itself or relaying `about`. */
-    const serverSends = (about: GuidPrefix, sn: number) => {
+    const serverSends = (about: GuidPrefix, sn: number, domainId?: number) => {
       const prefix = serverGuidPrefix(3);
       const payload = encodeParticipantData({
         guid: { prefix: about, entityId: ENTITYID_PARTICIPANT },
         vendorId: [0x01, 0x0f],
+        ...(domainId === undefined ? {} : { domainId }),
         leaseDuration: { seconds: 20, fraction: 0 },
         metatrafficUnicastLocators: [
           udpv4Locator(prefixKey(about) === prefixKey(prefix) ? '10.0.0.9' : '10.0.0.7', 7410),
@@ -208,6 +216,9 @@ describe('a client on the wire, toward a fake server', () => {
     expect(first).toBeDefined();
     expect(first?.readerId).toBe(ENTITYID_SPDP_READER);
     expect(hex(received[0]!.source)).toBe(hex(client.guidPrefix));
+    // A Fast DDS 3 server takes the vendor from the message header, not PID_VENDORID
+    // (3.6.2 ParticipantProxyData::read_from_cdr_message), and serves eProsima only.
+    expect(received.every((r) => r.vendorId[0] === 0x01 && r.vendorId[1] === 0x0f)).toBe(true);
     // INFO_DST names the server by the prefix its id gives.
     const dst = received[0]!.submessages.find((s) => s.kind === 'INFO_DST');
     expect(dst && hex(dst.guidPrefix)).toBe('4453035f4550524f53494d41');
@@ -307,6 +318,19 @@ describe('a client on the wire, toward a fake server', () => {
     await sim.run(50);
     expect(known(serverGuidPrefix(3))).toBe(true);
     expect(known(y)).toBe(true);
+    await client.close();
+  });
+
+  it('takes the server and whom it relays whatever domain they announce (a Fast DDS 3 server says 0)', async () => {
+    const { sim, client, serverSends } = await setup();
+    const other = Uint8Array.from([1, 0x0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
+    // The client is in domain 0; `fast-discovery-server` 3.x announces 0 whatever its clients use.
+    serverSends(serverGuidPrefix(3), 1, 7);
+    serverSends(other, 2, 9);
+    await sim.run(50);
+    const known = client.participants.map((p) => prefixKey(p.data.guid.prefix));
+    expect(known).toContain(prefixKey(serverGuidPrefix(3)));
+    expect(known).toContain(prefixKey(other));
     await client.close();
   });
 
