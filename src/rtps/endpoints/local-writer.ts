@@ -244,8 +244,9 @@ export class LocalWriter {
             if (burst) this.enqueue(key, this.burstSubmessages(a.change.timestampMs, burst));
           } else {
             const data = subs[0]!;
-            const stamped = this.queueOf(key).timestampMs === a.change.timestampMs;
-            const p = this.roomFor(key, approximateSize(data) + (stamped ? 0 : INFO_TS_SIZE));
+            const queued = this.queueOf(key);
+            const stamped = queued.timestampMs === a.change.timestampMs;
+            const p = this.roomFor(key, queued, approximateSize(data) + (stamped ? 0 : INFO_TS_SIZE));
             // One INFO_TS per timestamp in a datagram (as Cyclone sends): it holds for what follows.
             if (p.timestampMs !== a.change.timestampMs) {
               ts ??= timeFromMillis(a.change.timestampMs);
@@ -313,12 +314,11 @@ export class LocalWriter {
   }
 
   /**
-   * A reader's queue with room for `bytes` more (and the HEARTBEAT that may follow) in one
+   * A reader's queue (`p`, its current one) with room for `bytes` more (and the HEARTBEAT that may follow) in one
    * datagram: a queue that would overflow leaves first, so a datagram is never split into a
    * full one and a few submessages of their own.
    */
-  private roomFor(key: string, bytes: number): PendingSubmessages {
-    const p = this.queueOf(key);
+  private roomFor(key: string, p: PendingSubmessages, bytes: number): PendingSubmessages {
     if (p.bytes === 0 || p.bytes + bytes <= this.outbox.maxDatagramSize - DATAGRAM_PREAMBLE) return p;
     this.pending.delete(key);
     this.sendQueued(key, p);

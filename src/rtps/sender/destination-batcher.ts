@@ -16,7 +16,7 @@
  * sample goes out as soon as before.
  */
 import type { UdpLocator } from '../transport/transport.js';
-import type { RtpsHeader } from '../wire/message.js';
+import { RTPS_HEADER_SIZE, type RtpsHeader } from '../wire/message.js';
 import type { Submessage } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS } from '../wire/submessage.js';
 import { prefixKey } from '../wire/types.js';
@@ -29,8 +29,8 @@ interface Batch {
   bytes: number;
 }
 
-/** The RTPS header (20) and INFO_DST (16) that every datagram starts with. */
-const BATCH_PREAMBLE = 20 + 16;
+/** The RTPS header and INFO_DST (16) that every datagram starts with. */
+const BATCH_PREAMBLE = RTPS_HEADER_SIZE + 16;
 
 /** Runs `fn` after the microtasks queued so far, and after those they queue in turn. */
 export function afterTwoMicrotasks(fn: () => void): void {
