@@ -202,6 +202,28 @@ describe('strings', () => {
     expect(c.decode(c.encode({ data: 'a\udc00' }))).toEqual({ data: 'a\ufffd' });
   });
 
+  it('reads every short length, ASCII or not, from a plain Uint8Array at any offset', () => {
+    // Bytes built by hand (length with the NUL, UTF-8, NUL), at an odd offset in a plain
+    // Uint8Array (not a Buffer): the short-string paths (by hand, Latin-1 slice, TextDecoder) must
+    // all give what was put in.
+    const c = new CodecCache(new InterfaceRegistry()).get('std_msgs/msg/String');
+    const text = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH';
+    for (let n = 0; n <= 40; n++) {
+      for (const accentAt of [-1, 0, Math.floor(n / 2), n - 1]) {
+        if (accentAt >= n) continue;
+        const value =
+          accentAt < 0 ? text.slice(0, n) : `${text.slice(0, accentAt)}é${text.slice(accentAt + 1, n)}`;
+        const utf8 = Buffer.from(value, 'utf8');
+        const payload = new Uint8Array(3 + 8 + utf8.length + 1);
+        payload.set([0, 1, 0, 0], 3);
+        new DataView(payload.buffer).setUint32(3 + 4, utf8.length + 1, true);
+        payload.set(utf8, 3 + 8);
+        expect(c.decodeFrom(payload, 3, payload.length - 3)).toEqual({ data: value });
+        expect(c.decode(payload.subarray(3))).toEqual({ data: value });
+      }
+    }
+  });
+
   it('reads a length of 0 (no NUL) as an empty string', () => {
     const c = new CodecCache(new InterfaceRegistry()).get('std_msgs/msg/String');
     expect(c.decode(bytes('00010000 00000000'))).toEqual({ data: '' });
