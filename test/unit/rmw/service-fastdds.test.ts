@@ -2,7 +2,7 @@
  * rmw_fastrtps service correlation against the real Jazzy Fast DDS capture (spawn request 133 and
  * reply 173, draw_circle 681/682, get_parameters 971/982), plus the cases the capture cannot show.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   decodeRelatedIdentity,
   encodeRelatedIdentityQos,
@@ -202,6 +202,43 @@ describe('encodeRelatedIdentityQos', () => {
     expect(() =>
       encodeRelatedIdentityQos({ guid: { prefix: new Uint8Array(8), entityId: 1 }, sn: 1 }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('replyInlineQosFor', () => {
+  it('writes every byte (both PIDs, the SN halves, the sentinel) for large and small SNs', () => {
+    for (const [high, low] of [
+      [0, 1],
+      [0, 0xffffffff],
+      [1, 5],
+      [0x1fffff, 0xfffffffe],
+    ] as const) {
+      const id = identity(P, 'c0a1b203', high, low);
+      const expected = list([
+        [0x0083, id],
+        [0x800f, id],
+      ]);
+      expect(hex(replyInlineQosFor(guid(P, 0xc0a1b203), high * 2 ** 32 + low))).toBe(hex(expected));
+    }
+  });
+
+  it('leaves nothing of a dirty pool buffer unwritten', () => {
+    // Node's pooled buffers are not zeroed: hand it one full of 0xee.
+    const dirty = vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((n) => Buffer.alloc(n, 0xee));
+    try {
+      const id = identity(P, '00000304', 0, 7);
+      expect(hex(replyInlineQosFor(guid(P, 0x304), 7))).toBe(
+        hex(
+          list([
+            [0x0083, id],
+            [0x800f, id],
+          ]),
+        ),
+      );
+      expect(dirty).toHaveBeenCalled();
+    } finally {
+      dirty.mockRestore();
+    }
   });
 });
 
