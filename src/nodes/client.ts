@@ -13,11 +13,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Message, MessageInput, TypeCodec } from '../cdr/index.js';
-import { splitCycloneServicePayload, stripCycloneHeader, withCycloneHeader } from '../rmw/service-cyclone.js';
+import { decodableBody, splitCycloneServicePayload, withCycloneHeader } from '../rmw/service-cyclone.js';
 import { replySequenceFor, requestInlineQos } from '../rmw/service-fastdds.js';
 import type { DeliveredSample } from '../rtps/endpoints/local-reader.js';
 import type { RtpsParticipant, RtpsReader, RtpsWriter } from '../rtps/participant/participant.js';
 import type { Guid } from '../rtps/wire/types.js';
+import { ByNumber } from './by-number.js';
 import type { Expiring } from './deadlines.js';
 import {
   AbortError,
@@ -56,6 +57,8 @@ interface Route {
 }
 
 const noop = () => {};
+/** The abort listener's options, one object for every call. */
+const ONCE = { once: true };
 
 /** What a pending call needs of its client. */
 interface CallOwner {
@@ -101,9 +104,9 @@ export class Client<S extends string = string> {
   private requestWriter: RtpsWriter | undefined;
   private replyReader: RtpsReader | undefined;
   /** Calls by the sequence number of their request to Fast DDS-style servers. */
-  private readonly byFastddsSn = new Map<number, PendingCall>();
+  private readonly byFastddsSn = new ByNumber<PendingCall>();
   /** Calls by the counter their request to Cyclone servers carries. */
-  private readonly byCycloneSeq = new Map<number, PendingCall>();
+  private readonly byCycloneSeq = new ByNumber<PendingCall>();
   /** What Cyclone servers echo in their reply header: ours, random, as Cyclone's is opaque. */
   private readonly cycloneGuid = randomBytes(8).readBigUInt64LE();
   private nextCycloneSeq = 1;
@@ -198,10 +201,10 @@ export class Client<S extends string = string> {
     let body = payload;
     try {
       if (flavorOf(this.participant, s.writer.prefix) === 'cyclone') {
-        const { header } = splitCycloneServicePayload(payload);
-        if (header.guid !== this.cycloneGuid) return; // another client's
-        call = this.byCycloneSeq.get(Number(header.seq));
-        if (call) body = stripCycloneHeader(payload).payload;
+        const split = splitCycloneServicePayload(payload);
+        if (split.header.guid !== this.cycloneGuid) return; // another client's
+        call = this.byCycloneSeq.get(Number(split.header.seq));
+        if (call) body = decodableBody(payload, split);
       } else {
         const sn = replySequenceFor(s, this.replyReader!.guid, this.requestWriter!.guid);
         if (sn === undefined) return; // another client's
@@ -274,7 +277,7 @@ export class Client<S extends string = string> {
     const promise = new Promise<unknown>(capture) as Promise<Message<`${S}_Response`>>;
     capturing = undefined;
     this.send(call, encoded, route);
-    signal?.addEventListener('abort', call, { once: true });
+    signal?.addEventListener('abort', call, ONCE);
     this.host.deadlines.add(call);
     return promise;
   }
@@ -305,8 +308,7 @@ export class Client<S extends string = string> {
   }
 
   private settleAll(error: Error): void {
-    for (const call of [...this.byFastddsSn.values(), ...this.byCycloneSeq.values()])
-      this.settle(call, error);
+    for (const call of [...this.byFastddsSn.list(), ...this.byCycloneSeq.list()]) this.settle(call, error);
   }
 
   /**

@@ -48,12 +48,17 @@ export function encodeCycloneServicePayload(
 ): Uint8Array {
   checkHeader(header);
   const unpadded = ENCAPSULATION_SIZE + CYCLONE_REQUEST_HEADER_SIZE + body.length;
-  const out = new Uint8Array((unpadded + 3) & ~3);
+  // A pooled Buffer (a fresh Uint8Array costs ~170 bytes more of heap), so every byte is written.
+  const out = Buffer.allocUnsafe((unpadded + 3) & ~3);
+  out[0] = 0;
   out[1] = littleEndian ? CDR_LE : CDR_BE;
-  const dv = new DataView(out.buffer);
+  out[2] = 0;
+  out[3] = 0;
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   dv.setBigUint64(ENCAPSULATION_SIZE, header.guid, littleEndian);
   dv.setBigInt64(ENCAPSULATION_SIZE + 8, header.seq, littleEndian);
   out.set(body, ENCAPSULATION_SIZE + CYCLONE_REQUEST_HEADER_SIZE);
+  out.fill(0, unpadded);
   return out;
 }
 
@@ -84,8 +89,10 @@ export function encodeWithCycloneHeader<T>(
 ): Uint8Array {
   checkHeader(header);
   const n = codec.size(value);
-  const out = new Uint8Array(CYCLONE_REQUEST_HEADER_SIZE + ((n + 3) & ~3));
+  // Pooled, as in encodeCycloneServicePayload: the padding is zeroed by hand.
+  const out = Buffer.allocUnsafe(CYCLONE_REQUEST_HEADER_SIZE + ((n + 3) & ~3));
   codec.encodeInto(value, out, CYCLONE_REQUEST_HEADER_SIZE);
+  out.fill(0, CYCLONE_REQUEST_HEADER_SIZE + n);
   out.copyWithin(0, CYCLONE_REQUEST_HEADER_SIZE, CYCLONE_REQUEST_HEADER_SIZE + ENCAPSULATION_SIZE);
   const littleEndian = encapsulationIsLE(out);
   // Cyclone's encapsulation options stay 00 00 (see encodeCycloneServicePayload).
@@ -122,10 +129,19 @@ export function stripCycloneHeader(payload: Uint8Array): {
   payload: Uint8Array;
 } {
   const split = splitCycloneServicePayload(payload);
+  return { header: split.header, payload: decodableBody(payload, split) };
+}
+
+/**
+ * The body of `payload` (split by splitCycloneServicePayload) as a codec decodes it: a copy with
+ * the encapsulation in front. For a client that split a reply to see whether it is its own.
+ */
+export function decodableBody(payload: Uint8Array, split: CycloneServicePayload): Uint8Array {
+  // Not from Node's pool: decoded arrays may view these bytes, so they stay the message's own.
   const out = new Uint8Array(ENCAPSULATION_SIZE + split.body.length);
-  out.set(payload.subarray(0, ENCAPSULATION_SIZE));
+  for (let i = 0; i < ENCAPSULATION_SIZE; i++) out[i] = payload[i]!;
   out.set(split.body, ENCAPSULATION_SIZE);
-  return { header: split.header, payload: out };
+  return out;
 }
 
 function encapsulationIsLE(payload: Uint8Array): boolean {

@@ -2,12 +2,13 @@
  * rmw_cyclonedds request header against the real Jazzy Cyclone capture (spawn 130/165, draw_circle
  * 458/470, get_parameters 715/730), and the alignment rule the module relies on.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CodecCache } from '../../../src/cdr/codec.js';
 import { decode, encode, getCodec, InterfaceRegistry } from '../../../src/cdr/index.js';
 import {
   CYCLONE_REQUEST_HEADER_SIZE,
   CycloneServicePayloadError,
+  decodableBody,
   encodeCycloneServicePayload,
   encodeWithCycloneHeader,
   splitCycloneServicePayload,
@@ -92,6 +93,32 @@ describe('golden: draw_circle (Trigger) pads to 4 bytes', () => {
     expect(decode('std_srvs/srv/Trigger_Response', stripCycloneHeader(reply).payload)).toEqual(value);
     const inPlace = encodeWithCycloneHeader(header, getCodec('std_srvs/srv/Trigger_Response'), value);
     expect(hex(inPlace)).toBe(hex(reply));
+  });
+});
+
+describe('with pooled buffers that are not zeroed', () => {
+  it('writes every byte: padding, encapsulation options and the stripped copy', () => {
+    // Node's pooled buffers hold old bytes: hand out ones full of 0xee.
+    const dirty = vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((n) => Buffer.alloc(n, 0xee));
+    try {
+      const request = payloadIn(458);
+      const reply = payloadIn(470);
+      const header = splitCycloneServicePayload(reply).header;
+      const value = { success: true, message: 'starting to draw a circle!' };
+      expect(hex(encodeCycloneServicePayload(header, body('std_srvs/srv/Trigger_Request', {})))).toBe(
+        hex(request),
+      );
+      expect(hex(encodeCycloneServicePayload(header, body('std_srvs/srv/Trigger_Response', value)))).toBe(
+        hex(reply),
+      );
+      const inPlace = encodeWithCycloneHeader(header, getCodec('std_srvs/srv/Trigger_Response'), value);
+      expect(hex(inPlace)).toBe(hex(reply));
+      const stripped = decodableBody(reply, splitCycloneServicePayload(reply));
+      expect(hex(stripped)).toBe(hex(reply.subarray(0, 4)) + hex(reply.subarray(20)));
+      expect(dirty).toHaveBeenCalled();
+    } finally {
+      dirty.mockRestore();
+    }
   });
 });
 
