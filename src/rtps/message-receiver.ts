@@ -49,6 +49,9 @@ export interface SubmessageHandler {
   onNotForUs?(ctx: ReceiveContext, kind: string): void;
 }
 
+/** Shared by every context without INFO_REPLY (nearly all): no two arrays per message. */
+const NO_LOCATORS: readonly Locator[] = Object.freeze([]);
+
 function samePrefix(a: GuidPrefix, b: GuidPrefix): boolean {
   for (let i = 0; i < 12; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -61,25 +64,38 @@ function isUnknown(p: GuidPrefix): boolean {
 /**
  * The context of one message, changed in place by the interpreter submessages. Handlers get it
  * for the duration of their call only (copy what they keep): one object per message instead of
- * one per INFO_TS / INFO_DST.
+ * one per INFO_TS / INFO_DST, and the same object again for the next message (see `spare`).
  */
 class MessageContext implements ReceiveContext {
-  sourceGuidPrefix: GuidPrefix;
-  sourceKey: string;
-  sourceVendorId: readonly [number, number];
-  sourceVersion: readonly [number, number];
+  sourceGuidPrefix: GuidPrefix = GUID_PREFIX_UNKNOWN;
+  sourceKey = '';
+  sourceVendorId: readonly [number, number] = [0, 0];
+  sourceVersion: readonly [number, number] = [0, 0];
   destGuidPrefix: GuidPrefix = GUID_PREFIX_UNKNOWN;
   timestamp: RtpsTime | undefined = undefined;
-  unicastReplyLocators: readonly Locator[] = [];
-  multicastReplyLocators: readonly Locator[] = [];
+  unicastReplyLocators: readonly Locator[] = NO_LOCATORS;
+  multicastReplyLocators: readonly Locator[] = NO_LOCATORS;
 
-  constructor(h: RtpsMessage['header']) {
+  /** Every field as a message starts: nothing of the previous message stays. */
+  begin(h: RtpsMessage['header']): this {
     this.sourceGuidPrefix = h.guidPrefix;
     this.sourceKey = prefixKey(h.guidPrefix);
     this.sourceVendorId = h.vendorId;
     this.sourceVersion = h.version;
+    this.destGuidPrefix = GUID_PREFIX_UNKNOWN;
+    this.timestamp = undefined;
+    this.unicastReplyLocators = NO_LOCATORS;
+    this.multicastReplyLocators = NO_LOCATORS;
+    return this;
   }
 }
+
+/**
+ * The context the last message was dispatched with, free for the next one: no object per
+ * message. Taken while a message is dispatched, so a handler that dispatches another one (which
+ * the transports never do: they deliver on a later turn) gets a context of its own.
+ */
+let spare: MessageContext | undefined;
 
 /**
  * Dispatches the entity submessages of `message` for the participant `ownPrefix`. Reply
@@ -91,7 +107,21 @@ export function receiveMessage(
   ownPrefix: GuidPrefix,
   handler: SubmessageHandler,
 ): void {
-  const ctx = new MessageContext(message.header);
+  const ctx = (spare ?? new MessageContext()).begin(message.header);
+  spare = undefined;
+  try {
+    dispatch(message, ctx, ownPrefix, handler);
+  } finally {
+    spare = ctx;
+  }
+}
+
+function dispatch(
+  message: RtpsMessage,
+  ctx: MessageContext,
+  ownPrefix: GuidPrefix,
+  handler: SubmessageHandler,
+): void {
   let forUs = true;
   for (const m of message.submessages) {
     switch (m.kind) {
@@ -108,13 +138,13 @@ export function receiveMessage(
         ctx.sourceVendorId = m.vendorId;
         ctx.sourceVersion = m.version;
         ctx.destGuidPrefix = GUID_PREFIX_UNKNOWN;
-        ctx.unicastReplyLocators = [];
-        ctx.multicastReplyLocators = [];
+        ctx.unicastReplyLocators = NO_LOCATORS;
+        ctx.multicastReplyLocators = NO_LOCATORS;
         forUs = true;
         break;
       case 'INFO_REPLY':
         ctx.unicastReplyLocators = m.unicastLocators;
-        ctx.multicastReplyLocators = m.multicastLocators ?? [];
+        ctx.multicastReplyLocators = m.multicastLocators ?? NO_LOCATORS;
         break;
       case 'DATA':
         if (forUs) handler.onData?.(ctx, m);

@@ -200,15 +200,17 @@ export class LocalReader {
 
   poll(now: number): void {
     this.earliest = undefined;
-    for (const m of this.list) {
+    for (let i = 0; i < this.list.length; i++) {
+      const m = this.list[i]!;
       const plan = m.proxy.poll(now);
       this.noteDeadline(m);
       if (!plan) continue;
-      // Samples partly here are asked for by fragment (NACK_FRAG), not whole (ACKNACK).
-      const partial = new Set(m.assembler.inProgress());
-      const nacks: Submessage[] = [];
+      // Samples partly here are asked for by fragment (NACK_FRAG), not whole (ACKNACK). Most
+      // readers have none in progress: then no set or array is made for them.
+      const nacks: Submessage[] | undefined = m.assembler.inProgressCount > 0 ? [] : undefined;
       let state = plan.readerSNState;
-      if (partial.size > 0) {
+      if (nacks !== undefined) {
+        const partial = new Set(m.assembler.inProgress());
         const missing = setMembers(state);
         for (const sn of missing) {
           if (!partial.has(sn)) continue;
@@ -223,17 +225,15 @@ export class LocalReader {
           );
         }
       }
-      this.sendTo(m, [
-        {
-          kind: 'ACKNACK',
-          flags: FLAG_ENDIANNESS | (plan.final ? AckNackFlags.FINAL : 0),
-          readerId: this.guid.entityId,
-          writerId: m.writer.guid.entityId,
-          readerSNState: state,
-          count: plan.count,
-        },
-        ...nacks,
-      ]);
+      const ack: Submessage = {
+        kind: 'ACKNACK',
+        flags: FLAG_ENDIANNESS | (plan.final ? AckNackFlags.FINAL : 0),
+        readerId: this.guid.entityId,
+        writerId: m.writer.guid.entityId,
+        readerSNState: state,
+        count: plan.count,
+      };
+      this.sendTo(m, nacks === undefined || nacks.length === 0 ? [ack] : [ack, ...nacks]);
     }
   }
 
@@ -255,7 +255,8 @@ export class LocalReader {
 
   /** Hands on what a proxy released: every sample was made by `sampleOf`, so it names its writer. */
   private emit(samples: readonly ReceivedSample[]): void {
-    for (const s of samples) this.deliver(s as DeliveredSample);
+    // Indexed: a for-of here made an iterator per call (the proxy returns arrays of two kinds).
+    for (let i = 0; i < samples.length; i++) this.deliver(samples[i] as DeliveredSample);
   }
 
   /** ACKNACKs of one poll to one participant's writers leave together (destination-batcher.ts). */

@@ -831,32 +831,18 @@ export class RtpsParticipant {
 
   /** Hands a reader-bound submessage to the readers it is for, or holds it if its writer may yet be announced. */
   private toReaders(ctx: ReceiveContext, m: HeldSubmessage): void {
-    const readers = this.readersFor(ctx, m.writerId, m.readerId);
-    if (readers.length === 0) {
+    // One that names its reader (every DATA and HEARTBEAT of a service) goes to that reader
+    // alone: no array of readers is made for it.
+    const named = m.readerId !== 0 ? this.namedReader(ctx, m.writerId, m.readerId) : undefined;
+    const readers = m.readerId !== 0 ? undefined : this.readersFor(ctx, m.writerId);
+    if (named === undefined && (readers === undefined || readers.length === 0)) {
       if (this.mayBeAnnounced(ctx, m)) this.early.hold(ctx, m, this.clock.now());
       else this.drops.drop('unmatched-writer', m.kind);
       return;
     }
     if (this.leases.size > 0 && assertsLiveliness(m)) this.leases.renew(ctx.sourceKey, m.writerId);
-    for (const r of readers) {
-      switch (m.kind) {
-        case 'DATA':
-          r.onData(ctx, m);
-          break;
-        case 'DATA_FRAG':
-          r.onDataFrag(ctx, m);
-          break;
-        case 'HEARTBEAT':
-          r.onHeartbeat(ctx, m);
-          break;
-        case 'HEARTBEAT_FRAG':
-          r.onHeartbeatFrag(ctx, m);
-          break;
-        case 'GAP':
-          r.onGap(ctx, m);
-          break;
-      }
-    }
+    if (named !== undefined) handTo(named, ctx, m);
+    else for (const r of readers!) handTo(r, ctx, m);
   }
 
   /**
@@ -894,18 +880,20 @@ export class RtpsParticipant {
     return this.writers.get(entityId) ?? this.sedp.localWriter(entityId);
   }
 
-  /** The local readers a submessage from `writerId` is for: the one it names, or every matched one. */
-  private readersFor(ctx: ReceiveContext, writerId: number, readerId: number): LocalReader[] {
+  /** The local reader a submessage names, if it is matched with the writer that sent it. */
+  private namedReader(ctx: ReceiveContext, writerId: number, readerId: number): LocalReader | undefined {
+    const r =
+      readerId === ENTITYID_P2P_MESSAGE_READER
+        ? this.p2p.reader
+        : readerId === ENTITYID_SPDP_READER
+          ? this.ds?.reader
+          : (this.readers.get(readerId) ?? this.sedp.localReader(readerId));
+    return r?.isMatched(ctx.sourceKey, writerId) ? r : undefined;
+  }
+
+  /** The local readers a submessage from `writerId` that names no reader is for: every matched one. */
+  private readersFor(ctx: ReceiveContext, writerId: number): LocalReader[] {
     const source = ctx.sourceKey;
-    if (readerId !== 0) {
-      const r =
-        readerId === ENTITYID_P2P_MESSAGE_READER
-          ? this.p2p.reader
-          : readerId === ENTITYID_SPDP_READER
-            ? this.ds?.reader
-            : (this.readers.get(readerId) ?? this.sedp.localReader(readerId));
-      return r?.isMatched(source, writerId) ? [r] : [];
-    }
     if (writerId === ENTITYID_P2P_MESSAGE_WRITER)
       return this.p2p.reader.isMatched(source, writerId) ? [this.p2p.reader] : [];
     const out: LocalReader[] = [];
@@ -914,6 +902,26 @@ export class RtpsParticipant {
     if (builtin?.isMatched(source, writerId)) out.push(builtin);
     for (const r of this.readers.values()) if (r.isMatched(source, writerId)) out.push(r);
     return out;
+  }
+}
+
+function handTo(r: LocalReader, ctx: ReceiveContext, m: HeldSubmessage): void {
+  switch (m.kind) {
+    case 'DATA':
+      r.onData(ctx, m);
+      break;
+    case 'DATA_FRAG':
+      r.onDataFrag(ctx, m);
+      break;
+    case 'HEARTBEAT':
+      r.onHeartbeat(ctx, m);
+      break;
+    case 'HEARTBEAT_FRAG':
+      r.onHeartbeatFrag(ctx, m);
+      break;
+    case 'GAP':
+      r.onGap(ctx, m);
+      break;
   }
 }
 

@@ -207,8 +207,15 @@ export class FragmentAssembler {
     return [...this.samples.keys()].sort((a, b) => a - b);
   }
 
+  /** How many samples are in progress (asked at every poll: `inProgress` makes an array). */
+  get inProgressCount(): number {
+    return this.samples.size;
+  }
+
   /** Forgets samples below `sn` (delivered, or declared irrelevant by the writer). */
   dropBelow(sn: number): void {
+    // Called at every HEARTBEAT: no copy of the keys when nothing is in progress, the usual case.
+    if (this.samples.size === 0) return;
     for (const k of [...this.samples.keys()]) if (k < sn) this.abandon(k);
   }
 

@@ -32,6 +32,11 @@ import { MAX_SET_BITS, makeSet, type NumberSet, setMembers } from '../wire/numbe
 /** The most one event counts as lost (Fast DDS clamps each to int32: WriterProxy.cpp). */
 const MAX_LOST_PER_EVENT = 0x7fff_ffff;
 
+/** What most calls release: shared, so that they make no array. */
+const NOTHING: readonly ReceivedSample[] = Object.freeze([]);
+/** The bitmap of an empty sequence number set. */
+const NO_WORDS: readonly number[] = Object.freeze([]);
+
 export interface ReceivedSample {
   readonly sn: number;
   readonly payload?: Uint8Array;
@@ -112,10 +117,10 @@ export class WriterProxy {
    * that writes rarely (Fast DDS: HEARTBEAT every 3 s) would otherwise leave us holding back
    * everything after the hole until its next HEARTBEAT, or forever if it goes away first.
    */
-  onData(sample: ReceivedSample, now?: number): ReceivedSample[] {
+  onData(sample: ReceivedSample, now?: number): readonly ReceivedSample[] {
     const sn = sample.sn;
     if (!this.options.reliable) {
-      if (sn < this.next) return [];
+      if (sn < this.next) return NOTHING;
       // `next` is 1 until the first sample: what came before it is not lost.
       if (sn > this.next && this.next > 1) this.countLost(sn - this.next);
       this.next = sn + 1;
@@ -126,12 +131,12 @@ export class WriterProxy {
     // writer let it go): take it, in order, rather than lose what the writer really sends. A
     // stream of forged HEARTBEATs can then not starve the reader between the real ones.
     if (sn < this.next && sn >= this.deliveredNext && !this.buffered.has(sn)) this.rewind(sn);
-    if (sn < this.next || this.buffered.has(sn) || this.isIrrelevant(sn)) return []; // duplicate
+    if (sn < this.next || this.buffered.has(sn) || this.isIrrelevant(sn)) return NOTHING; // duplicate
     if (sn > this.lastAvailable) this.lastAvailable = sn;
     if (sn !== this.next) {
       if (this.buffered.size < this.options.maxBuffered) this.buffered.set(sn, sample);
       if (now !== undefined) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
-      return [];
+      return NOTHING;
     }
     const out = [sample];
     this.next = sn + 1;
@@ -141,10 +146,10 @@ export class WriterProxy {
   }
 
   /** GAP: `gapStart` up to `gapList.base - 1`, and the members of `gapList`, will never come. */
-  onGap(gapStart: number, gapList: NumberSet): ReceivedSample[] {
+  onGap(gapStart: number, gapList: NumberSet): readonly ReceivedSample[] {
     // A best-effort reader waits for nothing, so a GAP has nothing to tell it (and a forged one
     // would make it drop everything below a number the writer may never reach).
-    if (!this.options.reliable) return [];
+    if (!this.options.reliable) return NOTHING;
     if (gapList.base - 1 >= gapStart) this.markIrrelevant(gapStart, gapList.base - 1);
     for (const sn of setMembers(gapList)) this.markIrrelevant(sn, sn);
     const out: ReceivedSample[] = [];
@@ -156,26 +161,33 @@ export class WriterProxy {
    * HEARTBEAT: the writer has [firstSN, lastSN]. What is below firstSN is gone for good; a
    * reply is scheduled when something is missing or the writer asked for one (no F flag).
    */
-  onHeartbeat(firstSN: number, lastSN: number, count: number, final: boolean, now: number): ReceivedSample[] {
-    if (!this.options.reliable) return [];
-    if (!isNewCount(count, this.lastHeartbeatCount)) return []; // an old or repeated HEARTBEAT (8.4.15.4)
+  onHeartbeat(
+    firstSN: number,
+    lastSN: number,
+    count: number,
+    final: boolean,
+    now: number,
+  ): readonly ReceivedSample[] {
+    if (!this.options.reliable) return NOTHING;
+    if (!isNewCount(count, this.lastHeartbeatCount)) return NOTHING; // an old or repeated HEARTBEAT (8.4.15.4)
     this.lastHeartbeatCount = count;
     // The writer says its newest sample is older than what we skipped: the skip came from a lie
     // (a forged HEARTBEAT or GAP in its name) or a reordering. Go back to what was delivered and
     // ask again; a real skip is simply told to us again.
     if (lastSN < this.next - 1 && this.next > this.deliveredNext) this.rewind(lastSN);
     if (lastSN > this.lastAvailable) this.lastAvailable = lastSN;
-    const out: ReceivedSample[] = [];
+    let out = NOTHING;
     const first = !this.heardHeartbeat;
     this.heardHeartbeat = true;
     if (firstSN > this.next) {
       if (!first)
         this.pendingLost = Math.min(this.pendingLost + this.unaccounted(firstSN), MAX_LOST_PER_EVENT);
       this.markIrrelevant(this.next, firstSN - 1);
-      this.drain(out);
+      const drained: ReceivedSample[] = [];
+      this.drain(drained);
+      out = drained;
     }
-    const missing = this.missing().length > 0;
-    if (missing) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
+    if (this.hasMissing()) this.ackDue ??= now + this.options.heartbeatResponseDelayMs;
     else if (!final) this.ackDue = Math.min(this.ackDue ?? now, now);
     return out;
   }
@@ -216,13 +228,17 @@ export class WriterProxy {
 
   /** The ACKNACK describing what we have and miss, as of now. */
   ackNack(): AckNackPlan {
-    const missing = this.missing();
+    const missing = this.hasMissing() ? this.missing() : undefined;
     this.ackCount++;
     // Not final while preemptive: the writer must answer with a HEARTBEAT.
-    const final = missing.length === 0 && !this.preemptive;
+    const final = missing === undefined && !this.preemptive;
     this.preemptive = false;
     return {
-      readerSNState: makeSet(this.next, missing, missing.length === 0 ? 0 : undefined),
+      // Nothing missing (nearly always): the empty set without the arrays makeSet goes through.
+      readerSNState:
+        missing === undefined
+          ? { base: this.next, numBits: 0, bitmap: NO_WORDS }
+          : makeSet(this.next, missing),
       final,
       count: this.ackCount,
     };
@@ -236,6 +252,14 @@ export class WriterProxy {
       if (!this.buffered.has(sn) && !this.isIrrelevant(sn)) out.push(sn);
     }
     return out;
+  }
+
+  /** Whether `missing()` has any (asked at every HEARTBEAT: no array for the answer). */
+  private hasMissing(): boolean {
+    const end = Math.min(this.lastAvailable, this.next + MAX_SET_BITS - 1);
+    for (let sn = this.next; sn <= end; sn++)
+      if (!this.buffered.has(sn) && !this.isIrrelevant(sn)) return true;
+    return false;
   }
 
   /**
@@ -261,8 +285,17 @@ export class WriterProxy {
   }
 
   private isIrrelevant(sn: number): boolean {
-    for (const [a, b] of this.irrelevant) if (sn >= a && sn <= b) return true;
-    return false;
+    return this.irrelevantEnd(sn) !== undefined;
+  }
+
+  /** The end of the irrelevant range holding `sn`, if one does (an indexed loop: no iterator). */
+  private irrelevantEnd(sn: number): number | undefined {
+    const ranges = this.irrelevant;
+    for (let i = 0; i < ranges.length; i++) {
+      const r = ranges[i]!;
+      if (sn >= r[0] && sn <= r[1]) return r[1];
+    }
+    return undefined;
   }
 
   private markIrrelevant(from: number, to: number): void {
@@ -279,10 +312,13 @@ export class WriterProxy {
     this.irrelevant = merged;
   }
 
-  /** Moves `next` past everything delivered or irrelevant, appending deliverable samples. */
+  /**
+   * Moves `next` past everything delivered or irrelevant, appending deliverable samples. Runs
+   * for every sample taken in order: nothing is allocated unless there is something to drop.
+   */
   private drain(out: ReceivedSample[]): void {
     for (;;) {
-      const s = this.buffered.get(this.next);
+      const s = this.buffered.size > 0 ? this.buffered.get(this.next) : undefined;
       if (s) {
         this.buffered.delete(this.next);
         out.push(s);
@@ -290,14 +326,18 @@ export class WriterProxy {
         this.delivered();
         continue;
       }
-      const range = this.irrelevant.find(([a, b]) => this.next >= a && this.next <= b);
-      if (range) {
-        this.next = range[1] + 1;
-        for (const k of this.buffered.keys()) if (k < this.next) this.buffered.delete(k);
+      const to = this.irrelevant.length > 0 ? this.irrelevantEnd(this.next) : undefined;
+      if (to !== undefined) {
+        this.next = to + 1;
+        if (this.buffered.size > 0)
+          for (const k of this.buffered.keys()) if (k < this.next) this.buffered.delete(k);
         continue;
       }
       break;
     }
-    this.irrelevant = this.irrelevant.filter(([, b]) => b >= this.next);
+    // The ranges are sorted and merged (markIrrelevant): those now below `next` lead the list.
+    let passed = 0;
+    while (passed < this.irrelevant.length && this.irrelevant[passed]![1] < this.next) passed++;
+    if (passed > 0) this.irrelevant = this.irrelevant.slice(passed);
   }
 }

@@ -10,14 +10,27 @@ export class ByteReader {
   pos: number;
 
   constructor(
-    readonly bytes: Uint8Array,
+    /** What is read; a reader may be moved to other bytes (see `span`). */
+    public bytes: Uint8Array,
     start: number,
     /** Index one past the last byte this reader may read. */
-    readonly end: number,
+    public end: number,
     /** Byte order of multi-byte fields (RTPS: the submessage's E flag). */
     public littleEndian: boolean,
   ) {
     this.pos = start;
+  }
+
+  /**
+   * Points the reader at `[start, end)` of `bytes`, in the given byte order: one reader serves
+   * every submessage of every message instead of one object each.
+   */
+  span(bytes: Uint8Array, start: number, end: number, littleEndian: boolean): this {
+    this.bytes = bytes;
+    this.pos = start;
+    this.end = end;
+    this.littleEndian = littleEndian;
+    return this;
   }
 
   get remaining(): number {

@@ -5,6 +5,7 @@
 import type { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { WireFormatError } from './errors.js';
+import { octetPair, sharedPrefix } from './interned.js';
 import {
   type InfoDestinationSubmessage,
   InfoReplyFlags,
@@ -15,7 +16,14 @@ import {
   InfoTsFlags,
   type PadSubmessage,
 } from './submessage.js';
-import { GUID_PREFIX_SIZE, LOCATOR_SIZE, type Locator, readLocator, writeLocator } from './types.js';
+import {
+  GUID_PREFIX_SIZE,
+  type GuidPrefix,
+  LOCATOR_SIZE,
+  type Locator,
+  readLocator,
+  writeLocator,
+} from './types.js';
 
 export function readInfoTimestamp(r: ByteReader, flags: number): InfoTimestampSubmessage {
   if (flags & InfoTsFlags.INVALIDATE) return { kind: 'INFO_TS', flags };
@@ -29,7 +37,15 @@ export function writeInfoTimestamp(w: ByteWriter, m: InfoTimestampSubmessage): v
 }
 
 export function readInfoDestination(r: ByteReader, flags: number): InfoDestinationSubmessage {
-  return { kind: 'INFO_DST', flags, guidPrefix: r.view(GUID_PREFIX_SIZE, 'guidPrefix') };
+  return { kind: 'INFO_DST', flags, guidPrefix: readGuidPrefix(r) };
+}
+
+/** A prefix as `sharedPrefix` keeps it: the same few arrive in every message (interned.ts). */
+function readGuidPrefix(r: ByteReader): GuidPrefix {
+  r.need(GUID_PREFIX_SIZE, 'guidPrefix');
+  const prefix = sharedPrefix(r.bytes, r.pos);
+  r.pos += GUID_PREFIX_SIZE;
+  return prefix;
 }
 
 export function writeInfoDestination(w: ByteWriter, m: InfoDestinationSubmessage): void {
@@ -38,15 +54,15 @@ export function writeInfoDestination(w: ByteWriter, m: InfoDestinationSubmessage
 
 export function readInfoSource(r: ByteReader, flags: number): InfoSourceSubmessage {
   const unused = r.u32('unused');
-  const version = [r.u8('version'), r.u8('version')] as const;
-  const vendorId = [r.u8('vendorId'), r.u8('vendorId')] as const;
+  const version = octetPair(r.u8('version'), r.u8('version'));
+  const vendorId = octetPair(r.u8('vendorId'), r.u8('vendorId'));
   return {
     kind: 'INFO_SRC',
     flags,
     unused,
     version,
     vendorId,
-    guidPrefix: r.view(GUID_PREFIX_SIZE, 'guidPrefix'),
+    guidPrefix: readGuidPrefix(r),
   };
 }
 

@@ -28,8 +28,9 @@ import {
   writeInfoTimestamp,
   writePad,
 } from './info.js';
+import { octetPair, sharedPrefix } from './interned.js';
 import { FLAG_ENDIANNESS, type Submessage, SubmessageId } from './submessage.js';
-import { GUID_PREFIX_SIZE, type GuidPrefix } from './types.js';
+import type { GuidPrefix } from './types.js';
 import { assertValid } from './validity.js';
 
 export const RTPS_HEADER_SIZE = 20;
@@ -47,6 +48,15 @@ export interface RtpsMessage {
   readonly header: RtpsHeader;
   readonly submessages: readonly Submessage[];
 }
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The reader every parse moves over its submessages' bodies (span): no object per submessage
+ * or message. Nothing a parse calls parses again, except perhaps a drop's listener, and a drop
+ * ends the parse: the reader is never wanted by two parses at once.
+ */
+const reader = new ByteReader(NO_BYTES, 0, 0, false);
 
 /** Parses a datagram; undefined (and a counted drop) when it is not a usable RTPS message. */
 export function parseMessage(
@@ -70,13 +80,18 @@ export function parseMessage(
     return undefined;
   }
   const header: RtpsHeader = {
-    version: [major, bytes[5]!],
-    vendorId: [bytes[6]!, bytes[7]!],
-    guidPrefix: bytes.subarray(8, 8 + GUID_PREFIX_SIZE),
+    version: octetPair(major, bytes[5]!),
+    vendorId: octetPair(bytes[6]!, bytes[7]!),
+    guidPrefix: sharedPrefix(bytes, 8),
   };
-  const submessages: Submessage[] = [];
-  let pos = RTPS_HEADER_SIZE;
   const end = bytes.length;
+  // Counted first, so that the array is made at its size: grown by push it would hold 16 slots
+  // (~180 B) for the 2 to 5 submessages of a message. An upper bound: the parse may stop early.
+  let count = 0;
+  for (let p = RTPS_HEADER_SIZE; end - p >= SUBMESSAGE_HEADER_SIZE; count++) p = bodyEndOf(bytes, p, end);
+  const submessages = new Array<Submessage>(count);
+  let n = 0;
+  let pos = RTPS_HEADER_SIZE;
   while (pos < end) {
     if (end - pos < SUBMESSAGE_HEADER_SIZE) {
       drops.drop('truncated-submessage', `${end - pos} stray bytes after the last submessage`, source);
@@ -84,30 +99,40 @@ export function parseMessage(
     }
     const id = bytes[pos]!;
     const flags = bytes[pos + 1]!;
-    const le = (flags & FLAG_ENDIANNESS) !== 0;
-    const length = le ? bytes[pos + 2]! | (bytes[pos + 3]! << 8) : (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
     const bodyStart = pos + SUBMESSAGE_HEADER_SIZE;
-    // 9.4.5.1.3: a length of 0 means "to the end of the message", except for PAD and INFO_TS.
-    const toEnd = length === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS;
-    const bodyEnd = toEnd ? end : bodyStart + length;
+    const bodyEnd = bodyEndOf(bytes, pos, end);
     if (bodyEnd > end) {
       drops.drop(
         'truncated-submessage',
-        `submessage 0x${id.toString(16)} claims ${length} bytes, ${end - bodyStart} left`,
+        `submessage 0x${id.toString(16)} claims ${bodyEnd - bodyStart} bytes, ${end - bodyStart} left`,
         source,
       );
       break;
     }
+    const le = (flags & FLAG_ENDIANNESS) !== 0;
     try {
-      submessages.push(assertValid(readSubmessage(id, flags, new ByteReader(bytes, bodyStart, bodyEnd, le))));
+      submessages[n] = assertValid(readSubmessage(id, flags, reader.span(bytes, bodyStart, bodyEnd, le)));
     } catch (err) {
       if (!(err instanceof WireFormatError)) throw err;
       drops.drop(err.reason, `submessage 0x${id.toString(16)}: ${err.message}`, source);
       break;
     }
+    n++;
     pos = bodyEnd;
   }
+  if (n < submessages.length) submessages.length = n;
+  reader.bytes = NO_BYTES; // the datagram is not kept alive by the reader
   return { header, submessages };
+}
+
+/** Where the body of the submessage whose header is at `pos` ends (past `end` when cut short). */
+function bodyEndOf(bytes: Uint8Array, pos: number, end: number): number {
+  const id = bytes[pos]!;
+  const le = (bytes[pos + 1]! & FLAG_ENDIANNESS) !== 0;
+  const length = le ? bytes[pos + 2]! | (bytes[pos + 3]! << 8) : (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
+  // 9.4.5.1.3: a length of 0 means "to the end of the message", except for PAD and INFO_TS.
+  if (length === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) return end;
+  return pos + SUBMESSAGE_HEADER_SIZE + length;
 }
 
 /** Whether the datagram starts with 'RTPS' (compared in place: no closure per datagram). */

@@ -18,10 +18,14 @@ export interface NumberSet {
   readonly bitmap: readonly number[];
 }
 
-function readBitmap(r: ByteReader, numBits: number, what: string): number[] {
+/** The bitmap of every empty set read (an ACKNACK that misses nothing): shared, never written. */
+const NO_WORDS: readonly number[] = Object.freeze([]);
+
+function readBitmap(r: ByteReader, numBits: number, what: string): readonly number[] {
   if (numBits > MAX_SET_BITS)
     throw new WireFormatError('malformed-submessage', `${what} has ${numBits} bits (max 256)`);
   const words = (numBits + 31) >>> 5;
+  if (words === 0) return NO_WORDS;
   r.need(words * 4, what);
   const bitmap = new Array<number>(words);
   for (let i = 0; i < words; i++) bitmap[i] = r.u32(what);

@@ -75,4 +75,45 @@ describe('message receiver', () => {
     expect(seen[0]!.ctx.sourceGuidPrefix[0]).toBe(0x22);
     expect(seen[0]!.ctx.unicastReplyLocators[0]?.port).toBe(7415);
   });
+
+  it('starts each message afresh: nothing of the previous message is in force', () => {
+    const first = run([
+      { kind: 'INFO_TS', flags: 1, timestamp: { seconds: 5, fraction: 0 } },
+      { kind: 'INFO_REPLY', flags: 1, unicastLocators: [udpv4Locator('127.0.0.1', 7415)] },
+      { kind: 'INFO_DST', flags: 1, guidPrefix: OURS },
+      data(1),
+    ]);
+    const second = run([data(2)]);
+    expect(first[0]!.ctx.timestamp?.seconds).toBe(5);
+    expect(second[0]!.ctx).toMatchObject({
+      timestamp: undefined,
+      unicastReplyLocators: [],
+      multicastReplyLocators: [],
+      destGuidPrefix: new Uint8Array(12),
+    });
+  });
+
+  it('gives a message dispatched from inside a handler a context of its own', () => {
+    const outer: RtpsMessage = {
+      header: { version: [2, 1], vendorId: [1, 0x10], guidPrefix: prefix(0x11) },
+      submessages: [{ kind: 'INFO_TS', flags: 1, timestamp: { seconds: 5, fraction: 0 } }, data(1), data(2)],
+    };
+    const inner: RtpsMessage = {
+      header: { version: [2, 3], vendorId: [1, 0x0f], guidPrefix: prefix(0x22) },
+      submessages: [data(10)],
+    };
+    const seen: [number, number, number | undefined][] = [];
+    const handler = {
+      onData: (ctx: ReceiveContext, m: DataSubmessage) => {
+        seen.push([m.writerSN, ctx.sourceGuidPrefix[0]!, ctx.timestamp?.seconds]);
+        if (m.writerSN === 1) receiveMessage(inner, OURS, handler);
+      },
+    };
+    receiveMessage(outer, OURS, handler);
+    expect(seen).toEqual([
+      [1, 0x11, 5],
+      [10, 0x22, undefined],
+      [2, 0x11, 5],
+    ]);
+  });
 });

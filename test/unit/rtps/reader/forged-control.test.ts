@@ -13,7 +13,7 @@ import { makeSet, setMembers } from '../../../../src/rtps/wire/number-sets.js';
 import type { Submessage } from '../../../../src/rtps/wire/submessage.js';
 
 const s = (sn: number): ReceivedSample => ({ sn });
-const sns = (xs: ReceivedSample[]) => xs.map((x) => x.sn);
+const sns = (xs: readonly ReceivedSample[]) => xs.map((x) => x.sn);
 const HUGE = 2 ** 40;
 
 function parsed(sub: Submessage): { kinds: string[]; drops: DropCounter } {

@@ -11,7 +11,7 @@ import { WriterHistory } from '../../../../src/rtps/writer/history.js';
 import { StatefulWriter, type WriterAction } from '../../../../src/rtps/writer/stateful-writer.js';
 
 const s = (sn: number): ReceivedSample => ({ sn });
-const sns = (xs: ReceivedSample[]) => xs.map((x) => x.sn);
+const sns = (xs: readonly ReceivedSample[]) => xs.map((x) => x.sn);
 const reliable = () => new WriterProxy({ reliable: true, maxBuffered: 64, heartbeatResponseDelayMs: 5 });
 /** A GAP of [from, to]. */
 const gap = (p: WriterProxy, from: number, to: number) => p.onGap(from, makeSet(to + 1, [], 0));

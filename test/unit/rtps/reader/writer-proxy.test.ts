@@ -4,7 +4,7 @@ import { type ReceivedSample, WriterProxy } from '../../../../src/rtps/reader/wr
 import { makeSet, setMembers } from '../../../../src/rtps/wire/number-sets.js';
 
 const s = (sn: number): ReceivedSample => ({ sn });
-const sns = (xs: ReceivedSample[]) => xs.map((x) => x.sn);
+const sns = (xs: readonly ReceivedSample[]) => xs.map((x) => x.sn);
 
 describe('reliable WriterProxy', () => {
   it('delivers in order, buffers what comes early, drops duplicates', () => {

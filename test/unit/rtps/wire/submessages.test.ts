@@ -207,6 +207,44 @@ describe('malformed datagrams are dropped with a counted reason, never thrown', 
   });
 });
 
+describe('parsing message after message', () => {
+  it('reads each with its own byte order and bounds, and keeps what it returned intact', () => {
+    const first = parse('07 02 001c | 000004c7 000004c2 | 00000000 00000001 | 00000000 00000005 | 00000002')
+      .m!;
+    const second = parse(
+      '0e 01 0c00 | 0102030405060708090a0b0c | 15 05 1c00 | 0000 1000 | 00000000 00001203 | 00000000 07000000 | 00010000 0a0b0c0d',
+    ).m!;
+    expect(first.submessages).toEqual([
+      { kind: 'HEARTBEAT', flags: 2, readerId: 0x4c7, writerId: 0x4c2, firstSN: 1, lastSN: 5, count: 2 },
+    ]);
+    expect(second.submessages.map((s) => s.kind)).toEqual(['INFO_DST', 'DATA']);
+    const data = second.submessages[1]!;
+    if (data.kind !== 'DATA') throw new Error(data.kind);
+    expect([data.writerId, data.writerSN, hex(data.payload!)]).toEqual([0x1203, 7, '000100000a0b0c0d']);
+    // The header's prefix and the INFO_DST's are the same 12 bytes: one shared value.
+    const dst = second.submessages[0]!;
+    expect(dst.kind === 'INFO_DST' && dst.guidPrefix).toBe(second.header.guidPrefix);
+    expect(hex(second.header.guidPrefix)).toBe('0102030405060708090a0b0c');
+    expect([second.header.version, second.header.vendorId]).toEqual([
+      [2, 3],
+      [0xab, 0xcd],
+    ]);
+  });
+
+  it('returns exactly the submessages kept when a later one is invalid: no empty slots', () => {
+    const { m, drops } = parse(
+      '09 01 0800 | 01000000 00000000 | 07 03 1c00 | c7040000 c2040000 | 00000000 00000000 | 00000000 05000000 | 02000000 | 09 01 0800 | 01000000 00000000',
+    );
+    expect([...drops.counts.keys()]).toEqual(['invalid-sequence-numbers']);
+    expect(m!.submessages.length).toBe(1);
+    expect(Object.keys(m!.submessages)).toEqual(['0']);
+    // The next message is read in full.
+    expect(
+      parse('09 01 0800 | 01000000 00000000 | 09 01 0800 | 02000000 00000000').m!.submessages.length,
+    ).toBe(2);
+  });
+});
+
 describe('encoding', () => {
   it('writes the header and pads each submessage to 4 bytes', () => {
     const out = encodeMessage({
