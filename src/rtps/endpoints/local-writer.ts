@@ -5,20 +5,26 @@
  */
 import type { Clock } from '../clock.js';
 import { isNewCount } from '../counts.js';
-import { DATA_OVERHEAD, dataSubmessages } from '../sender/data-submessages.js';
+import {
+  DATA_OVERHEAD,
+  dataFragSubmessages,
+  dataSubmessage,
+  dataSubmessages,
+} from '../sender/data-submessages.js';
 import { approximateSize } from '../sender/destination-batcher.js';
 import { type Burst, FragmentPacer } from '../sender/fragment-pacer.js';
+import { inMicrotask } from '../sender/microtasks.js';
+import { ReusableList } from '../sender/reusable-list.js';
 import { RTPS_HEADER_SIZE } from '../wire/message.js';
 import { makeSet, setMembers } from '../wire/number-sets.js';
 import type {
   AckNackSubmessage,
-  DataFragSubmessage,
-  DataSubmessage,
+  InfoTimestampSubmessage,
   NackFragSubmessage,
   Submessage,
 } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS, HeartbeatFlags } from '../wire/submessage.js';
-import { type Guid, guidKey, type RtpsTime, timeFromMillis } from '../wire/types.js';
+import { type Guid, guidKey, timeFromMillis } from '../wire/types.js';
 import { type CacheChange, type HistoryKind, WriterHistory } from '../writer/history.js';
 import { StatefulWriter, type WriterAction, type WriterOptions } from '../writer/stateful-writer.js';
 import type { Outbox, RemoteEndpoint } from './outbox.js';
@@ -47,16 +53,30 @@ export class LocalWriter {
    * (issue 14). A HEARTBEAT superseded by a later one of the same turn is left out. A reader's
    * queue that holds a datagram's worth goes at once: large samples are not held back to leave
    * in one burst that the reader's socket buffer cannot take.
+   *
+   * Each reader's queue is kept from turn to turn with the storage of its list (see
+   * ReusableList): a queue object, a list and an emptied map per turn were ~400 bytes a write.
    */
-  private pending = new Map<string, PendingSubmessages>();
-  /** The other of two maps used in turn, so a flush makes no new one. */
-  private spare = new Map<string, PendingSubmessages>();
+  private readonly queues = new Map<string, PendingSubmessages>();
+  /**
+   * The queues with something in them, in the order they first got it since they last left (a
+   * queue that left early and fills again takes a new slot; the old one is skipped).
+   */
+  private readonly due = new ReusableList<PendingSubmessages>();
   private flushQueued = false;
   /** Samples larger than a burst leave in paced bursts (fragment-pacer.ts says why). */
   private readonly pacer = new FragmentPacer();
   private heartbeatFragCount = 0;
+  /** The last INFO_TS made (see infoTs), and its timestamp. */
+  private lastInfoTs: InfoTimestampSubmessage | undefined;
+  private lastInfoTsMs = Number.NaN;
   /** The key of each matched reader's GUID object: a directed write names readers without a string each. */
   private readonly keys = new WeakMap<Guid, string>();
+  /**
+   * The `readers` of a change directed to one reader, by its GUID object: a client's requests and
+   * a server's replies go to one reader each, write after write (a change never alters its set).
+   */
+  private readonly singleTargets = new WeakMap<Guid, ReadonlySet<string>>();
   /**
    * Told after each ACKNACK (a reader heard from, something acknowledged): what waits for
    * acknowledgements (a service client for its server, `waitForAllAcked`) checks again then.
@@ -91,6 +111,8 @@ export class LocalWriter {
   unmatchReader(reader: Guid): void {
     const key = guidKey(reader);
     if (this.readers.delete(key)) this.machine.removeReader(key);
+    // One still due is emptied at the flush (sendQueued finds no reader).
+    this.queues.delete(key);
     this.pacer.cancel(key);
   }
 
@@ -115,7 +137,16 @@ export class LocalWriter {
     this.perform([this.machine.livelinessHeartbeat()]);
   }
 
-  private keysOf(to: readonly Guid[]): Set<string> {
+  private keysOf(to: readonly Guid[]): ReadonlySet<string> {
+    if (to.length === 1) {
+      const g = to[0]!;
+      let one = this.singleTargets.get(g);
+      if (one === undefined) {
+        one = new Set([this.keys.get(g) ?? guidKey(g)]);
+        this.singleTargets.set(g, one);
+      }
+      return one;
+    }
     const out = new Set<string>();
     for (const g of to) out.add(this.keys.get(g) ?? guidKey(g));
     return out;
@@ -159,19 +190,16 @@ export class LocalWriter {
     const change = this.history.get(m.writerSN);
     if (!change?.payload) return; // gone: the next HEARTBEAT tells the reader it may skip it
     const wanted = new Set(this.pacer.requested(key, m.writerSN, setMembers(m.fragmentNumberState)));
-    const { maxDataPayload, fragmentSize } = this.sizes();
+    const maxDataPayload = this.maxDataPayload();
     const fragments = dataSubmessages(
       change,
       reader.guid.entityId,
       this.guid.entityId,
       maxDataPayload,
-      fragmentSize,
+      maxDataPayload & ~3,
     ).filter((s) => s.kind === 'DATA_FRAG' && wanted.has(s.fragmentStartingNum));
     if (fragments.length === 0) return;
-    this.sendTo(reader, [
-      { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(change.timestampMs) },
-      ...fragments,
-    ]);
+    this.sendTo(reader, [this.infoTs(change.timestampMs), ...fragments]);
   }
 
   nextDeadline(): number | undefined {
@@ -196,10 +224,7 @@ export class LocalWriter {
   /** A burst of a paced sample: its fragments, then (unless it ends the sample) a HEARTBEAT_FRAG. */
   private burstSubmessages(timestampMs: number, burst: Burst): Submessage[] {
     const first = burst.fragments[0]!;
-    const out: Submessage[] = [
-      { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(timestampMs) },
-      ...burst.fragments,
-    ];
+    const out: Submessage[] = [this.infoTs(timestampMs), ...burst.fragments];
     // Readers learn how far the sample got, so they ask for the holes of a burst at once.
     if (!burst.done)
       out.push({
@@ -215,9 +240,9 @@ export class LocalWriter {
   }
 
   private queueFlush(): void {
-    if (!this.flushQueued && this.pending.size > 0) {
+    if (!this.flushQueued && this.due.length > 0) {
       this.flushQueued = true;
-      queueMicrotask(this.flush);
+      inMicrotask(this.flush);
     }
   }
 
@@ -225,36 +250,36 @@ export class LocalWriter {
     if (actions.length === 0) return;
     // Straight into the per-reader queues (one datagram stream per reader, so each carries the
     // right INFO_DST): no per-call map or copies, since this runs for every sample and reply.
-    const { maxDataPayload, fragmentSize } = this.sizes();
-    for (const a of actions) {
+    const maxDataPayload = this.maxDataPayload();
+    const fragmentSize = maxDataPayload & ~3;
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i]!;
       if (a.kind === 'data') {
-        let ts: RtpsTime | undefined; // made once, and only if some reader's queue needs it
-        for (const key of a.readers) {
+        for (let r = 0; r < a.readers.length; r++) {
+          const key = a.readers[r]!;
           const reader = this.readers.get(key);
           if (!reader) continue;
-          const subs = dataSubmessages(
-            a.change,
-            reader.guid.entityId,
-            this.guid.entityId,
-            maxDataPayload,
-            fragmentSize,
-          );
-          if (isFragmented(subs)) {
+          const data = dataSubmessage(a.change, reader.guid.entityId, this.guid.entityId, maxDataPayload);
+          if (data === undefined) {
+            const subs = dataFragSubmessages(
+              a.change,
+              reader.guid.entityId,
+              this.guid.entityId,
+              fragmentSize,
+            );
             const burst = this.pacer.start(key, a.change.sn, subs, this.clock.now());
             if (burst) this.enqueue(key, this.burstSubmessages(a.change.timestampMs, burst));
           } else {
-            const data = subs[0]!;
             const queued = this.queueOf(key);
             const stamped = queued.timestampMs === a.change.timestampMs;
             const p = this.roomFor(key, queued, approximateSize(data) + (stamped ? 0 : INFO_TS_SIZE));
             // One INFO_TS per timestamp in a datagram (as Cyclone sends): it holds for what follows.
             if (p.timestampMs !== a.change.timestampMs) {
-              ts ??= timeFromMillis(a.change.timestampMs);
-              this.push(p, { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: ts });
+              this.push(p, this.infoTs(a.change.timestampMs));
               p.timestampMs = a.change.timestampMs;
             }
             this.push(p, data);
-            this.sendIfFull(key, p);
+            this.sendIfFull(p);
           }
         }
       } else if (a.kind === 'gap') {
@@ -269,7 +294,8 @@ export class LocalWriter {
           gapList: makeSet(a.to + 1, [], 0),
         });
       } else {
-        for (const key of a.readers) {
+        for (let r = 0; r < a.readers.length; r++) {
+          const key = a.readers[r]!;
           const reader = this.readers.get(key);
           if (!reader) continue;
           this.enqueueOne(key, {
@@ -295,20 +321,25 @@ export class LocalWriter {
   private enqueue(key: string, subs: readonly Submessage[]): void {
     const p = this.queueOf(key);
     for (const m of subs) this.push(p, m);
-    this.sendIfFull(key, p);
+    this.sendIfFull(p);
   }
 
   private enqueueOne(key: string, m: Submessage): void {
     const p = this.queueOf(key);
     this.push(p, m);
-    this.sendIfFull(key, p);
+    this.sendIfFull(p);
   }
 
+  /** A reader's queue, due at this turn's flush. */
   private queueOf(key: string): PendingSubmessages {
-    let p = this.pending.get(key);
+    let p = this.queues.get(key);
     if (!p) {
-      p = { subs: [], heartbeat: -1, holes: false, bytes: 0, timestampMs: Number.NaN };
-      this.pending.set(key, p);
+      p = { key, subs: new ReusableList(), heartbeat: -1, bytes: 0, timestampMs: Number.NaN, dueAt: -1 };
+      this.queues.set(key, p);
+    }
+    if (p.dueAt < 0) {
+      p.dueAt = this.due.length;
+      this.due.push(p);
     }
     return p;
   }
@@ -320,8 +351,7 @@ export class LocalWriter {
    */
   private roomFor(key: string, p: PendingSubmessages, bytes: number): PendingSubmessages {
     if (p.bytes === 0 || p.bytes + bytes <= this.outbox.maxDatagramSize - DATAGRAM_PREAMBLE) return p;
-    this.pending.delete(key);
-    this.sendQueued(key, p);
+    this.sendQueued(p);
     return this.queueOf(key);
   }
 
@@ -329,10 +359,9 @@ export class LocalWriter {
     // Whose INFO_TS this is, only the data path knows (and notes it after pushing).
     if (m.kind === 'INFO_TS') p.timestampMs = Number.NaN;
     else if (m.kind === 'HEARTBEAT') {
-      const superseded = p.heartbeat >= 0 ? p.subs[p.heartbeat] : undefined;
+      const superseded = p.heartbeat >= 0 ? p.subs.items[p.heartbeat] : undefined;
       if (superseded) {
-        p.subs[p.heartbeat] = undefined;
-        p.holes = true;
+        p.subs.items[p.heartbeat] = undefined;
         p.bytes -= approximateSize(superseded);
         // A liveliness assertion, or a request for an ACKNACK (no F flag: StatefulWriter asks
         // only now and then), must not be lost to the HEARTBEAT that replaces it.
@@ -349,37 +378,48 @@ export class LocalWriter {
     p.bytes += approximateSize(m);
   }
 
-  private sendIfFull(key: string, p: PendingSubmessages): void {
-    if (p.bytes >= this.outbox.maxDatagramSize) {
-      this.pending.delete(key);
-      this.sendQueued(key, p);
-    }
+  private sendIfFull(p: PendingSubmessages): void {
+    if (p.bytes >= this.outbox.maxDatagramSize) this.sendQueued(p);
   }
 
-  private sendQueued(key: string, p: PendingSubmessages): void {
-    const reader = this.readers.get(key);
-    if (!reader) return;
-    const subs = p.holes ? p.subs.filter((m): m is Submessage => m !== undefined) : (p.subs as Submessage[]);
-    this.sendTo(reader, subs);
+  /** Hands a queue to the outbox (which copies it) and empties it; not due until it fills again. */
+  private sendQueued(p: PendingSubmessages): void {
+    const reader = this.readers.get(p.key);
+    // Holes (superseded HEARTBEATs) are skipped by the outbox.
+    if (reader) this.outbox.submit(reader.guid.prefix, reader.locators, p.subs.items, p.subs.length);
+    p.subs.clear();
+    p.heartbeat = -1;
+    p.bytes = 0;
+    p.timestampMs = Number.NaN;
+    p.dueAt = -1;
   }
-
-  private readonly sendQueuedEntry = (p: PendingSubmessages, key: string): void => this.sendQueued(key, p);
 
   /** Sends what this turn of the loop queued (also called before the writer goes away). */
   readonly flush = (): void => {
     this.flushQueued = false;
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = this.spare;
-    this.spare = batch;
-    batch.forEach(this.sendQueuedEntry);
-    batch.clear();
+    const due = this.due;
+    for (let i = 0; i < due.length; i++) {
+      const p = due.items[i]!;
+      if (p.dueAt === i) this.sendQueued(p);
+    }
+    due.clear();
   };
 
-  /** The most payload one DATA carries, and the fragment size above it. */
-  private sizes(): { maxDataPayload: number; fragmentSize: number } {
-    const maxDataPayload = this.outbox.maxDatagramSize - RTPS_HEADER_SIZE - CONTEXT_OVERHEAD - DATA_OVERHEAD;
-    return { maxDataPayload, fragmentSize: maxDataPayload & ~3 };
+  /** The most payload one DATA carries (the fragment size above it is this rounded down to 4). */
+  private maxDataPayload(): number {
+    return this.outbox.maxDatagramSize - RTPS_HEADER_SIZE - CONTEXT_OVERHEAD - DATA_OVERHEAD;
+  }
+
+  /**
+   * An INFO_TS for `timestampMs`: the last one made when it is of the same millisecond, as most
+   * of a busy writer's changes are (a submessage is never changed once made, so queues share it).
+   */
+  private infoTs(timestampMs: number): InfoTimestampSubmessage {
+    if (this.lastInfoTs === undefined || this.lastInfoTsMs !== timestampMs) {
+      this.lastInfoTs = { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(timestampMs) };
+      this.lastInfoTsMs = timestampMs;
+    }
+    return this.lastInfoTs;
   }
 
   /** Hands submessages for one reader to the participant, which sends them with the rest for its participant. */
@@ -389,17 +429,15 @@ export class LocalWriter {
 }
 
 interface PendingSubmessages {
+  /** The reader's key. */
+  readonly key: string;
   /** In order; a HEARTBEAT superseded by a later one is left as a hole. */
-  subs: (Submessage | undefined)[];
+  readonly subs: ReusableList<Submessage>;
   /** Where the last HEARTBEAT is in `subs` (-1: none). */
   heartbeat: number;
-  /** Whether `subs` has a hole (most sends have none, and then need no filtered copy). */
-  holes: boolean;
   bytes: number;
+  /** Its slot in `due` while it has something queued, else -1. */
+  dueAt: number;
   /** The timestamp of the last INFO_TS in `subs` (NaN: none). */
   timestampMs: number;
-}
-
-function isFragmented(subs: readonly (DataSubmessage | DataFragSubmessage)[]): subs is DataFragSubmessage[] {
-  return subs[0]?.kind === 'DATA_FRAG';
 }

@@ -18,9 +18,16 @@ export interface Outbox {
   /**
    * Queues submessages for the participant `prefix` at `locators` (an INFO_DST to it goes
    * ahead of them): they leave at the end of this turn of the event loop with whatever else is
-   * queued for the same destination, in order, in as few datagrams as fit.
+   * queued for the same destination, in order, in as few datagrams as fit. Those are the first
+   * `count` (default all) of `subs`, holes (undefined) skipped; they are copied, so the caller
+   * may reuse `subs` once this returns.
    */
-  submit(prefix: Uint8Array, locators: readonly UdpLocator[], subs: readonly Submessage[]): void;
+  submit(
+    prefix: Uint8Array,
+    locators: readonly UdpLocator[],
+    subs: readonly (Submessage | undefined)[],
+    count?: number,
+  ): void;
   /** Sends everything queued now. */
   flush(): void;
 }
@@ -37,7 +44,7 @@ export function createOutbox(
     header,
     maxDatagramSize,
     send,
-    submit: (prefix, locators, subs) => batcher.submit(prefix, locators, subs),
+    submit: (prefix, locators, subs, count) => batcher.submit(prefix, locators, subs, count),
     flush: batcher.flush,
   };
 }

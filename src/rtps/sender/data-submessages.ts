@@ -18,6 +18,31 @@ export const DATA_OVERHEAD = 24;
 /** Bytes a DATA_FRAG adds around its fragment: submessage header 4, fixed fields 32. */
 export const DATA_FRAG_OVERHEAD = 36;
 
+/**
+ * The change as one DATA, or undefined when it does not fit in `maxDataPayload` and must be
+ * fragmented: the common case without the list dataSubmessages returns.
+ */
+export function dataSubmessage(
+  change: OutgoingChange,
+  readerId: EntityId,
+  writerId: EntityId,
+  maxDataPayload: number,
+): DataSubmessage | undefined {
+  const payload = change.payload;
+  if (payload && payload.length + (change.inlineQos?.length ?? 0) > maxDataPayload) return undefined;
+  return {
+    kind: 'DATA',
+    flags: FLAG_ENDIANNESS | (change.inlineQos ? DataFlags.INLINE_QOS : 0) | (payload ? DataFlags.DATA : 0),
+    extraFlags: 0,
+    readerId,
+    writerId,
+    writerSN: change.sn,
+    // One shape with or without them (see readData).
+    inlineQos: change.inlineQos,
+    payload,
+  };
+}
+
 export function dataSubmessages(
   change: OutgoingChange,
   readerId: EntityId,
@@ -26,23 +51,18 @@ export function dataSubmessages(
   maxDataPayload: number,
   fragmentSize: number,
 ): (DataSubmessage | DataFragSubmessage)[] {
-  const payload = change.payload;
-  const qosFlag = change.inlineQos ? DataFlags.INLINE_QOS : 0;
-  if (!payload || payload.length + (change.inlineQos?.length ?? 0) <= maxDataPayload) {
-    return [
-      {
-        kind: 'DATA',
-        flags: FLAG_ENDIANNESS | qosFlag | (payload ? DataFlags.DATA : 0),
-        extraFlags: 0,
-        readerId,
-        writerId,
-        writerSN: change.sn,
-        // One shape with or without them (see readData).
-        inlineQos: change.inlineQos,
-        payload,
-      },
-    ];
-  }
+  const data = dataSubmessage(change, readerId, writerId, maxDataPayload);
+  return data ? [data] : dataFragSubmessages(change, readerId, writerId, fragmentSize);
+}
+
+/** The change as DATA_FRAGs of `fragmentSize` bytes (one a submessage). */
+export function dataFragSubmessages(
+  change: OutgoingChange,
+  readerId: EntityId,
+  writerId: EntityId,
+  fragmentSize: number,
+): DataFragSubmessage[] {
+  const payload = change.payload ?? new Uint8Array(0);
   if (fragmentSize < 4 || fragmentSize > 0xffff)
     throw new RangeError(`fragment size ${fragmentSize} out of range`);
   const out: DataFragSubmessage[] = [];

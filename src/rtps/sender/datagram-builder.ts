@@ -18,32 +18,31 @@ const shared = new ByteWriter(DEFAULT_MAX_DATAGRAM + 4096);
 let sharedInUse = false;
 
 /**
- * Encodes `submessages` into as few datagrams as fit, calling `sink` with each (a view of a
- * reused buffer: consume or copy it before returning).
+ * Encodes the first `count` of `submessages` (holes, undefined, are skipped) into as few
+ * datagrams as fit, calling `sink` with each (a view of a reused buffer: consume or copy it
+ * before returning).
  */
 export function sendDatagrams(
   header: RtpsHeader,
   maxSize: number,
   preamble: readonly Submessage[],
-  submessages: Iterable<Submessage>,
+  submessages: readonly (Submessage | undefined)[],
   sink: (datagram: Uint8Array) => void,
+  count = submessages.length,
 ): void {
   // A sink that builds datagrams itself (a synchronous loopback) gets a buffer of its own.
   const w = sharedInUse ? new ByteWriter(1024) : shared;
   const owner = !sharedInUse;
   sharedInUse = true;
   try {
-    const start = () => {
-      w.pos = 0;
-      writeHeader(w, header);
-      for (const p of preamble) writeSubmessage(w, p);
-      return w.pos;
-    };
-    let base = start();
+    // Indexed loops and no closure: this runs for every datagram sent.
+    let base = startDatagram(w, header, preamble);
     // The INFO_TS in force: each datagram is read on its own (RTPS 8.3.4), and a writer sends one
     // INFO_TS for the samples of a timestamp, so one that goes on past a split is said again.
     let timestamp: Submessage | undefined;
-    for (const m of submessages) {
+    for (let i = 0; i < count; i++) {
+      const m = submessages[i];
+      if (m === undefined) continue;
       const before = w.pos;
       writeSubmessage(w, m);
       if (m.kind === 'INFO_TS') timestamp = m;
@@ -56,15 +55,23 @@ export function sendDatagrams(
       // again (cheaper than copying it out and back: a fragment is ~64 KB).
       const size = w.pos - before;
       w.pos = before;
-      sink(w.view(0, w.pos));
-      base = start();
+      sink(w.prefix(w.pos));
+      base = startDatagram(w, header, preamble);
       if (timestamp && timestamp !== m) writeSubmessage(w, timestamp);
       writeSubmessage(w, m);
       if (w.pos > maxSize)
         throw new RangeError(`a ${size}-byte submessage does not fit in a ${maxSize}-byte datagram`);
     }
-    if (w.pos > base) sink(w.view(0, w.pos));
+    if (w.pos > base) sink(w.prefix(w.pos));
   } finally {
     if (owner) sharedInUse = false;
   }
+}
+
+/** Starts a datagram in `w`: the RTPS header, then the preamble; returns where the rest begins. */
+function startDatagram(w: ByteWriter, header: RtpsHeader, preamble: readonly Submessage[]): number {
+  w.pos = 0;
+  writeHeader(w, header);
+  for (let i = 0; i < preamble.length; i++) writeSubmessage(w, preamble[i]!);
+  return w.pos;
 }

@@ -21,27 +21,46 @@ import type { Submessage } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS } from '../wire/submessage.js';
 import { prefixKey } from '../wire/types.js';
 import { sendDatagrams } from './datagram-builder.js';
+import { afterTwoMicrotasks } from './microtasks.js';
+import { ReusableList } from './reusable-list.js';
 
-interface Batch {
-  readonly prefix: Uint8Array;
+export { afterTwoMicrotasks };
+
+/**
+ * One destination, kept from turn to turn (with the storage of its list) while it is sent to:
+ * a batch object, a list and an INFO_DST made per destination and turn, and a map emptied per
+ * turn (Map.clear makes a new table), were ~600 bytes a turn that sent anything (issue 14).
+ */
+interface Destination {
   readonly locators: readonly UdpLocator[];
-  readonly subs: Submessage[];
+  /** The INFO_DST to the participant, which every datagram to it starts with. */
+  readonly preamble: readonly Submessage[];
+  /** What is gathered for it now. */
+  subs: ReusableList<Submessage>;
+  /** An empty list to gather into while `subs` is being sent (undefined while in use). */
+  spare: ReusableList<Submessage> | undefined;
   bytes: number;
+  /** Its slot in `due` while it has something gathered, else -1. */
+  dueAt: number;
+  /** The flush it last had something gathered in (see prune). */
+  lastUsed: number;
 }
 
 /** The RTPS header and INFO_DST (16) that every datagram starts with. */
 const BATCH_PREAMBLE = RTPS_HEADER_SIZE + 16;
-
-/** Runs `fn` after the microtasks queued so far, and after those they queue in turn. */
-export function afterTwoMicrotasks(fn: () => void): void {
-  queueMicrotask(() => queueMicrotask(fn));
-}
+/** Flushes a destination may go unused before it is forgotten (its key and lists go with it). */
+const IDLE_FLUSHES = 1024;
 
 export class DestinationBatcher {
-  private batches = new Map<string, Batch>();
-  /** The other of two maps used in turn, so a flush makes no new one. */
-  private spare = new Map<string, Batch>();
+  /** Every destination sent to in the last IDLE_FLUSHES flushes or so, by key. */
+  private readonly destinations = new Map<string, Destination>();
+  /**
+   * Destinations with something gathered, in the order they first got it since they last left
+   * (a destination that left early and gathers again takes a new slot; the old one is skipped).
+   */
+  private readonly due = new ReusableList<Destination>();
   private queued = false;
+  private flushes = 0;
   /** Each locator list's part of the key, computed once per list object. */
   private readonly locatorKeys = new WeakMap<readonly UdpLocator[], string>();
   /** Each destination's key by its prefix and locator list objects: no string built per submit. */
@@ -56,30 +75,39 @@ export class DestinationBatcher {
     private readonly defer: (fn: () => void) => void = afterTwoMicrotasks,
   ) {}
 
-  /** Queues submessages for the participant `prefix`, reached at `locators`. */
-  submit(prefix: Uint8Array, locators: readonly UdpLocator[], subs: readonly Submessage[]): void {
-    if (subs.length === 0 || locators.length === 0) return;
-    const key = this.keyOf(prefix, locators);
+  /**
+   * Queues the first `count` of `subs` (holes, undefined, are skipped) for the participant
+   * `prefix`, reached at `locators`. They are copied: the caller may reuse `subs` on return.
+   */
+  submit(
+    prefix: Uint8Array,
+    locators: readonly UdpLocator[],
+    subs: readonly (Submessage | undefined)[],
+    count = subs.length,
+  ): void {
+    if (count === 0 || locators.length === 0) return;
+    const d = this.destinationOf(prefix, locators);
     let bytes = 0;
-    for (const m of subs) bytes += approximateSize(m);
-    let batch = this.batches.get(key);
+    for (let i = 0; i < count; i++) {
+      const m = subs[i];
+      if (m !== undefined) bytes += approximateSize(m);
+    }
     // What fits a datagram but not beside what is gathered leaves after it, in a datagram of its
     // own, rather than splitting both over a full datagram and a short one.
     const room = this.maxDatagramSize - BATCH_PREAMBLE;
-    if (batch && bytes <= room && batch.bytes + bytes > room) {
-      this.batches.delete(key);
-      this.emit(batch);
-      batch = undefined;
+    if (d.subs.length > 0 && bytes <= room && d.bytes + bytes > room) this.emit(d);
+    if (d.dueAt < 0) {
+      d.dueAt = this.due.length;
+      this.due.push(d);
     }
-    if (!batch) {
-      batch = { prefix, locators, subs: [], bytes: 0 };
-      this.batches.set(key, batch);
+    for (let i = 0; i < count; i++) {
+      const m = subs[i];
+      if (m !== undefined) d.subs.push(m);
     }
-    for (const m of subs) batch.subs.push(m);
-    batch.bytes += bytes;
-    if (batch.bytes >= this.maxDatagramSize) {
-      this.batches.delete(key);
-      this.emit(batch);
+    d.bytes += bytes;
+    d.lastUsed = this.flushes;
+    if (d.bytes >= this.maxDatagramSize) {
+      this.emit(d);
       return;
     }
     if (!this.queued) {
@@ -91,26 +119,68 @@ export class DestinationBatcher {
   /** Sends everything gathered (also called before the participant closes). */
   readonly flush = (): void => {
     this.queued = false;
-    if (this.batches.size === 0) return;
-    const batches = this.batches;
-    this.batches = this.spare;
-    this.spare = batches;
-    for (const batch of batches.values()) this.emit(batch);
-    batches.clear();
+    const due = this.due;
+    // By index: a send that comes back to submit appends, and is sent in this flush too.
+    for (let i = 0; i < due.length; i++) {
+      const d = due.items[i]!;
+      if (d.dueAt === i) this.emit(d);
+    }
+    due.clear();
+    if (++this.flushes % IDLE_FLUSHES === 0) this.prune();
   };
 
-  private emit(batch: Batch): void {
-    sendDatagrams(
-      this.header,
-      this.maxDatagramSize,
-      [{ kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: batch.prefix }],
-      batch.subs,
-      (d) => {
-        this.datagrams++;
-        this.send(d, batch.locators);
-      },
-    );
+  /** Forgets the destinations unused for IDLE_FLUSHES flushes (peers gone, locators changed). */
+  private prune(): void {
+    for (const [key, d] of this.destinations)
+      if (d.dueAt < 0 && this.flushes - d.lastUsed > IDLE_FLUSHES) this.destinations.delete(key);
   }
+
+  private destinationOf(prefix: Uint8Array, locators: readonly UdpLocator[]): Destination {
+    const key = this.keyOf(prefix, locators);
+    let d = this.destinations.get(key);
+    if (d === undefined) {
+      d = {
+        locators,
+        preamble: [{ kind: 'INFO_DST', flags: FLAG_ENDIANNESS, guidPrefix: prefix }],
+        subs: new ReusableList(),
+        spare: new ReusableList(),
+        bytes: 0,
+        dueAt: -1,
+        lastUsed: this.flushes,
+      };
+      this.destinations.set(key, d);
+    }
+    return d;
+  }
+
+  /** Sends what is gathered for `d` now, and leaves it empty. */
+  private emit(d: Destination): void {
+    const out = d.subs;
+    // Gathering goes on in the spare list while this one is sent, in case a send comes back to
+    // submit (a synchronous loopback); a second such turn gets a list of its own.
+    d.subs = d.spare ?? new ReusableList();
+    d.spare = undefined;
+    d.bytes = 0;
+    d.dueAt = -1;
+    // The sink is made once: it finds where to send in `emitting` (saved and restored, likewise).
+    const outer = this.emitting;
+    this.emitting = d.locators;
+    try {
+      sendDatagrams(this.header, this.maxDatagramSize, d.preamble, out.items, this.sink, out.length);
+    } finally {
+      this.emitting = outer;
+      out.clear();
+      d.spare = out;
+    }
+  }
+
+  /** Where the destination being emitted is reached (see emit). */
+  private emitting: readonly UdpLocator[] = [];
+
+  private readonly sink = (datagram: Uint8Array): void => {
+    this.datagrams++;
+    this.send(datagram, this.emitting);
+  };
 
   /** The batch key of a destination, built once per (prefix, locator list) object pair. */
   private keyOf(prefix: Uint8Array, locators: readonly UdpLocator[]): string {

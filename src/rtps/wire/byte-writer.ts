@@ -2,6 +2,9 @@
  * Writing RTPS wire data into a growing buffer. We always write little-endian (as both ROS 2
  * vendors do on x86); EntityIds and addresses are octet sequences, written in wire order.
  */
+/** Sizes whose views `prefix` keeps at once (a few kilobytes of views at most). */
+const MAX_PREFIX_VIEWS = 64;
+
 export class ByteWriter {
   private buf: Uint8Array;
   pos = 0;
@@ -80,6 +83,30 @@ export class ByteWriter {
   view(from: number, to: number): Uint8Array {
     return this.buf.subarray(from, to);
   }
+
+  /**
+   * A view of the first `n` bytes, the same object for the same `n` while the buffer stays (copy
+   * it if the writer is reused): a writer reused for every datagram sent hands out one per
+   * datagram, mostly of sizes it sent before, and a view made per datagram was ~100 bytes.
+   */
+  prefix(n: number): Uint8Array {
+    // Made on first use: most writers encode one message and never call this.
+    if (this.prefixes === undefined || this.prefixesOf !== this.buf) {
+      this.prefixes = new Map();
+      this.prefixesOf = this.buf;
+    }
+    let view = this.prefixes.get(n);
+    if (view === undefined) {
+      if (this.prefixes.size >= MAX_PREFIX_VIEWS) this.prefixes.clear();
+      view = this.buf.subarray(0, n);
+      this.prefixes.set(n, view);
+    }
+    return view;
+  }
+
+  private prefixes: Map<number, Uint8Array> | undefined;
+  /** The buffer the views in `prefixes` are of (ensure may replace it). */
+  private prefixesOf: Uint8Array | undefined;
 
   /** The bytes written so far (a view; copy it if the writer is reused). */
   result(): Uint8Array {

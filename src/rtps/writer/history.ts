@@ -22,9 +22,6 @@ export type HistoryKind =
   | { readonly kind: 'keep-last'; readonly depth: number }
   | { readonly kind: 'keep-all' };
 
-/** What most writes evict: shared, so a write that evicts nothing allocates no list. */
-const NONE_EVICTED: readonly number[] = Object.freeze([]);
-
 export class HistoryFullError extends Error {
   override name = 'HistoryFullError';
 }
@@ -55,8 +52,12 @@ export class WriterHistory {
     return this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;
   }
 
-  /** Adds a change with the next sequence number; returns it and the sequence numbers evicted. */
-  add(change: Omit<CacheChange, 'sn'>): { change: CacheChange; evicted: readonly number[] } {
+  /**
+   * Adds a change with the next sequence number and returns it; `onEvict` hears each sequence
+   * number evicted to make room, oldest first (a callback, not a list: a KEEP_LAST writer evicts
+   * on every write once full, and a list and a result object a write were ~200 bytes).
+   */
+  add(change: Omit<CacheChange, 'sn'>, onEvict?: (sn: number) => void): CacheChange {
     if (this.policy.kind === 'keep-all' && this.count >= this.maxSamples) {
       throw new HistoryFullError(`KEEP_ALL history holds ${this.maxSamples} unacknowledged samples`);
     }
@@ -72,10 +73,11 @@ export class WriterHistory {
     this.nextSN++;
     this.count++;
     const limit = this.limit;
-    if (this.count <= limit) return { change: full, evicted: NONE_EVICTED };
-    const evicted: number[] = [];
-    while (this.count > limit) evicted.push(this.evictOldest());
-    return { change: full, evicted };
+    while (this.count > limit) {
+      const sn = this.evictOldest();
+      onEvict?.(sn);
+    }
+    return full;
   }
 
   get(sn: number): CacheChange | undefined {

@@ -54,6 +54,8 @@ export type WriterAction =
 
 interface ReaderState {
   readonly reliable: boolean;
+  /** [its key]: the readers of a change directed to it alone (made once, not per write). */
+  readonly only: readonly string[];
   /**
    * The first change owed to it: 1 when both ends are TRANSIENT_LOCAL and it is RELIABLE, else
    * the next one written after it matched. Anything below that it asks for gets a GAP.
@@ -94,6 +96,8 @@ export class StatefulWriter {
   private readonly readers = new Map<string, ReaderState>();
   private reliableKeys: string[] | undefined;
   private allKeys: string[] | undefined;
+  /** The readers' states in `allKeys` order: walked by index on every write (no iterator). */
+  private allStates: ReaderState[] | undefined;
   private heartbeatCount = 0;
   private heartbeatDue: number | undefined;
   private resendDue: number | undefined;
@@ -146,6 +150,7 @@ export class StatefulWriter {
     const startSN = fromStart ? 1 : this.history.lastSN + 1;
     const state: ReaderState = {
       reliable,
+      only: [key],
       startSN,
       ackedBelow: startSN,
       requested: new Set(),
@@ -155,7 +160,7 @@ export class StatefulWriter {
       nextBeatAt: Number.NEGATIVE_INFINITY,
     };
     this.readers.set(key, state);
-    this.reliableKeys = this.allKeys = undefined;
+    this.reliableKeys = this.allKeys = this.allStates = undefined;
     const actions: WriterAction[] = [];
     if (!fromStart && state.reliable && startSN > 1) {
       // Our HEARTBEATs announce the whole history; a reader that is not owed it must not wait for
@@ -180,36 +185,56 @@ export class StatefulWriter {
 
   removeReader(key: string): void {
     this.readers.delete(key);
-    this.reliableKeys = this.allKeys = undefined;
+    this.reliableKeys = this.allKeys = this.allStates = undefined;
     this.trimHistory();
   }
 
   /** A new change: send it to every reader, and follow it with a HEARTBEAT for the reliable ones. */
   write(change: Omit<CacheChange, 'sn'>, now: number): { change: CacheChange; actions: WriterAction[] } {
-    const { change: full, evicted } = this.history.add(change);
-    const actions: WriterAction[] = [];
+    const full = this.history.add(change, this.forgetRequest);
+    let data: WriterAction | undefined;
+    let gaps: WriterAction[] | undefined;
     if (full.readers === undefined) {
-      if (this.readers.size > 0) actions.push({ kind: 'data', readers: this.allReaders(), change: full });
+      if (this.readers.size > 0) data = { kind: 'data', readers: this.allReaders(), change: full };
     } else {
-      const to: string[] = [];
-      for (const [key, r] of this.readers) {
-        if (full.readers.has(key)) to.push(key);
+      const keys = this.allReaders();
+      const states = this.allStates!;
+      let first = -1; // the one reader it is for, the common case
+      let more: string[] | undefined; // or all of them, when more than one
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (full.readers.has(key)) {
+          if (first < 0) first = i;
+          else if (more === undefined) more = [keys[first]!, key];
+          else more.push(key);
+        }
         // The other reliable readers learn at once that this one is not for them.
-        else if (r.reliable) actions.push({ kind: 'gap', reader: key, from: full.sn, to: full.sn });
+        else if (states[i]!.reliable) {
+          const gap: WriterAction = { kind: 'gap', reader: key, from: full.sn, to: full.sn };
+          if (gaps === undefined) gaps = [gap];
+          else gaps.push(gap);
+        }
       }
-      if (to.length > 0) actions.unshift({ kind: 'data', readers: to, change: full });
+      const to = more ?? (first < 0 ? undefined : states[first]!.only);
+      if (to !== undefined) data = { kind: 'data', readers: to, change: full };
     }
-    if (evicted.length > 0)
-      for (const r of this.readers.values()) for (const sn of evicted) r.requested.delete(sn);
     const reliable = this.reliableReaders();
+    let heartbeat: WriterAction | undefined;
     if (reliable.length > 0) {
       // Every write announces itself (a reader that lost it asks); only some ask for an answer.
-      actions.push(this.heartbeat(reliable, !this.asksForAck(now)));
+      heartbeat = this.heartbeat(reliable, !this.asksForAck(now));
       this.scheduleHeartbeat(now);
     }
     this.lastWriteAt = now;
-    return { change: full, actions };
+    return { change: full, actions: inOrder(data, gaps, heartbeat) };
   }
+
+  /** A change the history evicted is no longer requested: readers learn from HEARTBEATs it is gone. */
+  private readonly forgetRequest = (sn: number): void => {
+    this.allReaders();
+    const states = this.allStates!;
+    for (let i = 0; i < states.length; i++) states[i]!.requested.delete(sn);
+  };
 
   /**
    * Whether the HEARTBEAT after a write at `now` asks for an ACKNACK (no F flag). Readers answer
@@ -251,11 +276,15 @@ export class StatefulWriter {
     r.silentBeats = 0;
     r.nextBeatAt = Number.NEGATIVE_INFINITY;
     if (base > r.ackedBelow) r.ackedBelow = Math.min(base, this.history.lastSN + 1);
-    for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
+    // Most ACKNACKs find nothing requested: no iterator then.
+    if (r.requested.size > 0) for (const sn of r.requested) if (sn < r.ackedBelow) r.requested.delete(sn);
     // Even below what the reader acknowledged before: a real reader asks again only after it was
     // lied to (a forged HEARTBEAT or GAP made it skip, then a sample showed the skip was false),
     // and then it waits for that number until it gets the sample or a GAP.
-    for (const sn of missing) if (sn <= this.history.lastSN) r.requested.add(sn);
+    for (let i = 0; i < missing.length; i++) {
+      const sn = missing[i]!;
+      if (sn <= this.history.lastSN) r.requested.add(sn);
+    }
     if (r.requested.size > 0) this.resendDue ??= now + this.options.nackResponseDelayMs;
     // A resend (due soon) ends with a HEARTBEAT anyway, and a reader that acknowledges all we
     // wrote has its start; otherwise greet it now.
@@ -277,7 +306,13 @@ export class StatefulWriter {
   /** Changes written but not yet acknowledged by every reliable reader (for flow control). */
   unacknowledgedCount(): number {
     let low = this.history.lastSN + 1;
-    for (const r of this.readers.values()) if (r.reliable) low = Math.min(low, r.ackedBelow);
+    this.allReaders();
+    // By index over the cached states: asked on most writes (see asksForAck).
+    const states = this.allStates!;
+    for (let i = 0; i < states.length; i++) {
+      const r = states[i]!;
+      if (r.reliable) low = Math.min(low, r.ackedBelow);
+    }
     return this.history.lastSN + 1 - low;
   }
 
@@ -389,7 +424,10 @@ export class StatefulWriter {
 
   private allReaders(): string[] {
     // Cached like reliableKeys: a write makes no array of its own.
-    this.allKeys ??= [...this.readers.keys()];
+    if (this.allKeys === undefined) {
+      this.allKeys = [...this.readers.keys()];
+      this.allStates = [...this.readers.values()];
+    }
     return this.allKeys;
   }
 
@@ -421,6 +459,24 @@ export class StatefulWriter {
     for (const r of this.readers.values()) if (r.reliable) low = Math.min(low, r.ackedBelow);
     this.history.removeBelow(low);
   }
+}
+
+/**
+ * A write's actions in their order (its DATA, GAPs, HEARTBEAT) in an array of their number: the
+ * common shapes as literals, since a push onto an empty array reserves 16 slots.
+ */
+function inOrder(
+  data: WriterAction | undefined,
+  gaps: WriterAction[] | undefined,
+  heartbeat: WriterAction | undefined,
+): WriterAction[] {
+  if (gaps !== undefined) {
+    const out = data === undefined ? gaps : [data, ...gaps];
+    if (heartbeat !== undefined) out.push(heartbeat);
+    return out;
+  }
+  if (data === undefined) return heartbeat === undefined ? [] : [heartbeat];
+  return heartbeat === undefined ? [data] : [data, heartbeat];
 }
 
 function isFor(change: CacheChange, readerKey: string): boolean {

@@ -7,10 +7,12 @@ class ImmediateClock implements Clock {
   readonly fake = new FakeClock(0);
   private queue: { cb: () => void; cancelled: boolean }[] = [];
   immediates = 0;
+  timeouts = 0;
   now(): number {
     return this.fake.now();
   }
   setTimeout(cb: () => void, ms: number): TimerHandle {
+    this.timeouts++;
     return this.fake.setTimeout(cb, ms);
   }
   clearTimeout(h: TimerHandle): void {
@@ -57,6 +59,27 @@ describe('Scheduler', () => {
     expect(clock.immediates).toBe(1);
     clock.runImmediates();
     expect(m.polls).toEqual([0]);
+  });
+
+  it('keeps the timer armed for a later deadline while an immediate runs what is due now', () => {
+    const clock = new ImmediateClock();
+    const s = new Scheduler(clock);
+    const later = new Member(100);
+    const now = new Member(undefined);
+    s.add(later);
+    s.add(now);
+    expect(clock.timeouts).toBe(1);
+    now.due = 0; // e.g. a reader owes an ACKNACK at once
+    s.reschedule(0);
+    expect(clock.immediates).toBe(1);
+    clock.runImmediates();
+    expect(now.polls).toEqual([0]);
+    // The timer armed for 100 still is: no Node timer made again after every immediate.
+    expect(clock.timeouts).toBe(1);
+    expect(clock.fake.pending).toBe(1);
+    clock.fake.advance(100);
+    expect(later.polls).toEqual([100]);
+    expect(now.polls).toEqual([0]);
   });
 
   it('runs a later deadline on the clock timer', () => {

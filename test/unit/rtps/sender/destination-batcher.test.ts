@@ -122,6 +122,36 @@ describe('DestinationBatcher', () => {
     expect(sent.map((s) => s.subs)).toEqual([['HB 962/1', 'DATA 259/1'], ['DATA 259/2'], ['HB 962/2']]);
   });
 
+  it('sends each turn only what that turn gathered, turn after turn', async () => {
+    const { batcher, sent } = recorder();
+    for (let turn = 1; turn <= 3; turn++) {
+      batcher.submit(PEER_A, AT_A, [heartbeat(0x3c2, turn)]);
+      if (turn !== 2) batcher.submit(PEER_B, AT_B, [heartbeat(0x4c2, turn)]);
+      await settle();
+    }
+    expect(sent.map((s) => `${s.to} ${s.subs.join(' ')}`)).toEqual([
+      '10.0.0.2:7410 HB 962/1',
+      '10.0.0.3:7410 HB 1218/1',
+      '10.0.0.2:7410 HB 962/2',
+      '10.0.0.2:7410 HB 962/3',
+      '10.0.0.3:7410 HB 1218/3',
+    ]);
+  });
+
+  it('loses nothing a send submits while its datagram leaves (a synchronous loopback)', async () => {
+    const sent: string[][] = [];
+    const drops = new DropCounter();
+    let echoes = 0;
+    const batcher: DestinationBatcher = new DestinationBatcher(HEADER, 65_000, (d) => {
+      const m = parseMessage(d.slice(), drops)!;
+      sent.push(m.submessages.slice(1).map((x) => (x.kind === 'HEARTBEAT' ? `HB ${x.count}` : x.kind)));
+      if (echoes++ === 0) batcher.submit(PEER_A, AT_A, [heartbeat(0x3c2, 2)]);
+    });
+    batcher.submit(PEER_A, AT_A, [heartbeat(0x3c2, 1)]);
+    await settle();
+    expect(sent).toEqual([['HB 1'], ['HB 2']]);
+  });
+
   it('flush sends at once and leaves nothing for the end of the turn', async () => {
     const { batcher, sent } = recorder();
     batcher.submit(PEER_A, AT_A, [heartbeat(0x3c2, 1)]);

@@ -33,7 +33,8 @@ describe('WriterHistory ring', () => {
               expect(() => h.add({ timestampMs: next })).toThrow(HistoryFullError);
               continue;
             }
-            const { change, evicted } = h.add({ timestampMs: next });
+            const evicted: number[] = [];
+            const change = h.add({ timestampMs: next }, (sn) => evicted.push(sn));
             expect(change.sn).toBe(next);
             model.set(next, next);
             next++;
