@@ -24,8 +24,9 @@ import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
 import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
 
-// bench:rtps --lower-helpers: the same for every process of the run, floors included.
-if (process.env['BENCH_LOWER_HELPERS']) lowerBackgroundThreadPriority();
+// bench:rtps --lower-helpers[=idle]: the same for every process of the run, floors included.
+const lowerHelpers = process.env['BENCH_LOWER_HELPERS'];
+if (lowerHelpers) lowerBackgroundThreadPriority(lowerHelpers === 'idle' ? 'idle' : undefined);
 
 const [mode, arg] = process.argv.slice(2);
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);

@@ -26,7 +26,8 @@
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
  * `--only=latency,throughput,services,rss` runs some of the groups, each with its own floors.
  * `--lower-helpers` runs every Node.js process of the run with its helper threads (V8's compiler
- * and GC helpers) at nice 19, as a program that calls lowerBackgroundThreadPriority() does.
+ * and GC helpers) at nice 19, as a program that calls lowerBackgroundThreadPriority() does;
+ * `--lower-helpers=idle` puts them in SCHED_IDLE too, as lowerBackgroundThreadPriority('idle').
  * `--cpus=A,B` pins the near side of every pair (this process, the service clients, ddsperf's ping
  * and publisher) to CPU A and the far side (pong, sink, server, ddsperf's pong and subscriber) to
  * CPU B, with taskset. Unpinned, the scheduler sometimes runs both ends of a ping-pong on one core
@@ -711,12 +712,15 @@ async function main(): Promise<void> {
     pinSelf(m[1]!);
     farCpu = m[2]!;
   }
-  // --lower-helpers: every Node process of the run (this one, the peers, the raw floors alike)
-  // runs V8's helper threads at nice 19 (lowerBackgroundThreadPriority, src/nodes).
-  const lowerHelpers = process.argv.includes('--lower-helpers');
+  // --lower-helpers[=idle]: every Node process of the run (this one, the peers, the raw floors
+  // alike) runs V8's helper threads at nice 19, or SCHED_IDLE (lowerBackgroundThreadPriority).
+  const lowerHelpers = process.argv.find((a) => a === '--lower-helpers' || a.startsWith('--lower-helpers='));
   if (lowerHelpers) {
-    process.env['BENCH_LOWER_HELPERS'] = '1';
-    lowerBackgroundThreadPriority();
+    const idle = lowerHelpers === '--lower-helpers=idle';
+    if (!idle && lowerHelpers !== '--lower-helpers')
+      throw new Error(`--lower-helpers takes nothing or =idle (got ${lowerHelpers})`);
+    process.env['BENCH_LOWER_HELPERS'] = idle ? 'idle' : '1';
+    lowerBackgroundThreadPriority(idle ? 'idle' : undefined);
   }
   const rows: Row[] = [];
   /** A row; its ratio is value / baseline, so above 1 is slower for times and faster for rates. */
@@ -738,7 +742,9 @@ async function main(): Promise<void> {
   }
   const placement =
     (cpus === undefined ? 'unpinned' : `near side on CPU ${cpus.split(',')[0]}, far side on CPU ${farCpu}`) +
-    (lowerHelpers ? ', helper threads at nice 19' : '');
+    (lowerHelpers === undefined
+      ? ''
+      : `, helper threads at nice 19${lowerHelpers.endsWith('=idle') ? ' and SCHED_IDLE' : ''}`);
   console.log(`ros2ts RTPS benchmark, ${new Date().toISOString()}, Node ${process.version}, ${placement}`);
   const table = rows.map((r) => [
     r.case,
