@@ -75,6 +75,7 @@ export {
 export { Publisher } from './publisher.js';
 export type { QosInput } from './qos.js';
 export type {
+  IncompatibleTypeStatus,
   LivelinessChangedStatus,
   LivelinessLostStatus,
   MatchedStatus,

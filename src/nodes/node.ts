@@ -24,8 +24,8 @@ import {
   validateNodeName,
 } from '../rmw/names.js';
 import { describeQos, QOS_PROFILES, type RosQos } from '../rmw/qos-profiles.js';
-import { parseMessageType, rosTypeToDds, serviceMessageTypes } from '../rmw/type-names.js';
-import type { IncompatibleQosStatus } from '../rtps/participant/endpoint-status.js';
+import { ddsTypeToRos, parseMessageType, rosTypeToDds, serviceMessageTypes } from '../rmw/type-names.js';
+import type { IncompatibleQosStatus, IncompatibleTypeStatus } from '../rtps/participant/endpoint-status.js';
 import type { IncompatibleQosEvent } from '../rtps/participant/participant.js';
 import { type Guid, guidKey } from '../rtps/wire/types.js';
 import { logLevelFor } from './arguments/log-levels.js';
@@ -267,7 +267,7 @@ export class Node {
     const ddsTopic = topicToDds(name, q);
     const typeHash = options.raw ? this.announcedTypeHash(type, ddsTopic, options.typeHash) : undefined;
     const codec = options.raw ? undefined : getCodec(type);
-    const events = writerListeners(options.events ?? {}, this.eventHooks(name, 'writer', q));
+    const events = writerListeners(options.events ?? {}, this.eventHooks(name, type, 'writer', q));
     const writer = this.context.createWriter({ ddsTopic, rosType: type, qos: q, typeHash, events });
     const pub: Publisher<T> = new Publisher(name, type, q, codec, writer, this.host, (p) => {
       this.forget(p, writer.guid);
@@ -544,7 +544,7 @@ export class Node {
     const sub: Subscription<T, M> = new Subscription(name, type, q, decode, this.logger, callback, (s) => {
       this.forget(s, reader.guid);
     });
-    const events = readerListeners(options.events ?? {}, this.eventHooks(name, 'reader', q));
+    const events = readerListeners(options.events ?? {}, this.eventHooks(name, type, 'reader', q));
     const reader = this.context.createReader(
       { ddsTopic, rosType: type, qos: q, typeHash, events },
       sub.onSample,
@@ -597,7 +597,7 @@ export class Node {
   }
 
   /** What a publisher's or subscription's events do beyond the user's callbacks. */
-  private eventHooks(topic: string, kind: 'writer' | 'reader', qos: RosQos): EventHooks {
+  private eventHooks(topic: string, type: string, kind: 'writer' | 'reader', qos: RosQos): EventHooks {
     return {
       onError: (event, error) =>
         this.logger.error(
@@ -609,6 +609,14 @@ export class Node {
           offered: s.offered,
           requested: s.requested,
         }),
+      // rclcpp's default_incompatible_type_callback (publisher_base.cpp, subscription_base.cpp:
+      // the same words for both), with the type found.
+      warnIncompatibleType: (s: IncompatibleTypeStatus) =>
+        this.logger.warn(
+          `Incompatible type on topic '${topic}', no messages will be sent to it. ` +
+            `(found ${peerTypeName(s.lastTypeName)}; ` +
+            `this ${kind === 'writer' ? 'publisher' : 'subscription'}: ${type})`,
+        ),
     };
   }
 
@@ -643,6 +651,13 @@ export class Node {
     if (this.destroyed) throw new DestroyedError(`node ${this.fullyQualifiedName}`);
     if (this.context.isShutdown) throw new DestroyedError('the context');
   }
+}
+
+/** A type name a peer announced, as a log line shows it: its ROS name, cut short, quoted unless plain. */
+function peerTypeName(ddsType: string): string {
+  const name = ddsTypeToRos(ddsType) ?? ddsType;
+  const cut = name.length > 200 ? `${name.slice(0, 200)}…` : name;
+  return /^[\w/:]+$/.test(cut) ? cut : JSON.stringify(cut);
 }
 
 /** A node's own arguments, refused as rclcpp's NodeOptions refuses them. */

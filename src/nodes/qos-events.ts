@@ -13,7 +13,11 @@
  * Lost messages: samples of a matched publisher this subscription will never get, counted as
  * Fast DDS does (rtps/reader/writer-proxy.ts): best effort, the sequence numbers skipped between
  * two received; reliable, those a HEARTBEAT says are gone without our having had them. A GAP
- * (a sample not for this subscription) is not a loss. Not here: rclcpp's incompatible_type_callback.
+ * (a sample not for this subscription) is not a loss.
+ *
+ * Incompatible type: a publisher or subscription of another type on the topic, found on either
+ * side and in this process too (rtps/participant/endpoint-status.ts says how it is counted, and
+ * that rmw_fastrtps and rmw_cyclonedds never report it while rmw_connextdds does).
  */
 import type {
   DeadlineMissedStatus,
@@ -23,6 +27,7 @@ import type {
   MatchedStatus,
   MessageLostStatus,
   ReaderStatusListeners,
+  IncompatibleTypeStatus as RtpsIncompatibleTypeStatus,
   WriterStatusListeners,
 } from '../rtps/participant/endpoint-status.js';
 
@@ -55,6 +60,12 @@ export type OfferedQosIncompatibleStatus = QosIncompatibleStatus;
 /** A publisher not offering what this subscription requests. */
 export type RequestedQosIncompatibleStatus = QosIncompatibleStatus;
 
+/** rmw_incompatible_type_status_t: endpoints of another type found on the topic. */
+export interface IncompatibleTypeStatus {
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+}
+
 /** Its result is ignored, but a rejected promise is logged. */
 export type QosEventCallback<S> = (status: S) => unknown;
 
@@ -66,6 +77,11 @@ export interface PublisherEventCallbacks {
   readonly liveliness?: QosEventCallback<LivelinessLostStatus>;
   /** A subscription with an incompatible QoS was found; given, rclcpp's warning is not logged. */
   readonly incompatibleQos?: QosEventCallback<OfferedQosIncompatibleStatus>;
+  /**
+   * rclcpp's incompatible_type_callback: a publisher or subscription of another type was found on
+   * the topic; given, rclcpp's warning is not logged.
+   */
+  readonly incompatibleType?: QosEventCallback<IncompatibleTypeStatus>;
   /** A subscription matched or went away. */
   readonly matched?: QosEventCallback<MatchedStatus>;
 }
@@ -81,6 +97,11 @@ export interface SubscriptionEventCallbacks {
   readonly liveliness?: QosEventCallback<LivelinessChangedStatus>;
   /** A publisher with an incompatible QoS was found; given, rclcpp's warning is not logged. */
   readonly incompatibleQos?: QosEventCallback<RequestedQosIncompatibleStatus>;
+  /**
+   * rclcpp's incompatible_type_callback: a publisher or subscription of another type was found on
+   * the topic; given, rclcpp's warning is not logged.
+   */
+  readonly incompatibleType?: QosEventCallback<IncompatibleTypeStatus>;
   /** A publisher matched or went away. */
   readonly matched?: QosEventCallback<MatchedStatus>;
   /** rclcpp's message_lost_callback: messages of a matched publisher that will never come. */
@@ -132,11 +153,21 @@ function incompatible(
     });
 }
 
-/** How the node handles what the callbacks do not: errors they throw, and rclcpp's default warning. */
+function incompatibleType(
+  callback: QosEventCallback<IncompatibleTypeStatus>,
+  onError: OnError,
+): (s: RtpsIncompatibleTypeStatus) => void {
+  const call = guarded('incompatible type', callback, onError);
+  return (s) => call({ totalCount: s.totalCount, totalCountChange: s.totalCountChange });
+}
+
+/** How the node handles what the callbacks do not: errors they throw, and rclcpp's default warnings. */
 export interface EventHooks {
   onError(event: string, error: unknown): void;
   /** rclcpp's default incompatible_qos_callback (a warning), for an endpoint given none. */
   warnIncompatible(s: IncompatibleQosStatus): void;
+  /** rclcpp's default incompatible_type_callback (a warning), for an endpoint given none. */
+  warnIncompatibleType(s: RtpsIncompatibleTypeStatus): void;
 }
 
 /** What the RTPS writer reports to: the callbacks given, and the warning unless one replaces it. */
@@ -144,7 +175,7 @@ export function writerListeners(
   callbacks: PublisherEventCallbacks,
   hooks: EventHooks,
 ): WriterStatusListeners {
-  const { deadline, liveliness, incompatibleQos, matched } = callbacks;
+  const { deadline, liveliness, incompatibleQos, incompatibleType: typeCallback, matched } = callbacks;
   const onError = (event: string, e: unknown) => hooks.onError(event, e);
   return {
     ...(deadline ? { deadlineMissed: guarded('deadline', deadline, onError) } : {}),
@@ -152,6 +183,9 @@ export function writerListeners(
     incompatibleQos: incompatibleQos
       ? incompatible(incompatibleQos, onError)
       : (s) => hooks.warnIncompatible(s),
+    incompatibleType: typeCallback
+      ? incompatibleType(typeCallback, onError)
+      : (s) => hooks.warnIncompatibleType(s),
     ...(matched ? { matched: guarded('matched', matched, onError) } : {}),
   };
 }
@@ -161,7 +195,14 @@ export function readerListeners(
   callbacks: SubscriptionEventCallbacks,
   hooks: EventHooks,
 ): ReaderStatusListeners {
-  const { deadline, liveliness, incompatibleQos, matched, messageLost } = callbacks;
+  const {
+    deadline,
+    liveliness,
+    incompatibleQos,
+    incompatibleType: typeCallback,
+    matched,
+    messageLost,
+  } = callbacks;
   const onError = (event: string, e: unknown) => hooks.onError(event, e);
   return {
     ...(deadline ? { deadlineMissed: guarded('deadline', deadline, onError) } : {}),
@@ -169,6 +210,9 @@ export function readerListeners(
     incompatibleQos: incompatibleQos
       ? incompatible(incompatibleQos, onError)
       : (s) => hooks.warnIncompatible(s),
+    incompatibleType: typeCallback
+      ? incompatibleType(typeCallback, onError)
+      : (s) => hooks.warnIncompatibleType(s),
     ...(matched ? { matched: guarded('matched', matched, onError) } : {}),
     ...(messageLost ? { messageLost: guarded('message lost', messageLost, onError) } : {}),
   };

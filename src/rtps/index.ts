@@ -9,6 +9,7 @@ export { ROS2TS_VENDOR_ID } from './identity.js';
 export type {
   DeadlineMissedStatus,
   IncompatibleQosStatus,
+  IncompatibleTypeStatus,
   LivelinessChangedStatus,
   LivelinessLostStatus,
   MatchedStatus,

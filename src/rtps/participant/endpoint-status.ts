@@ -14,6 +14,17 @@
  * participant), with no not-alive step. A MANUAL_BY_TOPIC writer with a finite lease also turns
  * not alive when it neither writes nor asserts within its lease, and alive again when it does
  * (writer-leases.ts); AUTOMATIC writers are judged by their participant's lease alone.
+ *
+ * An endpoint of another type on the endpoint's topic (writer or reader, remote or ours) is DDS's
+ * INCONSISTENT_TOPIC (DDS 1.4 2.2.4.1: same name, another type), which rmw reports to publishers
+ * and subscriptions as RMW_EVENT_{PUBLISHER,SUBSCRIPTION}_INCOMPATIBLE_TYPE. rmw_connextdds counts
+ * it on the DDS Topic (rmw_impl_waitset_std.cpp sets an on_inconsistent_topic listener on it);
+ * rmw_fastrtps and rmw_cyclonedds read their DDS's topic status, which neither DDS ever raises
+ * (Fast DDS 2.14 EDP.cpp valid_matching: "TODO Trigger INCONSISTENT_TOPIC", Topic.cpp
+ * get_inconsistent_topic_status: RETCODE_UNSUPPORTED; Cyclone dds_topic.c: dds_topic_status_cb
+ * is `#if 0`). Here each local endpoint counts every endpoint found once, as incompatible QoS is
+ * counted (Connext's count is the Topic's, shared by a participant's endpoints on it); the total
+ * never goes down, and an endpoint that goes away and comes back is found again.
  */
 
 /** rmw_matched_status_t. */
@@ -65,9 +76,18 @@ export interface IncompatibleQosStatus {
   readonly requested: string;
 }
 
+/** rmw_incompatible_type_status_t (DDS INCONSISTENT_TOPIC), with the type last found. */
+export interface IncompatibleTypeStatus {
+  readonly totalCount: number;
+  readonly totalCountChange: number;
+  /** The DDS type name of the endpoint last found (for messages). */
+  readonly lastTypeName: string;
+}
+
 export interface WriterStatusListeners {
   matched?(s: MatchedStatus): void;
   incompatibleQos?(s: IncompatibleQosStatus): void;
+  incompatibleType?(s: IncompatibleTypeStatus): void;
   deadlineMissed?(s: DeadlineMissedStatus): void;
   livelinessLost?(s: LivelinessLostStatus): void;
 }
@@ -75,6 +95,7 @@ export interface WriterStatusListeners {
 export interface ReaderStatusListeners {
   matched?(s: MatchedStatus): void;
   incompatibleQos?(s: IncompatibleQosStatus): void;
+  incompatibleType?(s: IncompatibleTypeStatus): void;
   deadlineMissed?(s: DeadlineMissedStatus): void;
   livelinessChanged?(s: LivelinessChangedStatus): void;
   /** Samples lost (reader/writer-proxy.ts says which), reported as the loss is found. */
@@ -103,9 +124,12 @@ export class EndpointStatus {
   private readonly matches = new Map<string, { readonly prefix: string; alive: boolean }>();
   /** Endpoints already counted as incompatible: a repeated announcement is not a new one. */
   private readonly incompatibles = new Set<string>();
+  /** Endpoints already counted as of another type on the topic; forgotten when they go away. */
+  private readonly otherTypes = new Set<string>();
   private readonly matchedTotal = new Count();
   private readonly matchedCurrent = new Count();
   private readonly incompatible = new Count();
+  private readonly typeMismatch = new Count();
   private readonly deadline = new Count();
   private readonly lost = new Count();
   private readonly alive = new Count();
@@ -124,6 +148,7 @@ export class EndpointStatus {
     if (this.matches.has(key)) return;
     this.matches.set(key, { prefix, alive: true });
     this.incompatibles.delete(key);
+    this.otherTypes.delete(key);
     this.matchedTotal.add(1);
     this.matchedCurrent.add(1);
     this.alive.add(1);
@@ -134,6 +159,7 @@ export class EndpointStatus {
   /** An endpoint went away (or was never matched: then nothing happens). */
   unmatched(key: string): void {
     this.incompatibles.delete(key);
+    this.otherTypes.delete(key);
     const m = this.matches.get(key);
     if (!m) return;
     this.matches.delete(key);
@@ -188,6 +214,18 @@ export class EndpointStatus {
       lastPolicy: fault.policy,
       offered: fault.offered,
       requested: fault.requested,
+    });
+  }
+
+  /** The endpoint `key`, on this endpoint's topic, has the type `typeName`, not ours. */
+  typeDiffers(key: string, typeName: string): void {
+    if (this.otherTypes.has(key)) return;
+    this.otherTypes.add(key);
+    this.typeMismatch.add(1);
+    this.listeners.incompatibleType?.({
+      totalCount: this.typeMismatch.total,
+      totalCountChange: this.typeMismatch.take(),
+      lastTypeName: typeName,
     });
   }
 

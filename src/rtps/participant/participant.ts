@@ -694,10 +694,12 @@ export class RtpsParticipant {
       vendorId: ROS2TS_VENDOR_ID,
       ...(options.userData ? { userData: options.userData } : {}),
     });
-    // Match with what is already known: remote endpoints, and our own on the same topic.
-    const opposite = local.kind === 'writer' ? this.sedp.remote.reader : this.sedp.remote.writer;
-    for (const remote of opposite.values()) this.matchRemote(remote, local);
+    // Match with what is already known: remote endpoints, and our own on the same topic. Those
+    // of the same kind are looked at too, for their type alone.
+    for (const remote of this.sedp.remote.reader.values()) this.matchRemote(remote, local);
+    for (const remote of this.sedp.remote.writer.values()) this.matchRemote(remote, local);
     for (const other of this.locals.values()) {
+      if (this.typesDiffer(local, other)) continue;
       if (other.kind !== local.kind)
         this.tryMatch(
           local.kind === 'writer' ? local : other,
@@ -718,10 +720,24 @@ export class RtpsParticipant {
       qos: remote.qos,
     };
     for (const local of only ? [only] : this.locals.values()) {
-      if (local.kind === kind) continue;
+      if (this.typesDiffer(local, r) || local.kind === kind) continue;
       if (kind === 'reader') this.tryMatch(local, r, this.ownUserLocators, remote.locators);
       else this.tryMatch(r, local, remote.locators, this.ownUserLocators);
     }
+  }
+
+  /**
+   * Whether two endpoints share a topic under different types (DDS INCONSISTENT_TOPIC, whatever
+   * their kinds: endpoint-status.ts); then each of ours with a status counts the other, once.
+   * Each remote endpoint SEDP keeps costs at most one entry per local endpoint, dropped with it.
+   */
+  private typesDiffer(a: LocalEndpoint, b: LocalEndpoint): boolean {
+    if (a.topicName !== b.topicName || a.typeName === b.typeName) return false;
+    if (this.statuses.size > 0) {
+      this.statuses.get(guidKey(a.guid))?.typeDiffers(guidKey(b.guid), b.typeName);
+      this.statuses.get(guidKey(b.guid))?.typeDiffers(guidKey(a.guid), a.typeName);
+    }
+    return true;
   }
 
   /** Matches a writer and a reader when topic, type and QoS agree; reports a QoS mismatch. */

@@ -1,6 +1,6 @@
 /**
  * QoS event callbacks of publishers and subscriptions (rclcpp's event_callbacks), between two
- * contexts on the in-memory bus with a FakeClock: matches, incompatible QoS, missed deadlines,
+ * contexts on the in-memory bus with a FakeClock: matches, incompatible QoS and types, missed deadlines,
  * the liveliness of matched publishers when their participant leaves or stops answering, a
  * MANUAL_BY_TOPIC publisher's lost liveliness, and lost messages. Times are the context clock's,
  * not real ones.
@@ -8,10 +8,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LifecycleNode } from '../../../src/lifecycle/lifecycle-node.js';
 import type { Context } from '../../../src/nodes/context.js';
-import type { LogRecord } from '../../../src/nodes/logger.js';
+import { LogLevel, type LogRecord } from '../../../src/nodes/logger.js';
 import type { Publisher } from '../../../src/nodes/publisher.js';
 import type { QosInput } from '../../../src/nodes/qos.js';
 import {
+  type IncompatibleTypeStatus,
   type LivelinessChangedStatus,
   type MatchedStatus,
   type MessageLostStatus,
@@ -48,6 +49,7 @@ function lossy(inner: Transport): Transport & { losing: boolean } {
 }
 
 const STRING = 'std_msgs/msg/String';
+const INT32 = 'std_msgs/msg/Int32';
 
 describe('QoS event callbacks', () => {
   it('report matches on both sides, counted as rmw_matched_status_t', async () => {
@@ -155,6 +157,62 @@ describe('QoS event callbacks', () => {
     expect(seen.sort()).toEqual(['publisher DEADLINE', 'subscription DEADLINE']);
     expect(rmwPolicyKind('PARTITION')).toBe('INVALID');
     expect(rmwPolicyKind('LIVELINESS')).toBe('LIVELINESS');
+  });
+
+  it('report an endpoint of another type on the topic to each side once, not the warning', async () => {
+    const sim = simulated();
+    const [a, b] = [await sim.context(), await sim.context()];
+    const logs: LogRecord[] = [];
+    const seen: string[] = [];
+    const heard = (who: string) => ({
+      events: {
+        incompatibleType: (s: IncompatibleTypeStatus) =>
+          seen.push(`${who} ${s.totalCount}/${s.totalCountChange}`),
+      },
+    });
+    const talker = a.createNode('talker', { logSink: (r) => logs.push(r) });
+    const listener = b.createNode('listener', { logSink: (r) => logs.push(r) });
+    let received = 0;
+    listener.createSubscription(STRING, 'chatter', () => received++, 10, heard('subscription'));
+    const ints = talker.createPublisher(INT32, 'chatter', 10, heard('int publisher'));
+    talker.createPublisher(STRING, 'chatter', 10, heard('string publisher'));
+    await sim.run(3500, 5); // past an SPDP announcement: nothing is counted twice
+    // DDS INCONSISTENT_TOPIC is about the topic: any endpoint of another type counts, a publisher
+    // too; one of the same type does not.
+    expect(seen.sort()).toEqual([
+      'int publisher 1/1', // the subscription
+      'int publisher 2/1', // the string publisher, in its own process
+      'string publisher 1/1',
+      'subscription 1/1',
+    ]);
+    ints.publish({ data: 7 });
+    await sim.run(50);
+    expect(received).toBe(0);
+    expect(logs.filter((r) => r.message.includes('Incompatible type'))).toEqual([]);
+
+    // Gone, the total stays; another one is counted anew.
+    seen.length = 0;
+    ints.destroy();
+    await sim.run(200);
+    expect(seen).toEqual([]);
+    talker.createPublisher(INT32, 'chatter', 10, heard('second int publisher'));
+    await sim.run(200);
+    expect(seen.sort()).toEqual([
+      'second int publisher 1/1',
+      'second int publisher 2/1',
+      'string publisher 2/1',
+      'subscription 2/1',
+    ]);
+
+    // A subscription given no callback gets rclcpp's default: the warning, once per endpoint found.
+    listener.createSubscription(STRING, 'chatter', () => {});
+    await sim.run(200);
+    const warnings = logs.filter((r) => r.message.includes('Incompatible type'));
+    expect(warnings.map((r) => r.message)).toEqual([
+      "Incompatible type on topic '/chatter', no messages will be sent to it. " +
+        '(found std_msgs/msg/Int32; this subscription: std_msgs/msg/String)',
+    ]);
+    expect(warnings[0]!.level).toBe(LogLevel.WARN);
   });
 
   it('count missed deadlines from the first message on, each period while none comes', async () => {

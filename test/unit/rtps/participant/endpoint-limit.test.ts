@@ -2,7 +2,8 @@
  * The bound on endpoints per remote participant (issue 13), on the in-memory bus in simulated
  * time: one participant floods SEDP with thousands of well-formed endpoints. We keep at most the
  * bound from it, count the rest as 'endpoint-limit' drops, keep matching and delivering for
- * another participant (the bound is per participant), and free everything when it leaves.
+ * another participant (the bound is per participant), and free everything when it leaves. Made-up
+ * types on our topic (incompatible type) cost no more than the endpoints kept.
  */
 import { describe, expect, it } from 'vitest';
 import { durationFromMillis } from '../../../../src/rtps/discovery-data/duration.js';
@@ -82,5 +83,31 @@ describe('endpoints per remote participant', () => {
     await run(1_000);
     expect(us.remoteWriters.map((e) => e.data.topicName).sort()).toEqual(['rt/t1', 'rt/t2', 'rt/t4']);
     await Promise.all([us.close(), other.close()]);
+  });
+
+  it('endpoints of made-up types on our topic: each one kept is counted once, the refused ones not at all', async () => {
+    const { run, participant } = simulatedBus();
+    const us = await participant('10.0.0.1', { discoveryLimits: { maxEndpointsPerParticipant: LIMIT } });
+    const flooder = await participant('10.0.0.2');
+    const counts: number[] = [];
+    us.createReader({ topicName: 'rt/chatter', typeName: TYPE, qos: RELIABLE }, () => {}, {
+      incompatibleType: (s) => counts.push(s.totalCount),
+    });
+    for (let i = 0; i < 300; i++) {
+      flooder.createWriter({ topicName: 'rt/chatter', typeName: `Fake${i}`, qos: RELIABLE });
+    }
+    await run(3_000);
+    expect(us.drops.counts.get('endpoint-limit')).toBe(300 - LIMIT);
+    expect(counts).toEqual(Array.from({ length: LIMIT }, (_, i) => i + 1));
+
+    // Gone, the total stays; another participant's endpoints are new ones, again up to the bound.
+    await flooder.close();
+    await run(500);
+    const again = await participant('10.0.0.2');
+    for (let i = 0; i < 300; i++) again.createWriter({ topicName: 'rt/chatter', typeName: `Fake${i}` });
+    await run(3_000);
+    expect(counts).toHaveLength(2 * LIMIT);
+    expect(counts.at(-1)).toBe(2 * LIMIT);
+    await Promise.all([us.close(), again.close()]);
   });
 });

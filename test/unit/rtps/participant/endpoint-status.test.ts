@@ -1,13 +1,14 @@
 /**
  * One endpoint's statuses as DDS counts them: matches once per endpoint, incompatible endpoints
- * once per discovery (an SEDP update of the same endpoint is not a new one), and the liveliness
- * transitions of Cyclone's dds_reader.c (ADD_ALIVE, REMOVE_ALIVE, ALIVE_TO_NOT_ALIVE,
- * REMOVE_NOT_ALIVE), each change the change since the listener was last called.
+ * (by QoS or by type) once per discovery (an SEDP update of the same endpoint is not a new one),
+ * and the liveliness transitions of Cyclone's dds_reader.c (ADD_ALIVE, REMOVE_ALIVE,
+ * ALIVE_TO_NOT_ALIVE, REMOVE_NOT_ALIVE), each change the change since the listener was last called.
  */
 import { describe, expect, it } from 'vitest';
 import {
   EndpointStatus,
   type IncompatibleQosStatus,
+  type IncompatibleTypeStatus,
   type LivelinessChangedStatus,
   type MatchedStatus,
 } from '../../../../src/rtps/participant/endpoint-status.js';
@@ -27,6 +28,21 @@ describe('EndpointStatus', () => {
       [1, 1, 'DURABILITY'],
       [2, 1, 'RELIABILITY'],
       [3, 1, 'DURABILITY'],
+    ]);
+  });
+
+  it('counts an endpoint of another type once, never down, and again when it comes back', () => {
+    const seen: IncompatibleTypeStatus[] = [];
+    const st = new EndpointStatus({ incompatibleType: (s) => seen.push(s) });
+    st.typeDiffers('p1.w1', 'A');
+    st.typeDiffers('p1.w1', 'A'); // its SEDP sample again
+    st.typeDiffers('p1.r1', 'B');
+    st.unmatched('p1.w1'); // gone: the total stays
+    st.typeDiffers('p1.w1', 'C'); // back: found again
+    expect(seen).toEqual([
+      { totalCount: 1, totalCountChange: 1, lastTypeName: 'A' },
+      { totalCount: 2, totalCountChange: 1, lastTypeName: 'B' },
+      { totalCount: 3, totalCountChange: 1, lastTypeName: 'C' },
     ]);
   });
 

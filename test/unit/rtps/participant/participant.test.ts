@@ -1,12 +1,14 @@
 /**
  * Two and three participants on the in-memory bus with simulated time: SPDP, SEDP, matching by
- * topic, type and QoS, user data both ways, QoS mismatches reported, and participants leaving by
- * goodbye and by lease expiry.
+ * topic, type and QoS, user data both ways, QoS and type mismatches reported, and participants
+ * leaving by goodbye and by lease expiry.
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../src/rtps/clock.js';
 import { durationFromMillis } from '../../../../src/rtps/discovery-data/duration.js';
+import type { IncompatibleTypeStatus } from '../../../../src/rtps/participant/endpoint-status.js';
 import { type IncompatibleQosEvent, RtpsParticipant } from '../../../../src/rtps/participant/participant.js';
+import type { SedpAgent } from '../../../../src/rtps/participant/sedp.js';
 import { MemoryBus } from '../../../../src/rtps/transport/memory-transport.js';
 import { prefixKey } from '../../../../src/rtps/wire/types.js';
 
@@ -108,6 +110,49 @@ describe('RtpsParticipant', () => {
     expect(events).toMatchObject([
       { topicName: 'rt/x', policy: 'RELIABILITY', offered: 'BEST_EFFORT', requested: 'RELIABLE' },
     ]);
+    await Promise.all(ps.map((p) => p.close()));
+  });
+
+  it('counts an endpoint of another type on the topic for each of ours, once, never matched', async () => {
+    const { ps, run } = await world(2);
+    const [a, b] = ps as [RtpsParticipant, RtpsParticipant];
+    const seen: string[] = [];
+    const heard = (who: string) => ({
+      incompatibleType: (s: IncompatibleTypeStatus) =>
+        seen.push(`${who} ${s.totalCount}/${s.totalCountChange} ${s.lastTypeName}`),
+    });
+    const r = b.createReader({ topicName: 'rt/x', typeName: 'T', qos: RELIABLE }, () => {}, heard('reader'));
+    b.createReader({ topicName: 'rt/x', typeName: 'T', qos: RELIABLE }, () => {}, heard('twin'));
+    b.createReader({ topicName: 'rt/y', typeName: 'T' }, () => {}, heard('elsewhere'));
+    const w = a.createWriter({ topicName: 'rt/x', typeName: 'U', qos: RELIABLE }, {}, heard('writer'));
+    await run(500);
+    expect(r.matchedWriters.length).toBe(0);
+    expect(w.matchedReaders.length).toBe(0);
+    expect(seen.sort()).toEqual([
+      'reader 1/1 U',
+      'twin 1/1 U',
+      // Each reader of b is one endpoint found by the writer.
+      'writer 1/1 T',
+      'writer 2/1 T',
+    ]);
+
+    // The writer announced again (a new SEDP sample of the same endpoint) is not found anew.
+    seen.length = 0;
+    const again: string[] = [];
+    b.listeners.endpointAdded = (e) => again.push(e.data.typeName);
+    const sedp = (a as unknown as { sedp: SedpAgent }).sedp;
+    sedp.announce('writer', b.remoteWriters.find((e) => e.data.topicName === 'rt/x')!.data);
+    await run(500);
+    expect(again).toEqual(['U']);
+    expect(seen).toEqual([]);
+
+    // A writer of the reader's type is no such endpoint, and matches.
+    const same = a.createWriter({ topicName: 'rt/x', typeName: 'T', qos: RELIABLE }, {}, heard('same'));
+    await run(500);
+    expect(r.matchedWriters.length).toBe(1);
+    expect(same.matchedReaders.length).toBe(2);
+    // The first writer's topic holds a writer of another type: that one counts it (DDS INCONSISTENT_TOPIC).
+    expect(seen.sort()).toEqual(['same 1/1 U', 'writer 3/1 T']);
     await Promise.all(ps.map((p) => p.close()));
   });
 
