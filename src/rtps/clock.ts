@@ -56,9 +56,13 @@ export const realClock: Clock = {
     else clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
   },
   setImmediate(callback) {
-    const immediate = setImmediate(callback);
-    immediate.unref();
-    return new ImmediateHandle(immediate) as unknown as TimerHandle;
+    // Kept ref'd: Node lets the event loop block in its poll phase while only unref'd immediates
+    // are pending (their ref count is what keeps the poll from waiting), so an unref'd one runs at
+    // the next datagram or timer, which in a quiet process was seconds later: an ACKNACK answer
+    // or a Discovery Server announcement due "now" waited that long and the server expired the
+    // client (the flaky lease test). A ref'd immediate holds the process only until this turn's
+    // check phase, and the Scheduler never takes one twice in a row.
+    return new ImmediateHandle(setImmediate(callback)) as unknown as TimerHandle;
   },
 };
 

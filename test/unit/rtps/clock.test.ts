@@ -138,6 +138,15 @@ describe('realClock', () => {
     expect(realClock.now()).toBeGreaterThanOrEqual(t0 + 5);
   });
 
+  it("keeps its immediates ref'd: Node blocks in poll past unref'd ones, until the next I/O", () => {
+    // (In a plain process with only a far ref'd timer, an unref'd setImmediate set from a timer
+    // callback ran ~1.5 s later, when that timer came; a ref'd one in 0.3 ms. The scheduler's
+    // "due now" work, ACKNACK answers and Discovery Server announcements among it, went through it.)
+    const handle = realClock.setImmediate!(() => {});
+    expect((handle as unknown as { immediate: NodeJS.Immediate }).immediate.hasRef()).toBe(true);
+    realClock.clearTimeout(handle);
+  });
+
   it('never keeps the process alive: its timers are unref-ed', () => {
     const handle = realClock.setTimeout(() => {}, 60_000);
     expect((handle as unknown as NodeJS.Timeout).hasRef()).toBe(false);
