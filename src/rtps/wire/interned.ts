@@ -34,7 +34,8 @@ function sameBytes(prefix: GuidPrefix, bytes: Uint8Array, at: number): boolean {
   return true;
 }
 
-function hex(p: GuidPrefix): string {
+/** The prefix as hex: `prefixKey`'s form, made here once per interned prefix. */
+export function hexKey(p: GuidPrefix): string {
   return Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('hex');
 }
 
@@ -48,7 +49,7 @@ export function sharedPrefix(bytes: Uint8Array, at: number): GuidPrefix {
   if (entry !== undefined && sameBytes(entry.prefix, bytes, at)) return entry.prefix;
   const prefix = new Uint8Array(12);
   for (let i = 0; i < 12; i++) prefix[i] = bytes[at + i]!;
-  prefixes[slot] = { prefix, key: hex(prefix) };
+  prefixes[slot] = { prefix, key: hexKey(prefix) };
   return prefix;
 }
 

@@ -8,7 +8,7 @@
 import type { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { WireFormatError } from './errors.js';
-import { sharedPrefixKey } from './interned.js';
+import { hexKey, sharedPrefixKey } from './interned.js';
 
 export type GuidPrefix = Uint8Array;
 export type EntityId = number;
@@ -23,7 +23,7 @@ export const GUID_PREFIX_UNKNOWN: GuidPrefix = new Uint8Array(12);
 
 /** A string key for maps: the prefix as hex (made once for the prefixes messages bring: interned.ts). */
 export function prefixKey(p: GuidPrefix): string {
-  return sharedPrefixKey(p) ?? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('hex');
+  return sharedPrefixKey(p) ?? hexKey(p);
 }
 
 export function guidKey(g: Guid): string {
