@@ -68,9 +68,21 @@ export class ByteWriter {
 
   zeros(n: number): this {
     this.ensure(n);
+    // Mostly 0-3 bytes of padding per submessage: TypedArray.prototype.fill is a C++ builtin whose
+    // call alone cost more than the loop (0.4% of a service client's CPU in perf).
+    if (n <= 16) {
+      const b = this.buf;
+      for (let i = 0; i < n; i++) b[this.pos++] = 0;
+      return this;
+    }
     this.buf.fill(0, this.pos, this.pos + n);
     this.pos += n;
     return this;
+  }
+
+  /** Overwrites a byte written earlier. */
+  patchU8(at: number, v: number): void {
+    this.buf[at] = v;
   }
 
   /** Overwrites a u16 written earlier (e.g. a length known only afterwards). */
