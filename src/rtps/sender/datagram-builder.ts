@@ -9,7 +9,7 @@
  */
 import { ByteWriter } from '../wire/byte-writer.js';
 import { type RtpsHeader, writeHeader, writeSubmessage } from '../wire/message.js';
-import type { Submessage } from '../wire/submessage.js';
+import { type Submessage, SubmessageId } from '../wire/submessage.js';
 
 /** Fast DDS's UDPv4 limit, and what fits any UDP stack (65,507 is IPv4's hard limit). */
 export const DEFAULT_MAX_DATAGRAM = 65_000;
@@ -44,8 +44,8 @@ export function sendDatagrams(
       const m = submessages[i];
       if (m === undefined) continue;
       const before = w.pos;
-      writeSubmessage(w, m);
-      if (m.kind === 'INFO_TS') timestamp = m;
+      // The id it returns, not m.kind: a load from submessages of many shapes is megamorphic.
+      if (writeSubmessage(w, m) === SubmessageId.INFO_TS) timestamp = m;
       if (w.pos <= maxSize) continue;
       if (before === base)
         throw new RangeError(

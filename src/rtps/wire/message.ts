@@ -31,7 +31,15 @@ import {
 import { octetPair, sharedPrefix } from './interned.js';
 import { FLAG_ENDIANNESS, type Submessage, SubmessageId } from './submessage.js';
 import type { GuidPrefix } from './types.js';
-import { assertValid } from './validity.js';
+import {
+  ackNackInvalidity,
+  gapInvalidity,
+  heartbeatFragInvalidity,
+  heartbeatInvalidity,
+  nackFragInvalidity,
+  valid,
+  writerSnInvalidity,
+} from './validity.js';
 
 export const RTPS_HEADER_SIZE = 20;
 export const SUBMESSAGE_HEADER_SIZE = 4;
@@ -111,7 +119,7 @@ export function parseMessage(
     }
     const le = (flags & FLAG_ENDIANNESS) !== 0;
     try {
-      submessages[n] = assertValid(readSubmessage(id, flags, reader.span(bytes, bodyStart, bodyEnd, le)));
+      submessages[n] = readSubmessage(id, flags, reader.span(bytes, bodyStart, bodyEnd, le));
     } catch (err) {
       if (!(err instanceof WireFormatError)) throw err;
       drops.drop(err.reason, `submessage 0x${id.toString(16)}: ${err.message}`, source);
@@ -140,22 +148,37 @@ function hasMagic(bytes: Uint8Array): boolean {
   return bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1] && bytes[2] === MAGIC[2] && bytes[3] === MAGIC[3];
 }
 
+/** Reads a submessage and checks its numbers (8.3.7), each in the case of its kind. */
 function readSubmessage(id: number, flags: number, r: ByteReader): Submessage {
   switch (id) {
-    case SubmessageId.DATA:
-      return readData(r, flags);
-    case SubmessageId.DATA_FRAG:
-      return readDataFrag(r, flags);
-    case SubmessageId.HEARTBEAT:
-      return readHeartbeat(r, flags);
-    case SubmessageId.HEARTBEAT_FRAG:
-      return readHeartbeatFrag(r, flags);
-    case SubmessageId.ACKNACK:
-      return readAckNack(r, flags);
-    case SubmessageId.NACK_FRAG:
-      return readNackFrag(r, flags);
-    case SubmessageId.GAP:
-      return readGap(r, flags);
+    case SubmessageId.DATA: {
+      const m = readData(r, flags);
+      return valid(m, writerSnInvalidity('DATA', m.writerSN));
+    }
+    case SubmessageId.DATA_FRAG: {
+      const m = readDataFrag(r, flags);
+      return valid(m, writerSnInvalidity('DATA_FRAG', m.writerSN));
+    }
+    case SubmessageId.HEARTBEAT: {
+      const m = readHeartbeat(r, flags);
+      return valid(m, heartbeatInvalidity(m.firstSN, m.lastSN));
+    }
+    case SubmessageId.HEARTBEAT_FRAG: {
+      const m = readHeartbeatFrag(r, flags);
+      return valid(m, heartbeatFragInvalidity(m.writerSN, m.lastFragmentNum));
+    }
+    case SubmessageId.ACKNACK: {
+      const m = readAckNack(r, flags);
+      return valid(m, ackNackInvalidity(m.readerSNState));
+    }
+    case SubmessageId.NACK_FRAG: {
+      const m = readNackFrag(r, flags);
+      return valid(m, nackFragInvalidity(m.writerSN, m.fragmentNumberState));
+    }
+    case SubmessageId.GAP: {
+      const m = readGap(r, flags);
+      return valid(m, gapInvalidity(m.gapStart, m.gapList));
+    }
     case SubmessageId.INFO_TS:
       return readInfoTimestamp(r, flags);
     case SubmessageId.INFO_DST:
@@ -174,61 +197,96 @@ function readSubmessage(id: number, flags: number, r: ByteReader): Submessage {
   }
 }
 
-const SUBMESSAGE_IDS: Record<Exclude<Submessage['kind'], 'UNKNOWN'>, number> = {
-  DATA: SubmessageId.DATA,
-  DATA_FRAG: SubmessageId.DATA_FRAG,
-  HEARTBEAT: SubmessageId.HEARTBEAT,
-  HEARTBEAT_FRAG: SubmessageId.HEARTBEAT_FRAG,
-  ACKNACK: SubmessageId.ACKNACK,
-  NACK_FRAG: SubmessageId.NACK_FRAG,
-  GAP: SubmessageId.GAP,
-  INFO_TS: SubmessageId.INFO_TS,
-  INFO_DST: SubmessageId.INFO_DST,
-  INFO_SRC: SubmessageId.INFO_SRC,
-  INFO_REPLY: SubmessageId.INFO_REPLY,
-  INFO_REPLY_IP4: SubmessageId.INFO_REPLY_IP4,
-  PAD: SubmessageId.PAD,
-};
-
-type Writers = { [K in Submessage['kind']]: (w: ByteWriter, m: Extract<Submessage, { kind: K }>) => void };
-
-const WRITERS: Writers = {
-  DATA: writeData,
-  DATA_FRAG: writeDataFrag,
-  HEARTBEAT: writeHeartbeat,
-  HEARTBEAT_FRAG: writeHeartbeatFrag,
-  ACKNACK: writeAckNack,
-  NACK_FRAG: writeNackFrag,
-  GAP: writeGap,
-  INFO_TS: writeInfoTimestamp,
-  INFO_DST: writeInfoDestination,
-  INFO_SRC: writeInfoSource,
-  INFO_REPLY: writeInfoReply,
-  INFO_REPLY_IP4: writeInfoReplyIp4,
-  PAD: writePad,
-  UNKNOWN: (w, m) => w.bytes(m.body),
-};
-
-function writeBody(w: ByteWriter, m: Submessage): void {
-  (WRITERS[m.kind] as (w: ByteWriter, m: Submessage) => void)(w, m);
-}
-
 /**
  * Appends one submessage: little-endian (the E flag is set), its body padded to a multiple of
- * 4 bytes, its length filled in.
+ * 4 bytes, its length filled in; returns its submessage id. A switch, not tables keyed by kind: a table lookup with a key
+ * that varies is a megamorphic keyed load on every submessage sent.
  */
-export function writeSubmessage(w: ByteWriter, m: Submessage): void {
-  const id = m.kind === 'UNKNOWN' ? m.id : SUBMESSAGE_IDS[m.kind];
-  const flags = m.kind === 'UNKNOWN' ? m.flags : m.flags | FLAG_ENDIANNESS;
-  w.u8(id).u8(flags);
-  const lengthAt = w.pos;
-  w.u16(0);
+export function writeSubmessage(w: ByteWriter, m: Submessage): number {
+  const lengthAt = w.pos + 2;
+  w.u32(0); // id, flags and length, filled in below
   const bodyStart = w.pos;
-  writeBody(w, m);
+  let id: number;
+  let flags: number; // the loads are in each case, where the submessage's shape is known
+  switch (m.kind) {
+    case 'DATA':
+      id = SubmessageId.DATA;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeData(w, m);
+      break;
+    case 'DATA_FRAG':
+      id = SubmessageId.DATA_FRAG;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeDataFrag(w, m);
+      break;
+    case 'HEARTBEAT':
+      id = SubmessageId.HEARTBEAT;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeHeartbeat(w, m);
+      break;
+    case 'HEARTBEAT_FRAG':
+      id = SubmessageId.HEARTBEAT_FRAG;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeHeartbeatFrag(w, m);
+      break;
+    case 'ACKNACK':
+      id = SubmessageId.ACKNACK;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeAckNack(w, m);
+      break;
+    case 'NACK_FRAG':
+      id = SubmessageId.NACK_FRAG;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeNackFrag(w, m);
+      break;
+    case 'GAP':
+      id = SubmessageId.GAP;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeGap(w, m);
+      break;
+    case 'INFO_TS':
+      id = SubmessageId.INFO_TS;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeInfoTimestamp(w, m);
+      break;
+    case 'INFO_DST':
+      id = SubmessageId.INFO_DST;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeInfoDestination(w, m);
+      break;
+    case 'INFO_SRC':
+      id = SubmessageId.INFO_SRC;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeInfoSource(w, m);
+      break;
+    case 'INFO_REPLY':
+      id = SubmessageId.INFO_REPLY;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeInfoReply(w, m);
+      break;
+    case 'INFO_REPLY_IP4':
+      id = SubmessageId.INFO_REPLY_IP4;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writeInfoReplyIp4(w, m);
+      break;
+    case 'PAD':
+      id = SubmessageId.PAD;
+      flags = m.flags | FLAG_ENDIANNESS;
+      writePad(w, m);
+      break;
+    case 'UNKNOWN':
+      id = m.id;
+      flags = m.flags; // as received: its byte order is the body's
+      w.bytes(m.body);
+      break;
+  }
   w.zeros((4 - ((w.pos - bodyStart) & 3)) & 3);
   const length = w.pos - bodyStart;
   if (length > 0xffff) throw new RangeError(`submessage body of ${length} bytes exceeds 65535`);
+  w.patchU8(lengthAt - 2, id);
+  w.patchU8(lengthAt - 1, flags);
   w.patchU16(lengthAt, length);
+  return id;
 }
 
 export function writeHeader(w: ByteWriter, h: RtpsHeader): void {

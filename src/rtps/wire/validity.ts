@@ -9,7 +9,6 @@
  */
 import { WireFormatError } from './errors.js';
 import type { NumberSet } from './number-sets.js';
-import type { Submessage } from './submessage.js';
 
 const setValid = (s: NumberSet, minBase: number) => s.base >= minBase && s.numBits <= 256;
 
@@ -22,60 +21,60 @@ const setValid = (s: NumberSet, minBase: number) => s.base >= minBase && s.numBi
  */
 export const MAX_SEQUENCE_NUMBER = Number.MAX_SAFE_INTEGER - 256;
 
-/** The largest sequence number a submessage names, if it names any. */
-function largestSequenceNumber(m: Submessage): number | undefined {
-  switch (m.kind) {
-    case 'DATA':
-    case 'DATA_FRAG':
-    case 'HEARTBEAT_FRAG':
-    case 'NACK_FRAG':
-      return m.writerSN;
-    case 'HEARTBEAT':
-      return Math.max(m.firstSN, m.lastSN);
-    case 'GAP':
-      return Math.max(m.gapStart, m.gapList.base);
-    case 'ACKNACK':
-      return m.readerSNState.base;
-    default:
-      return undefined;
-  }
+/**
+ * Each check takes the numbers it judges, not the submessage: called from the parser's case for its
+ * kind, it reads no property of an object whose shape varies from kind to kind (a check on the
+ * Submessage union made `m.kind` and its fields megamorphic loads on every submessage received).
+ */
+function beyond(kind: string, sn: number): string | undefined {
+  return sn > MAX_SEQUENCE_NUMBER ? `${kind} sequence number ${sn} beyond ${MAX_SEQUENCE_NUMBER}` : undefined;
 }
 
-/** Why `m` is invalid, or undefined when it is valid. */
-export function invalidity(m: Submessage): string | undefined {
-  const largest = largestSequenceNumber(m);
-  if (largest !== undefined && largest > MAX_SEQUENCE_NUMBER)
-    return `${m.kind} sequence number ${largest} beyond ${MAX_SEQUENCE_NUMBER}`;
-  switch (m.kind) {
-    case 'DATA':
-    case 'DATA_FRAG':
-      return m.writerSN < 1 ? `${m.kind} writerSN ${m.writerSN} < 1` : undefined;
-    case 'HEARTBEAT':
-      if (m.firstSN < 1) return `HEARTBEAT firstSN ${m.firstSN} < 1`;
-      if (m.lastSN < 0) return `HEARTBEAT lastSN ${m.lastSN} < 0`;
-      if (m.lastSN < m.firstSN - 1) return `HEARTBEAT lastSN ${m.lastSN} < firstSN ${m.firstSN} - 1`;
-      return undefined;
-    case 'HEARTBEAT_FRAG':
-      if (m.writerSN < 1) return `HEARTBEAT_FRAG writerSN ${m.writerSN} < 1`;
-      return m.lastFragmentNum < 1 ? `HEARTBEAT_FRAG lastFragmentNum ${m.lastFragmentNum} < 1` : undefined;
-    case 'GAP':
-      if (m.gapStart < 1) return `GAP gapStart ${m.gapStart} < 1`;
-      return setValid(m.gapList, 1) ? undefined : `GAP gapList base ${m.gapList.base} < 1`;
-    case 'ACKNACK':
-      return setValid(m.readerSNState, 0) ? undefined : `ACKNACK base ${m.readerSNState.base} < 0`;
-    case 'NACK_FRAG':
-      if (m.writerSN < 1) return `NACK_FRAG writerSN ${m.writerSN} < 1`;
-      return setValid(m.fragmentNumberState, 1)
-        ? undefined
-        : `NACK_FRAG fragment base ${m.fragmentNumberState.base} < 1`;
-    default:
-      return undefined;
-  }
+/** DATA and DATA_FRAG. */
+export function writerSnInvalidity(kind: 'DATA' | 'DATA_FRAG', writerSN: number): string | undefined {
+  return beyond(kind, writerSN) ?? (writerSN < 1 ? `${kind} writerSN ${writerSN} < 1` : undefined);
 }
 
-/** Throws the counted drop for an invalid submessage. */
-export function assertValid(m: Submessage): Submessage {
-  const why = invalidity(m);
+export function heartbeatInvalidity(firstSN: number, lastSN: number): string | undefined {
+  const why = beyond('HEARTBEAT', Math.max(firstSN, lastSN));
+  if (why !== undefined) return why;
+  if (firstSN < 1) return `HEARTBEAT firstSN ${firstSN} < 1`;
+  if (lastSN < 0) return `HEARTBEAT lastSN ${lastSN} < 0`;
+  if (lastSN < firstSN - 1) return `HEARTBEAT lastSN ${lastSN} < firstSN ${firstSN} - 1`;
+  return undefined;
+}
+
+export function heartbeatFragInvalidity(writerSN: number, lastFragmentNum: number): string | undefined {
+  const why = beyond('HEARTBEAT_FRAG', writerSN);
+  if (why !== undefined) return why;
+  if (writerSN < 1) return `HEARTBEAT_FRAG writerSN ${writerSN} < 1`;
+  return lastFragmentNum < 1 ? `HEARTBEAT_FRAG lastFragmentNum ${lastFragmentNum} < 1` : undefined;
+}
+
+export function gapInvalidity(gapStart: number, gapList: NumberSet): string | undefined {
+  const why = beyond('GAP', Math.max(gapStart, gapList.base));
+  if (why !== undefined) return why;
+  if (gapStart < 1) return `GAP gapStart ${gapStart} < 1`;
+  return setValid(gapList, 1) ? undefined : `GAP gapList base ${gapList.base} < 1`;
+}
+
+export function ackNackInvalidity(readerSNState: NumberSet): string | undefined {
+  const why = beyond('ACKNACK', readerSNState.base);
+  if (why !== undefined) return why;
+  return setValid(readerSNState, 0) ? undefined : `ACKNACK base ${readerSNState.base} < 0`;
+}
+
+export function nackFragInvalidity(writerSN: number, fragmentNumberState: NumberSet): string | undefined {
+  const why = beyond('NACK_FRAG', writerSN);
+  if (why !== undefined) return why;
+  if (writerSN < 1) return `NACK_FRAG writerSN ${writerSN} < 1`;
+  return setValid(fragmentNumberState, 1)
+    ? undefined
+    : `NACK_FRAG fragment base ${fragmentNumberState.base} < 1`;
+}
+
+/** Returns `m`, or throws the counted drop when `why` says it is invalid. */
+export function valid<M>(m: M, why: string | undefined): M {
   if (why !== undefined) throw new WireFormatError('invalid-sequence-numbers', why);
   return m;
 }
