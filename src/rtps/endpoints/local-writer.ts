@@ -12,6 +12,7 @@ import {
   dataSubmessages,
 } from '../sender/data-submessages.js';
 import { approximateSize } from '../sender/destination-batcher.js';
+import { type DueItem, DueList, sent } from '../sender/due-list.js';
 import { type Burst, FragmentPacer } from '../sender/fragment-pacer.js';
 import { inMicrotask } from '../sender/microtasks.js';
 import { ReusableList } from '../sender/reusable-list.js';
@@ -58,11 +59,8 @@ export class LocalWriter {
    * ReusableList): a queue object, a list and an emptied map per turn were ~400 bytes a write.
    */
   private readonly queues = new Map<string, PendingSubmessages>();
-  /**
-   * The queues with something in them, in the order they first got it since they last left (a
-   * queue that left early and fills again takes a new slot; the old one is skipped).
-   */
-  private readonly due = new ReusableList<PendingSubmessages>();
+  /** The queues with something in them (see DueList). */
+  private readonly due = new DueList<PendingSubmessages>();
   private flushQueued = false;
   /** Samples larger than a burst leave in paced bursts (fragment-pacer.ts says why). */
   private readonly pacer = new FragmentPacer();
@@ -337,10 +335,7 @@ export class LocalWriter {
       p = { key, subs: new ReusableList(), heartbeat: -1, bytes: 0, timestampMs: Number.NaN, dueAt: -1 };
       this.queues.set(key, p);
     }
-    if (p.dueAt < 0) {
-      p.dueAt = this.due.length;
-      this.due.push(p);
-    }
+    this.due.mark(p);
     return p;
   }
 
@@ -383,7 +378,7 @@ export class LocalWriter {
   }
 
   /** Hands a queue to the outbox (which copies it) and empties it; not due until it fills again. */
-  private sendQueued(p: PendingSubmessages): void {
+  private readonly sendQueued = (p: PendingSubmessages): void => {
     const reader = this.readers.get(p.key);
     // Holes (superseded HEARTBEATs) are skipped by the outbox.
     if (reader) this.outbox.submit(reader.guid.prefix, reader.locators, p.subs.items, p.subs.length);
@@ -391,18 +386,13 @@ export class LocalWriter {
     p.heartbeat = -1;
     p.bytes = 0;
     p.timestampMs = Number.NaN;
-    p.dueAt = -1;
-  }
+    sent(p);
+  };
 
   /** Sends what this turn of the loop queued (also called before the writer goes away). */
   readonly flush = (): void => {
     this.flushQueued = false;
-    const due = this.due;
-    for (let i = 0; i < due.length; i++) {
-      const p = due.items[i]!;
-      if (p.dueAt === i) this.sendQueued(p);
-    }
-    due.clear();
+    this.due.flush(this.sendQueued);
   };
 
   /** The most payload one DATA carries (the fragment size above it is this rounded down to 4). */
@@ -428,7 +418,7 @@ export class LocalWriter {
   }
 }
 
-interface PendingSubmessages {
+interface PendingSubmessages extends DueItem {
   /** The reader's key. */
   readonly key: string;
   /** In order; a HEARTBEAT superseded by a later one is left as a hole. */
@@ -436,8 +426,6 @@ interface PendingSubmessages {
   /** Where the last HEARTBEAT is in `subs` (-1: none). */
   heartbeat: number;
   bytes: number;
-  /** Its slot in `due` while it has something queued, else -1. */
-  dueAt: number;
   /** The timestamp of the last INFO_TS in `subs` (NaN: none). */
   timestampMs: number;
 }

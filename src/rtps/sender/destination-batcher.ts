@@ -21,6 +21,7 @@ import type { Submessage } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS } from '../wire/submessage.js';
 import { prefixKey } from '../wire/types.js';
 import { sendDatagrams } from './datagram-builder.js';
+import { type DueItem, DueList, sent } from './due-list.js';
 import { afterTwoMicrotasks } from './microtasks.js';
 import { ReusableList } from './reusable-list.js';
 
@@ -31,7 +32,7 @@ export { afterTwoMicrotasks };
  * a batch object, a list and an INFO_DST made per destination and turn, and a map emptied per
  * turn (Map.clear makes a new table), were ~600 bytes a turn that sent anything (issue 14).
  */
-interface Destination {
+interface Destination extends DueItem {
   readonly locators: readonly UdpLocator[];
   /** The INFO_DST to the participant, which every datagram to it starts with. */
   readonly preamble: readonly Submessage[];
@@ -40,8 +41,6 @@ interface Destination {
   /** An empty list to gather into while `subs` is being sent (undefined while in use). */
   spare: ReusableList<Submessage> | undefined;
   bytes: number;
-  /** Its slot in `due` while it has something gathered, else -1. */
-  dueAt: number;
   /** The flush it last had something gathered in (see prune). */
   lastUsed: number;
 }
@@ -54,11 +53,8 @@ const IDLE_FLUSHES = 1024;
 export class DestinationBatcher {
   /** Every destination sent to in the last IDLE_FLUSHES flushes or so, by key. */
   private readonly destinations = new Map<string, Destination>();
-  /**
-   * Destinations with something gathered, in the order they first got it since they last left
-   * (a destination that left early and gathers again takes a new slot; the old one is skipped).
-   */
-  private readonly due = new ReusableList<Destination>();
+  /** Destinations with something gathered (see DueList). */
+  private readonly due = new DueList<Destination>();
   private queued = false;
   private flushes = 0;
   /** Each locator list's part of the key, computed once per list object. */
@@ -96,10 +92,7 @@ export class DestinationBatcher {
     // own, rather than splitting both over a full datagram and a short one.
     const room = this.maxDatagramSize - BATCH_PREAMBLE;
     if (d.subs.length > 0 && bytes <= room && d.bytes + bytes > room) this.emit(d);
-    if (d.dueAt < 0) {
-      d.dueAt = this.due.length;
-      this.due.push(d);
-    }
+    this.due.mark(d);
     for (let i = 0; i < count; i++) {
       const m = subs[i];
       if (m !== undefined) d.subs.push(m);
@@ -119,13 +112,8 @@ export class DestinationBatcher {
   /** Sends everything gathered (also called before the participant closes). */
   readonly flush = (): void => {
     this.queued = false;
-    const due = this.due;
-    // By index: a send that comes back to submit appends, and is sent in this flush too.
-    for (let i = 0; i < due.length; i++) {
-      const d = due.items[i]!;
-      if (d.dueAt === i) this.emit(d);
-    }
-    due.clear();
+    // A send that comes back to submit is sent in this flush too (DueList.flush).
+    this.due.flush(this.emit);
     if (++this.flushes % IDLE_FLUSHES === 0) this.prune();
   };
 
@@ -154,14 +142,14 @@ export class DestinationBatcher {
   }
 
   /** Sends what is gathered for `d` now, and leaves it empty. */
-  private emit(d: Destination): void {
+  private readonly emit = (d: Destination): void => {
     const out = d.subs;
     // Gathering goes on in the spare list while this one is sent, in case a send comes back to
     // submit (a synchronous loopback); a second such turn gets a list of its own.
     d.subs = d.spare ?? new ReusableList();
     d.spare = undefined;
     d.bytes = 0;
-    d.dueAt = -1;
+    sent(d);
     // The sink is made once: it finds where to send in `emitting` (saved and restored, likewise).
     const outer = this.emitting;
     this.emitting = d.locators;
@@ -172,7 +160,7 @@ export class DestinationBatcher {
       out.clear();
       d.spare = out;
     }
-  }
+  };
 
   /** Where the destination being emitted is reached (see emit). */
   private emitting: readonly UdpLocator[] = [];
