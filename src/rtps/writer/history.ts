@@ -48,6 +48,11 @@ export class WriterHistory {
   }
 
   /** How many changes it holds at most: KEEP_LAST's depth, else `maxSamples`. */
+  /** KEEP_ALL: a full history refuses writes (KEEP_LAST evicts the oldest instead). */
+  get keepsAll(): boolean {
+    return this.policy.kind === 'keep-all';
+  }
+
   get limit(): number {
     return this.policy.kind === 'keep-last' ? this.policy.depth : this.maxSamples;
   }

@@ -90,6 +90,11 @@ export const SILENT_BEATS_AT_FULL_RATE = 3;
 const LONE_WRITE_MS = 80;
 /** The longest a stream of writes goes without asking for an ACKNACK (see asksForAck). */
 const ACK_REQUEST_INTERVAL_MS = 5;
+/**
+ * What a KEEP_LAST writer writes before half its history unacknowledged asks (see asksForAck):
+ * about Cyclone's first (WhcLow + WhcHigh) / 2 with its defaults (1 kB, 30 kB WhcHighInit).
+ */
+const ACK_REQUEST_BYTES = 16 * 1024;
 const MAX_BEAT_BACKOFF = 16;
 
 export class StatefulWriter {
@@ -115,6 +120,8 @@ export class StatefulWriter {
   private lastAckRequestAt = Number.NEGATIVE_INFINITY;
   /** A write's HEARTBEAT asked for an ACKNACK and none came since. */
   private ackRequestOutstanding = false;
+  /** Payload bytes written since a HEARTBEAT last asked. */
+  private bytesSinceAsk = 0;
 
   constructor(
     readonly history: WriterHistory,
@@ -222,6 +229,7 @@ export class StatefulWriter {
     let heartbeat: WriterAction | undefined;
     if (reliable.length > 0) {
       // Every write announces itself (a reader that lost it asks); only some ask for an answer.
+      this.bytesSinceAsk += change.payload?.length ?? 0;
       heartbeat = this.heartbeat(reliable, !this.asksForAck(now));
       this.scheduleHeartbeat(now);
     }
@@ -243,10 +251,14 @@ export class StatefulWriter {
    * (writer_hbcontrol_ack_required_generic) does, a writer asks:
    * - after a lone write (none in the last 80 ms, 4/5 of Cyclone's 100 ms heartbeat interval),
    *   so a publish-and-wait (`waitForAllAcked`, `topic pub --once`) is answered at once;
-   * - when half the history is unacknowledged (Cyclone: half its byte watermarks), once until an
-   *   ACKNACK comes, so a writer about to block on its history or flow control is not left
-   *   waiting: with the 5 ms delay before each answer, a window of 1 KB samples moved every
-   *   ~7 ms (75 k samples/s);
+   * - when half the history is unacknowledged, once until an ACKNACK comes, so a writer about
+   *   to block on its history or flow control is not left waiting: with the 5 ms delay before
+   *   each answer, a window of 1 KB samples moved every ~7 ms (75 k samples/s). For KEEP_LAST,
+   *   which never blocks, only once ACK_REQUEST_BYTES were written since the last request too,
+   *   as Cyclone asks by unacknowledged bytes (half its watermarks) and never by count: a
+   *   service's writer (KEEP_LAST 10) asked every 5 calls, and the ACKNACKs were 2 datagrams
+   *   in 5 of a warm Trigger pair's (tshark, 2026-12-04: 1,962 for 5,000 calls), each a send, a
+   *   wake-up and a parse on the way of the next call;
    * - at least every 5 ms otherwise (Cyclone's const_hb_intv_min), as often as the old
    *   5 ms-delayed answers came.
    */
@@ -254,10 +266,13 @@ export class StatefulWriter {
     const asks =
       now - this.lastWriteAt >= LONE_WRITE_MS ||
       now - this.lastAckRequestAt >= ACK_REQUEST_INTERVAL_MS ||
-      (!this.ackRequestOutstanding && this.unacknowledgedCount() >= this.history.limit / 2);
+      (!this.ackRequestOutstanding &&
+        (this.history.keepsAll || this.bytesSinceAsk >= ACK_REQUEST_BYTES) &&
+        this.unacknowledgedCount() >= this.history.limit / 2);
     if (asks) {
       this.ackRequestOutstanding = true;
       this.lastAckRequestAt = now;
+      this.bytesSinceAsk = 0;
     }
     return asks;
   }

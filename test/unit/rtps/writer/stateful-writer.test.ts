@@ -43,21 +43,46 @@ describe('StatefulWriter', () => {
     expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1']);
   });
 
-  it('asks for an ACKNACK after a lone write, every 5 ms of a stream, and when half the history is unacknowledged', () => {
+  it('asks for an ACKNACK after a lone write, every 5 ms of a stream, and when half the history of large samples is unacknowledged', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 8 }));
     w.addReader('r1', VOLATILE, 0);
-    const hb = (now: number) => kinds(w.write({ payload, timestampMs: now }, now).actions)[1];
+    const large = new Uint8Array(8 * 1024);
+    const hb = (now: number) => kinds(w.write({ payload: large, timestampMs: now }, now).actions)[1];
     expect(hb(100)).toBe('hb 1-1'); // lone: asks
     w.onAckNack('r1', 2, [], 1, 100.5);
     expect(hb(101)).toBe('hb 1-2 F'); // a stream: announces, does not ask
     expect(hb(102)).toBe('hb 1-3 F');
     expect(hb(102.5)).toBe('hb 1-4 F');
-    expect(hb(103)).toBe('hb 1-5'); // 4 of 8 unacknowledged: asks
+    expect(hb(103)).toBe('hb 1-5'); // 4 of 8 unacknowledged, 32 KiB since it asked: asks
     expect(hb(103.5)).toBe('hb 1-6 F'); // once, until an ACKNACK comes
     w.onAckNack('r1', 6, [], 2, 104);
     expect(hb(104)).toBe('hb 1-7 F'); // 2 unacknowledged
     expect(hb(108)).toBe('hb 1-8'); // 5 ms since it last asked
     expect(hb(300)).toBe('hb 2-9'); // lone again (history keeps 8)
+  });
+
+  it('does not ask at half the history for small KEEP_LAST samples (a service), only every 5 ms', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
+    w.addReader('r1', VOLATILE, 0);
+    const hb = (now: number) => kinds(w.write({ payload, timestampMs: now }, now).actions)[1];
+    expect(hb(100)).toBe('hb 1-1'); // lone: asks
+    w.onAckNack('r1', 2, [], 1, 100.1);
+    const asked: number[] = [];
+    for (let i = 2; i <= 60; i++) if (!hb(100 + i / 10)!.endsWith(' F')) asked.push(i);
+    expect(asked).toEqual([50]); // 5 ms after the lone write, though 40 are unacknowledged by then
+  });
+
+  it('asks at half the history of a KEEP_ALL writer whatever the sample size (it would block)', () => {
+    const w = new StatefulWriter(new WriterHistory({ kind: 'keep-all' }, 8));
+    w.addReader('r1', VOLATILE, 0);
+    const hb = (now: number) => kinds(w.write({ payload, timestampMs: now }, now).actions)[1];
+    expect(hb(100)).toBe('hb 1-1');
+    w.onAckNack('r1', 2, [], 1, 100.1);
+    // (KEEP_ALL drops what every reader acknowledged: the history starts at 2.)
+    expect(hb(100.2)).toBe('hb 2-2 F');
+    expect(hb(100.3)).toBe('hb 2-3 F');
+    expect(hb(100.4)).toBe('hb 2-4 F');
+    expect(hb(100.5)).toBe('hb 2-5'); // 4 of 8 unacknowledged
   });
 
   it('resends what an ACKNACK requests after the response delay, and GAPs what history lost', () => {
