@@ -43,7 +43,7 @@ describe('StatefulWriter', () => {
     expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1']);
   });
 
-  it('asks for an ACKNACK after a lone write, every 5 ms of a stream, and when half the history of large samples is unacknowledged', () => {
+  it('asks for an ACKNACK after a lone write and when half the history of large samples is unacknowledged', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 8 }));
     w.addReader('r1', VOLATILE, 0);
     const large = new Uint8Array(8 * 1024);
@@ -55,21 +55,24 @@ describe('StatefulWriter', () => {
     expect(hb(102.5)).toBe('hb 1-4 F');
     expect(hb(103)).toBe('hb 1-5'); // 4 of 8 unacknowledged, 32 KiB since it asked: asks
     expect(hb(103.5)).toBe('hb 1-6 F'); // once, until an ACKNACK comes
-    w.onAckNack('r1', 6, [], 2, 104);
-    expect(hb(104)).toBe('hb 1-7 F'); // 2 unacknowledged
-    expect(hb(108)).toBe('hb 1-8'); // 5 ms since it last asked
-    expect(hb(300)).toBe('hb 2-9'); // lone again (history keeps 8)
+    expect(hb(107)).toBe('hb 1-7 F'); // 6 unacknowledged, but only 16 KiB since it asked
+    expect(hb(108)).toBe('hb 1-8'); // no answer for 5 ms, 24 KiB since it asked: asks again
+    w.onAckNack('r1', 9, [], 2, 108.5);
+    expect(hb(110)).toBe('hb 2-9 F'); // 1 unacknowledged
+    expect(hb(116)).toBe('hb 3-10 F'); // 2 unacknowledged: 5 ms alone does not ask
+    expect(hb(300)).toBe('hb 4-11'); // lone again (history keeps 8)
   });
 
-  it('does not ask at half the history for small KEEP_LAST samples (a service), only every 5 ms', () => {
+  it('does not ask in a stream of small KEEP_LAST samples (a service): the periodic HEARTBEAT does', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 10 }));
     w.addReader('r1', VOLATILE, 0);
     const hb = (now: number) => kinds(w.write({ payload, timestampMs: now }, now).actions)[1];
     expect(hb(100)).toBe('hb 1-1'); // lone: asks
     w.onAckNack('r1', 2, [], 1, 100.1);
     const asked: number[] = [];
-    for (let i = 2; i <= 60; i++) if (!hb(100 + i / 10)!.endsWith(' F')) asked.push(i);
-    expect(asked).toEqual([50]); // 5 ms after the lone write, though 40 are unacknowledged by then
+    for (let i = 2; i <= 600; i++) if (!hb(100 + i / 10)!.endsWith(' F')) asked.push(i);
+    expect(asked).toEqual([]); // 60 ms of writes, though all 10 in history are unacknowledged
+    expect(kinds(w.poll(200.1))).toEqual(['hb 591-600']); // within a period of the first write: asks
   });
 
   it('asks at half the history of a KEEP_ALL writer whatever the sample size (it would block)', () => {
@@ -194,7 +197,7 @@ describe('StatefulWriter TRANSIENT_LOCAL: the history goes only to readers that 
     w.onAckNack('late', 1, [1, 2, 3], 1, 0);
     expect(kinds(w.poll(0))).toEqual(['gap 1-3', 'hb 2-3 F']);
     // What is written after it came is its own.
-    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 4', 'hb 3-4']);
+    expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 4', 'hb 3-4 F']);
   });
 
   it('sends a BEST_EFFORT VOLATILE reader nothing of the history', () => {
