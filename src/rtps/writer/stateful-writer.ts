@@ -5,9 +5,9 @@
  *
  * Per reliable reader it keeps what was acknowledged and what was requested; requests are
  * answered after `nackResponseDelayMs` with the changes still in history and a GAP for the rest.
- * A HEARTBEAT goes out every `heartbeatPeriodMs` while anything is unacknowledged, and right
- * after each write (piggy-backed, asking for an acknowledgement), so readers learn of losses
- * quickly and the writer of what it may drop.
+ * A HEARTBEAT goes out every `heartbeatPeriodMs` while anything is unacknowledged, and after a
+ * write (piggy-backed) that asks for an acknowledgement or comes 1 ms or more after the last
+ * one's, so readers learn of losses and the writer of what it may drop.
  */
 
 import { isNewCount } from '../counts.js';
@@ -88,6 +88,18 @@ interface ReaderState {
 export const SILENT_BEATS_AT_FULL_RATE = 3;
 /** A write with none before it for this long asks for an ACKNACK (see asksForAck). */
 const LONE_WRITE_MS = 80;
+/**
+ * A write that does not ask for an ACKNACK carries a (final) HEARTBEAT only this long after the
+ * last write's. Such a HEARTBEAT tells a reader little that the DATA beside it does not: a hole
+ * before it shows in its sequence number and is NACKed at once, and a lost DATA takes its
+ * HEARTBEAT with it; what is left, the history's start and the tail of a stream, the periodic
+ * HEARTBEAT tells within heartbeatPeriodMs. Cyclone rate-limits it to one per 100 µs
+ * (ddsi_writer_hbcontrol_piggyback), Fast DDS to one per send-buffer's worth of bytes
+ * (StatefulWriter, disable_heartbeat_piggyback); in-process, a hop without it cost 2.3-2.55 µs
+ * of CPU instead of 2.9-3.5 (bench:rtps-hop, 2026-12-04). 1 ms, not 100 µs, so a service called
+ * back to back (40-150 µs a call) skips it too, while a 1 kHz publisher still sends it every time.
+ */
+const PIGGYBACK_BEAT_INTERVAL_MS = 1;
 /** How long an unanswered request for an ACKNACK stands before a write asks again (see asksForAck). */
 const ACK_REQUEST_INTERVAL_MS = 5;
 /**
@@ -118,6 +130,8 @@ export class StatefulWriter {
   private greetDue: number | undefined;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
   private lastAckRequestAt = Number.NEGATIVE_INFINITY;
+  /** When a write last carried a HEARTBEAT (see PIGGYBACK_BEAT_INTERVAL_MS). */
+  private lastWriteBeatAt = Number.NEGATIVE_INFINITY;
   /** A write's HEARTBEAT asked for an ACKNACK and none came since. */
   private ackRequestOutstanding = false;
   /** Payload bytes written since a HEARTBEAT last asked. */
@@ -230,7 +244,11 @@ export class StatefulWriter {
     if (reliable.length > 0) {
       // Every write announces itself (a reader that lost it asks); only some ask for an answer.
       this.bytesSinceAsk += change.payload?.length ?? 0;
-      heartbeat = this.heartbeat(reliable, !this.asksForAck(now));
+      const asks = this.asksForAck(now);
+      if (asks || now - this.lastWriteBeatAt >= PIGGYBACK_BEAT_INTERVAL_MS) {
+        heartbeat = this.heartbeat(reliable, !asks);
+        this.lastWriteBeatAt = now;
+      }
       this.scheduleHeartbeat(now);
     }
     this.lastWriteAt = now;

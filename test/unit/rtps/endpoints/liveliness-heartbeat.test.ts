@@ -85,8 +85,9 @@ describe('LocalWriter.assertLiveliness', () => {
   it("keeps a write's request for an ACKNACK when the next write's final HEARTBEAT replaces it", async () => {
     const { clock, w, sent, outbox } = writer();
     clock.advance(1000);
-    // A lone write asks (no F flag); the next one in the same turn only announces (F).
+    // A lone write asks (no F flag); the next one in the same turn, a ms later, only announces (F).
     w.write(new Uint8Array([0, 1, 0, 0, 7, 0, 0, 0]));
+    clock.advance(1);
     w.write(new Uint8Array([0, 1, 0, 0, 8, 0, 0, 0]));
     await Promise.resolve();
     outbox.flush();

@@ -152,13 +152,16 @@ describe('lost samples from the real StatefulWriter', () => {
     };
     toA(writer.addReader('a', { reliable: true, transientLocal: false }, 0));
     toA(writer.addReader('b', { reliable: true, transientLocal: false }, 0));
-    const write = (readers?: string[]) =>
+    // A millisecond apart: each write carries a HEARTBEAT (StatefulWriter sends one a ms at most).
+    const write = (readers?: string[]) => {
+      state.now += 1;
       toA(
         writer.write(
           { payload: new Uint8Array(4), timestampMs: state.now, readers: readers && new Set(readers) },
           state.now,
         ).actions,
       );
+    };
     return { writer, proxy, delivered, state, write, toA };
   }
 
