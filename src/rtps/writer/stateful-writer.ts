@@ -103,8 +103,8 @@ const PIGGYBACK_BEAT_INTERVAL_MS = 1;
 /** How long an unanswered request for an ACKNACK stands before a write asks again (see asksForAck). */
 const ACK_REQUEST_INTERVAL_MS = 5;
 /**
- * What a KEEP_LAST writer writes before half its history unacknowledged asks (see asksForAck):
- * about Cyclone's first (WhcLow + WhcHigh) / 2 with its defaults (1 kB, 30 kB WhcHighInit).
+ * What a writer writes before it asks for an ACKNACK (see asksForAck): about Cyclone's first
+ * (WhcLow + WhcHigh) / 2 with its defaults (1 kB, 30 kB WhcHighInit).
  */
 const ACK_REQUEST_BYTES = 16 * 1024;
 const MAX_BEAT_BACKOFF = 16;
@@ -269,24 +269,23 @@ export class StatefulWriter {
    * (writer_hbcontrol_ack_required_generic) does, a writer asks:
    * - after a lone write (none in the last 80 ms, 4/5 of Cyclone's 100 ms heartbeat interval),
    *   so a publish-and-wait (`waitForAllAcked`, `topic pub --once`) is answered at once;
-   * - when half the history is unacknowledged, once until an ACKNACK comes (again if none came
-   *   in 5 ms, Cyclone's const_hb_intv_min), so a writer about to block on its history or flow
-   *   control is not left waiting: with the 5 ms delay before each answer, a window of 1 KB
-   *   samples moved every ~7 ms (75 k samples/s). For KEEP_LAST, which never blocks, only once
-   *   ACK_REQUEST_BYTES were written since the last request too, as Cyclone asks by
-   *   unacknowledged bytes (half its watermarks) and never by count: a service's writer
-   *   (KEEP_LAST 10) asked every 5 calls, and the ACKNACKs were 2 datagrams in 5 of a warm
-   *   Trigger pair's (tshark, 2026-12-04: 1,962 for 5,000 calls).
-   * A stream of small samples otherwise never asks, as in Cyclone: the periodic HEARTBEAT
-   * (every heartbeatPeriodMs while anything is unacknowledged) does. Asking every 5 ms as well
-   * still cost a warm Trigger pair one ACKNACK datagram per ~50 calls (248 for 6,000).
+   * - once ACK_REQUEST_BYTES were written since it last asked, as Cyclone asks by unacknowledged
+   *   bytes (half its watermarks) and never by count, and a KEEP_ALL writer also when half its
+   *   history is unacknowledged (it would block); once until an ACKNACK comes, or again after
+   *   5 ms without one (Cyclone's const_hb_intv_min). So a writer held to a window is not left
+   *   waiting: with the 5 ms delay before each answer, a window of 1 KB samples moved every
+   *   ~7 ms (75 k samples/s).
+   * A stream of small samples otherwise never asks: the periodic HEARTBEAT (every
+   * heartbeatPeriodMs while anything is unacknowledged) does. A service's writer (KEEP_LAST 10)
+   * that asked at half its history asked every 5 calls (1,962 ACKNACK datagrams for 5,000 calls
+   * of a warm Trigger pair, tshark, 2026-12-04), and one that asked every 5 ms as well one per ~50.
    */
   private asksForAck(now: number): boolean {
     const asks =
       now - this.lastWriteAt >= LONE_WRITE_MS ||
       ((!this.ackRequestOutstanding || now - this.lastAckRequestAt >= ACK_REQUEST_INTERVAL_MS) &&
-        (this.history.keepsAll || this.bytesSinceAsk >= ACK_REQUEST_BYTES) &&
-        this.unacknowledgedCount() >= this.history.limit / 2);
+        (this.bytesSinceAsk >= ACK_REQUEST_BYTES ||
+          (this.history.keepsAll && this.unacknowledgedCount() >= this.history.limit / 2)));
     if (asks) {
       this.ackRequestOutstanding = true;
       this.lastAckRequestAt = now;

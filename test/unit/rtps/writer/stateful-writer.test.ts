@@ -43,23 +43,23 @@ describe('StatefulWriter', () => {
     expect(kinds(w.write({ payload, timestampMs: 0 }, 0).actions)).toEqual(['data 1', 'hb 1-1']);
   });
 
-  it('asks for an ACKNACK after a lone write and when half the history of large samples is unacknowledged', () => {
+  it('asks for an ACKNACK after a lone write and every 16 KiB, once until answered or 5 ms passed', () => {
     const w = new StatefulWriter(new WriterHistory({ kind: 'keep-last', depth: 8 }));
     w.addReader('r1', VOLATILE, 0);
-    const large = new Uint8Array(8 * 1024);
+    const large = new Uint8Array(6 * 1024);
     const hb = (now: number) => kinds(w.write({ payload: large, timestampMs: now }, now).actions)[1];
     expect(hb(100)).toBe('hb 1-1'); // lone: asks
     w.onAckNack('r1', 2, [], 1, 100.5);
     expect(hb(101)).toBe('hb 1-2 F'); // a stream: announces, does not ask
     expect(hb(102)).toBe('hb 1-3 F');
-    expect(hb(103)).toBe('hb 1-4 F');
-    expect(hb(104)).toBe('hb 1-5'); // 4 of 8 unacknowledged, 32 KiB since it asked: asks
-    expect(hb(105)).toBe('hb 1-6 F'); // once, until an ACKNACK comes
-    expect(hb(108)).toBe('hb 1-7 F'); // 16 KiB since it asked, but only 4 ms ago
-    expect(hb(109)).toBe('hb 1-8'); // no answer for 5 ms, 24 KiB since it asked: asks again
-    w.onAckNack('r1', 9, [], 2, 109.5);
-    expect(hb(111)).toBe('hb 2-9 F'); // 1 unacknowledged
-    expect(hb(117)).toBe('hb 3-10 F'); // 2 unacknowledged: 5 ms alone does not ask
+    expect(hb(103)).toBe('hb 1-4'); // 18 KiB since it asked: asks
+    expect(hb(104)).toBe('hb 1-5 F');
+    expect(hb(105)).toBe('hb 1-6 F'); // 18 KiB again, but the last request stands
+    expect(hb(108)).toBe('hb 1-7'); // no answer for 5 ms: asks again
+    w.onAckNack('r1', 8, [], 2, 108.5);
+    expect(hb(109)).toBe('hb 1-8 F');
+    expect(hb(110)).toBe('hb 2-9 F');
+    expect(hb(111)).toBe('hb 3-10'); // 18 KiB since, the last one answered: asks at once
     expect(hb(300)).toBe('hb 4-11'); // lone again (history keeps 8)
   });
 
