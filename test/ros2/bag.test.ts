@@ -23,8 +23,10 @@ const RMW = 'rmw_fastrtps_cpp';
 const DOMAIN = 52;
 const CLI_MS = 30_000;
 const RECORD_MS = 5_000;
-/** rosbag2's CLI verb, where the installation has it. */
-const hasRosbag2 = available && existsSync(join(dirname(SETUP!), 'ros2bag'));
+/** rosbag2's CLI verb, where the installation has it (an isolated or a merged colcon install). */
+const hasRosbag2 =
+  available &&
+  (existsSync(join(dirname(SETUP!), 'ros2bag')) || existsSync(join(dirname(SETUP!), 'share', 'ros2bag')));
 
 if (!hasRosbag2)
   describe('bags with a real rosbag2', () => {
