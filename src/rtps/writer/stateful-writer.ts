@@ -95,8 +95,8 @@ const LONE_WRITE_MS = 80;
  * HEARTBEAT with it; what is left, the history's start and the tail of a stream, the periodic
  * HEARTBEAT tells within heartbeatPeriodMs. Cyclone rate-limits it to one per 100 µs
  * (ddsi_writer_hbcontrol_piggyback), Fast DDS to one per send-buffer's worth of bytes
- * (StatefulWriter, disable_heartbeat_piggyback); in-process, a hop without it cost 2.3-2.55 µs
- * of CPU instead of 2.9-3.5 (bench:rtps-hop, 2026-12-04). 1 ms, not 100 µs, so a service called
+ * (StatefulWriter, disable_heartbeat_piggyback); in-process, a ping-pong hop cost 2.50-2.90 µs
+ * of CPU with this rule against 3.11-3.28 µs with one per write (bench:rtps-hop, 2026-12-04). 1 ms, not 100 µs, so a service called
  * back to back (40-150 µs a call) skips it too, while a 1 kHz publisher still sends it every time.
  */
 const PIGGYBACK_BEAT_INTERVAL_MS = 1;
@@ -242,7 +242,8 @@ export class StatefulWriter {
     const reliable = this.reliableReaders();
     let heartbeat: WriterAction | undefined;
     if (reliable.length > 0) {
-      // Every write announces itself (a reader that lost it asks); only some ask for an answer.
+      // Some writes ask for an answer; the rest announce themselves at most once a ms (see
+      // PIGGYBACK_BEAT_INTERVAL_MS): a reader that lost one asks when the next DATA shows the hole.
       this.bytesSinceAsk += change.payload?.length ?? 0;
       const asks = this.asksForAck(now);
       if (asks || now - this.lastWriteBeatAt >= PIGGYBACK_BEAT_INTERVAL_MS) {
