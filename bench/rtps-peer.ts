@@ -22,7 +22,7 @@ import { ActionServer } from '../src/actions/index.js';
 import { lowerBackgroundThreadPriority } from '../src/nodes/background-priority.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
-import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
+import { BENCH_QOS, DISCOVERY, RoundTrips, SOCKET_BUFFER_BYTES } from './rtps-common.js';
 
 // bench:rtps --lower-helpers[=idle]: the same for every process of the run, floors included.
 const lowerHelpers = process.env['BENCH_LOWER_HELPERS'];
@@ -41,7 +41,7 @@ if (mode === 'udp-pong') {
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
   const msg = Buffer.alloc(64, 7);
-  const rtts: number[] = [];
+  const rtts = new RoundTrips(warmUp, n);
   let resolvePong: () => void = () => {};
   s.on('message', () => resolvePong());
   for (let i = 0; i < warmUp + n; i++) {
@@ -50,10 +50,10 @@ if (mode === 'udp-pong') {
       resolvePong = r;
       s.send(msg, Number(arg), '127.0.0.1');
     });
-    if (i >= warmUp) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    rtts.record(i, t0);
   }
   s.close();
-  say({ rtts });
+  say({ rtts: rtts.timed() });
 } else if (mode === 'udp-sink') {
   const ackEvery = Number(process.argv[4]);
   const s = createSocket('udp4');
@@ -132,14 +132,14 @@ if (mode === 'udp-pong') {
   const [warmUp, n] = process.argv.slice(4).map(Number) as [number, number];
   const context = await Context.create({ discovery: DISCOVERY });
   const node = context.createNode('bench_client', { logSink: () => {} });
-  const rtts: number[] = [];
+  const rtts = new RoundTrips(warmUp, n);
   if (arg === 'AddTwoInts') {
     const client = node.createClient('example_interfaces/srv/AddTwoInts', '/bench_add');
     await client.waitForService({ timeout: 10_000 });
     for (let i = 0; i < warmUp + n; i++) {
       const t0 = process.hrtime.bigint();
       const { sum } = await client.call({ a: BigInt(i), b: 1n }, { timeout: 5000 });
-      if (i >= warmUp) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+      rtts.record(i, t0);
       if (sum !== BigInt(i) + 1n) throw new Error(`wrong sum ${sum} for call ${i}`);
     }
   } else if (arg === 'Trigger') {
@@ -148,12 +148,12 @@ if (mode === 'udp-pong') {
     for (let i = 0; i < warmUp + n; i++) {
       const t0 = process.hrtime.bigint();
       const { success } = await client.call({}, { timeout: 5000 });
-      if (i >= warmUp) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+      rtts.record(i, t0);
       if (!success) throw new Error(`call ${i} did not succeed`);
     }
   } else throw new Error(`unknown service ${arg}`);
   await context.shutdown();
-  say({ rtts });
+  say({ rtts: rtts.timed() });
   process.exit(0);
 } else if (mode === 'ros2ts-fibonacci-server') {
   const context = await Context.create({ discovery: DISCOVERY });

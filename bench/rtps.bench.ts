@@ -45,7 +45,7 @@ import { ActionClient, GoalStatus } from '../src/actions/index.js';
 import { lowerBackgroundThreadPriority } from '../src/nodes/background-priority.js';
 import { Context } from '../src/nodes/context.js';
 import { RtpsParticipant } from '../src/rtps/participant/participant.js';
-import { BENCH_QOS, DISCOVERY, SOCKET_BUFFER_BYTES } from './rtps-common.js';
+import { BENCH_QOS, DISCOVERY, RoundTrips, SOCKET_BUFFER_BYTES } from './rtps-common.js';
 import { exitUnlessSandboxed } from './sandbox.js';
 
 interface Row {
@@ -153,7 +153,7 @@ async function udpPingPong(): Promise<number[]> {
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
   const msg = Buffer.alloc(64, 7);
-  const rtts: number[] = [];
+  const rtts = new RoundTrips(WARM_UP, PINGS);
   let resolvePong: () => void = () => {};
   s.on('message', () => resolvePong());
   for (let i = 0; i < WARM_UP + PINGS; i++) {
@@ -162,11 +162,11 @@ async function udpPingPong(): Promise<number[]> {
       resolvePong = r;
       s.send(msg, port, '127.0.0.1');
     });
-    if (i >= WARM_UP) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    rtts.record(i, t0);
   }
   s.close();
   await stopPeer(peer);
-  return rtts;
+  return rtts.timed();
 }
 
 async function ros2tsPingPong(): Promise<number[]> {
@@ -184,18 +184,18 @@ async function ros2tsPingPong(): Promise<number[]> {
   await new Promise((r) => setTimeout(r, 300)); // let the pong writer match us too
   const payload = new Uint8Array(64);
   payload[1] = 1;
-  const rtts: number[] = [];
+  const rtts = new RoundTrips(WARM_UP, PINGS);
   for (let i = 0; i < WARM_UP + PINGS; i++) {
     const t0 = process.hrtime.bigint();
     await new Promise<void>((r) => {
       resolvePong = r;
       ping.write(payload);
     });
-    if (i >= WARM_UP) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    rtts.record(i, t0);
   }
   await p.close();
   await stopPeer(peer);
-  return rtts;
+  return rtts.timed();
 }
 
 async function serviceCalls(): Promise<number[]> {
@@ -205,16 +205,16 @@ async function serviceCalls(): Promise<number[]> {
     .createNode('bench_client', { logSink: () => {} })
     .createClient('example_interfaces/srv/AddTwoInts', '/bench_add');
   await client.waitForService({ timeout: 10_000 });
-  const rtts: number[] = [];
+  const rtts = new RoundTrips(WARM_UP, PINGS);
   for (let i = 0; i < WARM_UP + PINGS; i++) {
     const t0 = process.hrtime.bigint();
     const { sum } = await client.call({ a: BigInt(i), b: 1n }, { timeout: 5000 });
     if (sum !== BigInt(i) + 1n) throw new Error(`wrong sum ${sum} for call ${i}`);
-    if (i >= WARM_UP) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    rtts.record(i, t0);
   }
   await context.shutdown();
   await stopPeer(peer);
-  return rtts;
+  return rtts.timed();
 }
 
 /**
@@ -277,21 +277,21 @@ async function actionGoals(): Promise<{ rtts: number[]; expired: number }> {
     '/bench_fibonacci',
   );
   await client.waitForServer({ timeout: 10_000 });
-  const rtts: number[] = [];
-  let expired = 0;
   const goals = Math.max(200, Math.floor(PINGS / 5));
+  const rtts = new RoundTrips(200, goals);
+  let expired = 0;
   for (let i = 0; i < goals + 200; i++) {
     const t0 = process.hrtime.bigint();
     const handle = await client.sendGoal({ order: 10 }, { timeout: 5000 });
     const { status, result } = await handle.result;
-    if (i >= 200) rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    rtts.record(i, t0);
     if (status === GoalStatus.UNKNOWN) expired++;
     else if (status !== GoalStatus.SUCCEEDED || result.sequence[10] !== 55)
       throw new Error(`goal ${i} ended ${status} with ${result.sequence}`);
   }
   await context.shutdown();
   await stopPeer(peer);
-  return { rtts, expired };
+  return { rtts: rtts.timed(), expired };
 }
 
 /**
