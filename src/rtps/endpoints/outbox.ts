@@ -30,6 +30,12 @@ export interface Outbox {
   ): void;
   /** Sends everything queued now. */
   flush(): void;
+  /**
+   * Encodes the first `count` of `subs` into as few datagrams as fit, with no INFO_DST (to all
+   * at `locators`: SPDP's announcements), and sends them now, through the same encoder and send
+   * function as what `submit` gathers.
+   */
+  sendNow(locators: readonly UdpLocator[], subs: readonly Submessage[], count: number): void;
 }
 
 /** An outbox over a send function, gathering submissions by destination. */
@@ -46,6 +52,7 @@ export function createOutbox(
     send,
     submit: (prefix, locators, subs, count) => batcher.submit(prefix, locators, subs, count),
     flush: batcher.flush,
+    sendNow: (locators, subs, count) => batcher.sendNow(locators, subs, count),
   };
 }
 

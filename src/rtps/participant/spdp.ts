@@ -26,12 +26,11 @@ import {
 } from '../discovery-data/index.js';
 import type { Outbox } from '../endpoints/outbox.js';
 import type { ReceiveContext } from '../message-receiver.js';
-import { sendDatagrams } from '../sender/datagram-builder.js';
 import { isMulticastIPv4 } from '../transport/address.js';
 import type { UdpLocator } from '../transport/transport.js';
 import { ByteWriter } from '../wire/byte-writer.js';
 import { writeParameterList } from '../wire/parameter-list.js';
-import { DataFlags, type DataSubmessage, FLAG_ENDIANNESS } from '../wire/submessage.js';
+import { DataFlags, type DataSubmessage, FLAG_ENDIANNESS, type Submessage } from '../wire/submessage.js';
 import {
   ENTITYID_SPDP_READER,
   ENTITYID_SPDP_WRITER,
@@ -284,6 +283,7 @@ export class SpdpAgent {
       writerId: ENTITYID_SPDP_WRITER,
       writerSN: ++this.sn,
       inlineQos: w.result().slice(),
+      payload: undefined,
     };
     const direct = [...this.participants.values()].filter((p) => !p.discoveryServer);
     const targets = [...this.announceTo, ...direct.flatMap((p) => p.metatraffic)];
@@ -300,20 +300,26 @@ export class SpdpAgent {
       readerId: ENTITYID_SPDP_READER,
       writerId: ENTITYID_SPDP_WRITER,
       writerSN: ++this.sn,
+      inlineQos: undefined,
       payload: this.ownPayload,
     };
     this.send(data, to);
   }
 
+  /**
+   * Sends `m` after an INFO_TS. The announcement goes through the encoder every sample goes
+   * through, every 3 s, once the samples have made that code hot: so it passes what the samples'
+   * path passes (a DATA with both optional fields; the outbox's own preamble and sink), or the
+   * first periodic announcement deoptimizes the send path of a busy participant and ~35 ms of
+   * compiling follows (--trace-deopt, a warm service pair: "wrong map" in startDatagram and
+   * writeSubmessage, "wrong call target" in sendDatagrams, 3 s after start).
+   */
   private send(m: DataSubmessage, to: readonly UdpLocator[]): void {
-    const targets = uniqueLocators(to);
-    sendDatagrams(
-      this.outbox.header,
-      this.outbox.maxDatagramSize,
-      [],
-      [{ kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(Date.now()) }, m],
-      (d) => this.outbox.send(d, targets),
-    );
+    const subs: Submessage[] = [
+      { kind: 'INFO_TS', flags: FLAG_ENDIANNESS, timestamp: timeFromMillis(Date.now()) },
+      m,
+    ];
+    this.outbox.sendNow(uniqueLocators(to), subs, subs.length);
   }
 }
 

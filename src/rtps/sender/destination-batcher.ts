@@ -20,7 +20,7 @@ import { RTPS_HEADER_SIZE, type RtpsHeader } from '../wire/message.js';
 import type { Submessage } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS } from '../wire/submessage.js';
 import { prefixKey } from '../wire/types.js';
-import { sendDatagrams } from './datagram-builder.js';
+import { NO_PREAMBLE, sendDatagrams } from './datagram-builder.js';
 import { type DueItem, DueList, sent } from './due-list.js';
 import { afterTwoMicrotasks } from './microtasks.js';
 import { ReusableList } from './reusable-list.js';
@@ -161,6 +161,22 @@ export class DestinationBatcher {
       d.spare = out;
     }
   };
+
+  /**
+   * Sends the first `count` of `subs` now to `locators`, with no INFO_DST. The same encoder,
+   * sink and send as every other datagram: a periodic SPDP announcement that came with a sink of
+   * its own deoptimized the participant's hot send path 3 s after start ("wrong call target" at
+   * the sink's call in sendDatagrams; --trace-deopt of a warm service pair).
+   */
+  sendNow(locators: readonly UdpLocator[], subs: readonly Submessage[], count: number): void {
+    const outer = this.emitting;
+    this.emitting = locators;
+    try {
+      sendDatagrams(this.header, this.maxDatagramSize, NO_PREAMBLE, subs, this.sink, count);
+    } finally {
+      this.emitting = outer;
+    }
+  }
 
   /** Where the destination being emitted is reached (see emit). */
   private emitting: readonly UdpLocator[] = [];
