@@ -19,10 +19,12 @@
  * - service calls (std_srvs/srv/Trigger and AddTwoInts) warm (BENCH_WARM_CALLS after
  *   BENCH_WARM_UP, client and server fresh processes) and cold (fresh processes, the first
  *   BENCH_COLD_CALLS after BENCH_COLD_UP), against raw node:dgram ping-pongs run the same way;
+ *   and Trigger steady (BENCH_WARM_CALLS after BENCH_STEADY_UP: once V8 has stopped optimizing);
  * - the RSS of an idle node process and of one with 100 endpoints, against a bare Node process;
  * - where a real ROS 2 is built: rclcpp's Trigger client and server (bench/rclcpp-trigger, built
  *   with colcon against it; ROS2_SETUP and RCLCPP_TRIGGER_SETUP name the two setup.bash files)
- *   over rmw_cyclonedds_cpp, warm and cold as above, with ros2ts's Trigger rows' ratio to it.
+ *   over rmw_cyclonedds_cpp, warm, cold and steady as above, with ros2ts's Trigger rows' ratio to
+ *   it.
  * `--json` prints one object per row: case, metric, value, unit, baseline, baseline_value, ratio.
  * `--only=latency,throughput,services,rss` runs some of the groups, each with its own floors.
  * `--lower-helpers` runs every Node.js process of the run with its helper threads (V8's compiler
@@ -70,6 +72,14 @@ const BULK_SECONDS = Number(process.env['BENCH_BULK_SECONDS'] ?? 3);
 const WARM_UP = Number(process.env['BENCH_WARM_UP'] ?? 5000);
 const WARM_CALLS = Number(process.env['BENCH_WARM_CALLS'] ?? 20_000);
 const COLD_UP = Number(process.env['BENCH_COLD_UP'] ?? 200);
+/**
+ * The steady rows' warm-up. After 5,000 calls V8 is still optimizing: a function called once a
+ * round trip from the event loop or a promise (not inlined into an optimized caller) reaches
+ * TurboFan only after ~5,000-9,000 calls, and the HEARTBEAT path (one write in ~45) later still;
+ * `--trace-opt` counted 36 TurboFan jobs in a ros2ts client's 20,000 calls after 5,000, none
+ * after 30,000. The first periodic SPDP announcement (3 s) also falls in the 5,000 rows.
+ */
+const STEADY_UP = Number(process.env['BENCH_STEADY_UP'] ?? 30_000);
 const COLD_CALLS = Number(process.env['BENCH_COLD_CALLS'] ?? 2000);
 const peerScript = fileURLToPath(new URL('./rtps-peer.js', import.meta.url));
 const rssScript = fileURLToPath(new URL('./rtps-rss.js', import.meta.url));
@@ -609,6 +619,9 @@ async function serviceRows(add: Add): Promise<void> {
   const rawCold = percentiles(await udpPingPongFresh(COLD_UP, COLD_CALLS));
   const triggerCold = percentiles(await serviceCallsFresh('Trigger', COLD_UP, COLD_CALLS));
   const addCold = percentiles(await serviceCallsFresh('AddTwoInts', COLD_UP, COLD_CALLS));
+  const steady = `${WARM_CALLS} after ${STEADY_UP}`;
+  const rawSteady = percentiles(await udpPingPongFresh(STEADY_UP, WARM_CALLS));
+  const triggerSteady = percentiles(await serviceCallsFresh('Trigger', STEADY_UP, WARM_CALLS));
   for (const q of QS)
     add(`raw node:dgram ping-pong 64 B, warm (${warm}) (floor)`, `round trip ${q}`, rawWarm[q], 'µs');
   for (const q of QS)
@@ -649,11 +662,24 @@ async function serviceRows(add: Add): Promise<void> {
       'raw ping-pong, cold',
       rawCold[q],
     );
+  for (const q of QS)
+    add(`raw node:dgram ping-pong 64 B, steady (${steady}) (floor)`, `round trip ${q}`, rawSteady[q], 'µs');
+  for (const q of QS)
+    add(
+      `service call Trigger, steady (${steady})`,
+      `round trip ${q}`,
+      triggerSteady[q],
+      'µs',
+      'raw ping-pong, steady',
+      rawSteady[q],
+    );
   const rclcppWarm = await rclcppTrigger(WARM_UP, WARM_CALLS);
   const rclcppCold = await rclcppTrigger(COLD_UP, COLD_CALLS);
+  const rclcppSteady = await rclcppTrigger(STEADY_UP, WARM_CALLS);
   for (const [when, ours, theirs, raw] of [
     [`warm (${warm})`, triggerWarm, rclcppWarm, rawWarm],
     [`cold (${cold})`, triggerCold, rclcppCold, rawCold],
+    [`steady (${steady})`, triggerSteady, rclcppSteady, rawSteady],
   ] as const) {
     if (!theirs) continue;
     for (const q of QS)
