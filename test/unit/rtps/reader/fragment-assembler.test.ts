@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_ASSEMBLER_LIMITS,
   FragmentAssembler,
@@ -9,6 +9,7 @@ import type { DataFragSubmessage } from '../../../../src/rtps/wire/submessage.js
 
 const SAMPLE = Uint8Array.from({ length: 10 }, (_, i) => i);
 
+/** A DATA_FRAG as parsed from a datagram of its own (its fragments are all that datagram holds). */
 function frag(sn: number, start: number, count: number, size = 4, sample = SAMPLE): DataFragSubmessage {
   const from = (start - 1) * size;
   return {
@@ -22,8 +23,16 @@ function frag(sn: number, start: number, count: number, size = 4, sample = SAMPL
     fragmentsInSubmessage: count,
     fragmentSize: size,
     sampleSize: sample.length,
-    fragments: sample.subarray(from, Math.min(sample.length, from + count * size)),
+    fragments: sample.slice(from, Math.min(sample.length, from + count * size)),
   };
+}
+
+/** The same fragments as parsed from the middle of a datagram of `datagram` bytes. */
+function fragIn(datagram: number, sn: number, start: number, count: number): DataFragSubmessage {
+  const m = frag(sn, start, count);
+  const bytes = new Uint8Array(datagram);
+  bytes.set(m.fragments, 3);
+  return { ...m, fragments: bytes.subarray(3, 3 + m.fragments.length) };
 }
 
 describe('FragmentAssembler', () => {
@@ -103,6 +112,48 @@ describe('FragmentAssembler', () => {
     // A rejected fragment is not marked as received: it is asked for again.
     expect(a.add(frag(3, 1, 1)).kind).toBe('partial');
     expect(a.missingFragments(3)).toEqual([2, 3]);
+  });
+});
+
+describe('what a run of fragments holds', () => {
+  it('keeps a run that is most of its datagram as a view, and counts the whole datagram', () => {
+    const a = new FragmentAssembler();
+    const m = fragIn(12, 1, 1, 2); // 8 bytes of a 12-byte datagram
+    a.add(m);
+    expect(a.bytesInProgress).toBe(12);
+    // A view: the datagram's bytes are what the sample gets.
+    m.fragments[0] = 99;
+    const done = a.add(frag(1, 3, 1));
+    expect(done.kind === 'complete' && Array.from(done.payload)).toEqual([99, ...SAMPLE.subarray(1)]);
+  });
+
+  it('copies a run that is a small part of its datagram, and counts only the run', () => {
+    const a = new FragmentAssembler();
+    const m = fragIn(1000, 1, 1, 2);
+    a.add(m);
+    expect(a.bytesInProgress).toBe(8);
+    m.fragments[0] = 99; // the datagram's buffer is reused: the copy is not affected
+    const done = a.add(frag(1, 3, 1));
+    expect(done.kind === 'complete' && Array.from(done.payload)).toEqual(Array.from(SAMPLE));
+  });
+
+  it('takes memory not zeroed first only for a sample its fragments cover whole', () => {
+    const unzeroed = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      const a = new FragmentAssembler();
+      a.add(frag(1, 1, 2));
+      expect(a.add(frag(1, 3, 1)).kind).toBe('complete');
+      expect(unzeroed).toHaveBeenCalledTimes(1);
+      // Fragment 1 claims 4 bytes and brings 2 (the parser never makes one, a caller may): what
+      // no fragment wrote must read as zeros, not as whatever the memory held.
+      a.add({ ...frag(2, 1, 1), fragments: SAMPLE.slice(0, 2) });
+      const done = a.add(frag(2, 2, 2));
+      const zeros = [0, 1, 0, 0, ...SAMPLE.subarray(4)];
+      expect(done.kind === 'complete' && Array.from(done.payload)).toEqual(zeros);
+      expect(unzeroed).toHaveBeenCalledTimes(1);
+    } finally {
+      unzeroed.mockRestore();
+    }
   });
 });
 
