@@ -111,6 +111,31 @@ describe('UdpTransport in the sandbox', () => {
     ]);
   });
 
+  it('sends large datagrams from pooled buffers, given back once sent, on the shared and the connected sender', async () => {
+    const a = await transport();
+    const b = await transport();
+    const channel = await b.openUnicast('any');
+    const got = collect(channel);
+    const to = { address: '127.0.0.1', port: channel.port };
+    const buffer = new Uint8Array(20_000);
+    // 80 datagrams: past the 64th the destination has a connected socket. Batches of 8 (160 KB)
+    // stay under a default receive buffer.
+    for (let batch = 0; batch < 10; batch++) {
+      for (let k = 0; k < 8; k++) {
+        buffer.fill(batch * 8 + k); // the caller reuses its buffer at once
+        a.send(buffer, to);
+      }
+      // dgram gives a buffer back on its send callback, a tick later at the earliest.
+      expect(a.sendBuffersInUse).toBe(8);
+      await until(() => got.length === (batch + 1) * 8);
+    }
+    await until(() => a.sendBuffersInUse === 0);
+    expect(got.map((g) => g.data.length)).toEqual(Array(80).fill(20_000));
+    expect(got.every((g, i) => g.data.every((x) => x === i))).toBe(true);
+    expect(new Set(got.map((g) => g.from.port)).size).toBe(2);
+    expect(a.stats).toMatchObject({ sent: 80, sentBytes: 1_600_000, sendErrors: 0 });
+  });
+
   it('rejects a taken port with PortInUseError, in the same transport or another, and frees it on close', async () => {
     const a = await transport();
     const b = await transport({ discoveryRange: 'subnet' }); // 0.0.0.0 conflicts with 127.0.0.1 too

@@ -7,7 +7,14 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
-import { isIPv4, isLoopbackIPv4, isMulticastIPv4, isValidPort, sendProblem } from './address.js';
+import {
+  isIPv4,
+  isLoopbackIPv4,
+  isMulticastIPv4,
+  isValidPort,
+  MAX_UDP_PAYLOAD,
+  sendProblem,
+} from './address.js';
 import { countSendError, HandlerList, newTransportStats, traceTransport } from './diagnostics.js';
 import type { DiscoveryRange } from './discovery-options.js';
 import {
@@ -17,6 +24,7 @@ import {
   SocketSetupError,
   TransportClosedError,
 } from './errors.js';
+import { SendBufferPool } from './send-buffer-pool.js';
 import type { DatagramHandler, ReceiveChannel, Transport, TransportStats, UdpLocator } from './transport.js';
 
 export { MAX_UDP_PAYLOAD } from './address.js';
@@ -126,6 +134,14 @@ function setBufferSizes(socket: Socket, bytes: number): void {
   }
 }
 
+/**
+ * Datagrams at least this long are sent from pooled buffers (send-buffer-pool.ts): fragments of
+ * large samples, not the small datagrams of every other sample.
+ */
+const POOLED_SEND_BYTES = 16 * 1024;
+/** Pooled send buffers per transport, of the largest datagram: 8 MB at most. */
+const POOLED_SEND_BUFFERS = 128;
+
 /** Destinations that get a connected socket of their own; the rest share the unconnected one. */
 const MAX_CONNECTED = 64;
 /**
@@ -198,6 +214,8 @@ export class UdpTransport implements Transport {
   private readonly keys = new WeakMap<UdpLocator, string>();
   /** Datagrams sent so far to destinations not yet connected (see SENDS_BEFORE_CONNECT). */
   private readonly sends = new Map<string, number>();
+  /** Buffers for large datagrams, reused once dgram is done with them. */
+  private readonly sendPool = new SendBufferPool(MAX_UDP_PAYLOAD, POOLED_SEND_BUFFERS);
 
   private constructor(
     readonly discoveryRange: DiscoveryRange,
@@ -313,16 +331,24 @@ export class UdpTransport implements Transport {
     }
     // Copied: dgram keeps a reference until the datagram leaves (at least a tick later), and the
     // caller may reuse its buffer as soon as send returns.
-    const copy = Buffer.from(data);
     if (isMulticastIPv4(to.address)) {
+      const copy = Buffer.from(data);
       // On every interface: a peer may listen on any of them. Peers that hear us twice (joined on
       // two interfaces) drop the duplicate like any other RTPS duplicate.
       for (const socket of this.multicastSenders) this.sendOn(socket, copy, to);
-    } else {
-      const connected = this.connectedSender(to);
-      if (connected) this.sendOn(connected, copy, to, true);
-      else this.sendOn(this.unicastSender, copy, to);
+      return;
     }
+    const connected = this.connectedSender(to);
+    const socket = connected ?? this.unicastSender;
+    // A large datagram (a fragment) goes in a pooled buffer, back in the pool once it has left.
+    const pooled = data.length >= POOLED_SEND_BYTES ? this.sendPool.copy(data) : undefined;
+    if (pooled) this.sendOn(socket, pooled.view, to, connected !== undefined, pooled.release);
+    else this.sendOn(socket, Buffer.from(data), to, connected !== undefined);
+  }
+
+  /** Pooled send buffers dgram has not given back yet (see send-buffer-pool.ts). */
+  get sendBuffersInUse(): number {
+    return this.sendPool.inUse;
   }
 
   /**
@@ -412,18 +438,25 @@ export class UdpTransport implements Transport {
     return undefined;
   }
 
-  /** Sends on `socket` to `to` (a `connected` socket is connected to it already). */
-  private sendOn(socket: Socket, data: Buffer, to: UdpLocator, connected = false): void {
+  /**
+   * Sends on `socket` to `to` (a `connected` socket is connected to it already). `done`, for a
+   * pooled buffer, is called once the datagram has left or failed.
+   */
+  private sendOn(socket: Socket, data: Buffer, to: UdpLocator, connected = false, done?: () => void): void {
     const stats = this.stats;
     try {
-      // No completion callback: with one, every datagram costs libuv a send request and the loop
-      // a callback (about 15 us a round trip on loopback). A failure the OS reports later comes
-      // as the socket's 'error' event, counted there.
-      if (connected) socket.send(data);
-      else socket.send(data, to.port, to.address);
+      // No completion callback for small datagrams: with one, every datagram costs the loop a
+      // callback (about 15 us a round trip on loopback). A failure the OS reports later comes as
+      // the socket's 'error' event, counted there.
+      if (done === undefined) {
+        if (connected) socket.send(data);
+        else socket.send(data, to.port, to.address);
+      } else if (connected) socket.send(data, done);
+      else socket.send(data, to.port, to.address, done);
       stats.sent++;
       stats.sentBytes += data.byteLength;
     } catch (error) {
+      done?.();
       countSendError(stats, (error as Error).message, to, error);
     }
   }
