@@ -18,6 +18,7 @@ export class PooledBuffer {
   constructor(
     private readonly buffer: Buffer,
     private readonly pool: PooledBuffer[],
+    private readonly onError: (error: Error) => void,
   ) {
     this.view = buffer;
   }
@@ -30,8 +31,12 @@ export class PooledBuffer {
     return this;
   }
 
-  /** Returns the buffer to its pool: dgram's send callback. A second call does nothing. */
-  readonly release = (): void => {
+  /**
+   * Returns the buffer to its pool: dgram's send callback, which gets the send's error, if any,
+   * that dgram would otherwise have emitted on the socket. A second call does nothing.
+   */
+  readonly release = (error?: Error | null): void => {
+    if (error) this.onError(error);
     if (!this.inUse) return;
     this.inUse = false;
     this.pool.push(this);
@@ -45,10 +50,12 @@ export class SendBufferPool {
   /**
    * @param size bytes of each buffer: longer datagrams are not pooled.
    * @param max buffers made at most: past them, `copy` gives undefined until one comes back.
+   * @param onError told of a send that failed after it was handed to the socket.
    */
   constructor(
     readonly size: number,
     readonly max: number,
+    private readonly onError: (error: Error) => void = () => {},
   ) {}
 
   /** Buffers handed out and not released yet. */
@@ -66,7 +73,7 @@ export class SendBufferPool {
     if (b === undefined) {
       if (this.made >= this.max) return undefined;
       this.made++;
-      b = new PooledBuffer(Buffer.allocUnsafeSlow(this.size), this.free);
+      b = new PooledBuffer(Buffer.allocUnsafeSlow(this.size), this.free, this.onError);
     }
     return b.fill(data);
   }

@@ -214,8 +214,14 @@ export class UdpTransport implements Transport {
   private readonly keys = new WeakMap<UdpLocator, string>();
   /** Datagrams sent so far to destinations not yet connected (see SENDS_BEFORE_CONNECT). */
   private readonly sends = new Map<string, number>();
-  /** Buffers for large datagrams, reused once dgram is done with them. */
-  private readonly sendPool = new SendBufferPool(MAX_UDP_PAYLOAD, POOLED_SEND_BUFFERS);
+  /**
+   * Buffers for large datagrams, reused once dgram is done with them. A send with a callback has
+   * its late failure passed to the callback instead of the socket's 'error' event: counted alike.
+   */
+  private readonly sendPool = new SendBufferPool(MAX_UDP_PAYLOAD, POOLED_SEND_BUFFERS, (error) => {
+    this.stats.socketErrors++;
+    traceTransport({ kind: 'socket-error', detail: error.message, error });
+  });
 
   private constructor(
     readonly discoveryRange: DiscoveryRange,

@@ -39,4 +39,15 @@ describe('SendBufferPool', () => {
     const second = pool.copy(new Uint8Array(1));
     expect(first).not.toBe(second);
   });
+
+  it('passes a failed send on, and takes the buffer back all the same', () => {
+    const errors: string[] = [];
+    const pool = new SendBufferPool(4, 1, (e) => errors.push(e.message));
+    const a = pool.copy(new Uint8Array(1))!;
+    a.release(new Error('ECONNREFUSED'));
+    expect(errors).toEqual(['ECONNREFUSED']);
+    expect(pool.inUse).toBe(0);
+    pool.copy(new Uint8Array(1))!.release(null);
+    expect(errors).toHaveLength(1);
+  });
 });
