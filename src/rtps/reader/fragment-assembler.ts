@@ -6,9 +6,9 @@
  * counted against the limits; a smaller run is copied, so a datagram is not kept alive by a few
  * bytes of it. The sample is then copied once, into memory not zeroed first when the runs cover
  * every byte of it: a 1 MB sample used to be zeroed and copied twice (perf of bench:rtps's 1 MB
- * sink: memset and memmove from the assembler were ~15% of its CPU). Announcing a huge sample in a tiny DATA_FRAG costs the announcer, not us
- * (issue 13: eight 70-byte DATA_FRAGs with fragmentSize 1 and sampleSize 64 MiB made the old
- * assembler reserve 1 GiB).
+ * sink: memset and memmove from the assembler were ~15% of its CPU). Announcing a huge sample in
+ * a tiny DATA_FRAG costs the announcer, not us (issue 13: eight 70-byte DATA_FRAGs with
+ * fragmentSize 1 and sampleSize 64 MiB made the old assembler reserve 1 GiB).
  *
  * Limits: the largest sample, fragments per sample (the bitmap of received fragments is sized by
  * it), samples in progress per writer (the oldest is abandoned for a new one), bytes in progress

@@ -14,17 +14,6 @@ import { type Submessage, SubmessageId } from '../wire/submessage.js';
 /** Fast DDS's UDPv4 limit, and what fits any UDP stack (65,507 is IPv4's hard limit). */
 export const DEFAULT_MAX_DATAGRAM = 65_000;
 
-/**
- * The preamble of datagrams that need none (SPDP's announcements). Not `[]`: an empty literal is
- * an array of another elements kind than the batcher's preambles (which hold an INFO_DST), so
- * optimized code that has seen only those deoptimizes ("wrong map") at the first one.
- */
-export const NO_PREAMBLE: readonly Submessage[] = (() => {
-  const a: Submessage[] = [{ kind: 'INFO_TS', flags: 0 }];
-  a.pop();
-  return a;
-})();
-
 const shared = new ByteWriter(DEFAULT_MAX_DATAGRAM + 4096);
 let sharedInUse = false;
 

@@ -20,7 +20,7 @@ import { RTPS_HEADER_SIZE, type RtpsHeader } from '../wire/message.js';
 import type { Submessage } from '../wire/submessage.js';
 import { FLAG_ENDIANNESS } from '../wire/submessage.js';
 import { prefixKey } from '../wire/types.js';
-import { NO_PREAMBLE, sendDatagrams } from './datagram-builder.js';
+import { sendDatagrams } from './datagram-builder.js';
 import { type DueItem, DueList, sent } from './due-list.js';
 import { afterTwoMicrotasks } from './microtasks.js';
 import { ReusableList } from './reusable-list.js';
@@ -44,6 +44,17 @@ interface Destination extends DueItem {
   /** The flush it last had something gathered in (see prune). */
   lastUsed: number;
 }
+
+/**
+ * The preamble of datagrams that need none (sendNow: SPDP's announcements). Not `[]`: an empty literal is
+ * an array of another elements kind than the batcher's preambles (which hold an INFO_DST), so
+ * optimized code that has seen only those deoptimizes ("wrong map") at the first one.
+ */
+const NO_PREAMBLE: readonly Submessage[] = (() => {
+  const a: Submessage[] = [{ kind: 'INFO_TS', flags: 0 }];
+  a.pop();
+  return a;
+})();
 
 /** The RTPS header and INFO_DST (16) that every datagram starts with. */
 const BATCH_PREAMBLE = RTPS_HEADER_SIZE + 16;
@@ -150,13 +161,9 @@ export class DestinationBatcher {
     d.spare = undefined;
     d.bytes = 0;
     sent(d);
-    // The sink is made once: it finds where to send in `emitting` (saved and restored, likewise).
-    const outer = this.emitting;
-    this.emitting = d.locators;
     try {
-      sendDatagrams(this.header, this.maxDatagramSize, d.preamble, out.items, this.sink, out.length);
+      this.encodeTo(d.locators, d.preamble, out.items, out.length);
     } finally {
-      this.emitting = outer;
       out.clear();
       d.spare = out;
     }
@@ -169,10 +176,24 @@ export class DestinationBatcher {
    * the sink's call in sendDatagrams; --trace-deopt of a warm service pair).
    */
   sendNow(locators: readonly UdpLocator[], subs: readonly Submessage[], count: number): void {
+    this.encodeTo(locators, NO_PREAMBLE, subs, count);
+  }
+
+  /**
+   * Encodes the first `count` of `subs` after `preamble` and sends the datagrams to `locators`.
+   * The sink is made once: it finds where to send in `emitting`, saved and restored around a
+   * send that comes back here (a synchronous loopback).
+   */
+  private encodeTo(
+    locators: readonly UdpLocator[],
+    preamble: readonly Submessage[],
+    subs: readonly (Submessage | undefined)[],
+    count: number,
+  ): void {
     const outer = this.emitting;
     this.emitting = locators;
     try {
-      sendDatagrams(this.header, this.maxDatagramSize, NO_PREAMBLE, subs, this.sink, count);
+      sendDatagrams(this.header, this.maxDatagramSize, preamble, subs, this.sink, count);
     } finally {
       this.emitting = outer;
     }

@@ -34,6 +34,12 @@ export function newTransportStats(): TransportStats {
   };
 }
 
+/** A failure the socket reported after the send (its 'error' event, or a send callback's error). */
+export function countSocketError(stats: TransportStats, error: Error): void {
+  stats.socketErrors++;
+  traceTransport({ kind: 'socket-error', detail: error.message, error });
+}
+
 export function countSendError(stats: TransportStats, detail: string, to: UdpLocator, error?: unknown): void {
   stats.sendErrors++;
   traceTransport({ kind: 'send-error', detail, locator: to, error });

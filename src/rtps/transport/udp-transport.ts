@@ -15,7 +15,13 @@ import {
   MAX_UDP_PAYLOAD,
   sendProblem,
 } from './address.js';
-import { countSendError, HandlerList, newTransportStats, traceTransport } from './diagnostics.js';
+import {
+  countSendError,
+  countSocketError,
+  HandlerList,
+  newTransportStats,
+  traceTransport,
+} from './diagnostics.js';
 import type { DiscoveryRange } from './discovery-options.js';
 import {
   InvalidAddressError,
@@ -98,8 +104,7 @@ function openSocket(
       bindFailed(error);
       return;
     }
-    config.stats.socketErrors++;
-    traceTransport({ kind: 'socket-error', detail: error.message, error });
+    countSocketError(config.stats, error);
   });
   if (!config.keepAlive) socket.unref();
   const bind = (port: number, address: string) =>
@@ -218,10 +223,9 @@ export class UdpTransport implements Transport {
    * Buffers for large datagrams, reused once dgram is done with them. A send with a callback has
    * its late failure passed to the callback instead of the socket's 'error' event: counted alike.
    */
-  private readonly sendPool = new SendBufferPool(MAX_UDP_PAYLOAD, POOLED_SEND_BUFFERS, (error) => {
-    this.stats.socketErrors++;
-    traceTransport({ kind: 'socket-error', detail: error.message, error });
-  });
+  private readonly sendPool = new SendBufferPool(MAX_UDP_PAYLOAD, POOLED_SEND_BUFFERS, (error) =>
+    countSocketError(this.stats, error),
+  );
 
   private constructor(
     readonly discoveryRange: DiscoveryRange,
@@ -451,13 +455,10 @@ export class UdpTransport implements Transport {
   private sendOn(socket: Socket, data: Buffer, to: UdpLocator, connected = false, done?: () => void): void {
     const stats = this.stats;
     try {
-      // No completion callback for small datagrams: with one, every datagram costs the loop a
-      // callback (about 15 us a round trip on loopback). A failure the OS reports later comes as
-      // the socket's 'error' event, counted there.
-      if (done === undefined) {
-        if (connected) socket.send(data);
-        else socket.send(data, to.port, to.address);
-      } else if (connected) socket.send(data, done);
+      // No completion callback for small datagrams (`done` undefined is none to dgram): with one,
+      // every datagram costs the loop a callback (about 15 us a round trip on loopback). A
+      // failure the OS reports later comes as the socket's 'error' event, counted there.
+      if (connected) socket.send(data, done);
       else socket.send(data, to.port, to.address, done);
       stats.sent++;
       stats.sentBytes += data.byteLength;

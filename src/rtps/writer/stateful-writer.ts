@@ -96,8 +96,9 @@ const LONE_WRITE_MS = 80;
  * HEARTBEAT tells within heartbeatPeriodMs. Cyclone rate-limits it to one per 100 µs
  * (ddsi_writer_hbcontrol_piggyback), Fast DDS to one per send-buffer's worth of bytes
  * (StatefulWriter, disable_heartbeat_piggyback); in-process, a ping-pong hop cost 2.50-2.90 µs
- * of CPU with this rule against 3.11-3.28 µs with one per write (bench:rtps-hop, 2026-12-04). 1 ms, not 100 µs, so a service called
- * back to back (40-150 µs a call) skips it too, while a 1 kHz publisher still sends it every time.
+ * of CPU with this rule against 3.11-3.28 µs with one per write (bench:rtps-hop, 2026-12-04).
+ * 1 ms, not 100 µs, so a service called back to back (40-150 µs a call) skips it too, while a
+ * 1 kHz publisher still sends it every time.
  */
 const PIGGYBACK_BEAT_INTERVAL_MS = 1;
 /** How long an unanswered request for an ACKNACK stands before a write asks again (see asksForAck). */
